@@ -1,0 +1,45 @@
+# cpsim: `make run` and `make test` do everything on a fresh machine.
+SHELL := /bin/bash
+.DEFAULT_GOAL := install
+
+VENV  := .venv
+PY    := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+# Optional: make install CPSIM_PYTHON=/path/to/python3.12
+CPSIM_PYTHON ?=
+
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: install run test bench baseline clean
+
+install: $(STAMP)
+
+# The venv itself, with the first Python >= 3.12 that scripts/find-python finds.
+$(PY):
+	@python="$$(CPSIM_PYTHON='$(CPSIM_PYTHON)' scripts/find-python)" || exit 1; \
+	echo "creating $(VENV) with $$python"; \
+	"$$python" -m venv $(VENV)
+
+# Reinstall only when pyproject.toml changes; a second `make install` does nothing.
+$(STAMP): pyproject.toml | $(PY)
+	@$(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))' || \
+	  { echo "$(VENV) is not Python >= 3.12: run 'make clean' then 'make install'" >&2; exit 1; }
+	@echo "installing cpsim and its pinned dependencies into $(VENV)"
+	$(PY) -m pip install -q -e '.[test]'
+	@touch $@
+
+run: install
+	$(VENV)/bin/cpsim run scenarios/baseline.toml --years 10
+
+test: install
+	$(PY) -m pytest -n 2 -q
+
+bench: install
+	$(PY) benchmarks/bench_model.py --json
+
+baseline: install
+	$(PY) -m abm.regression --write tests/data/baseline_summary.json
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

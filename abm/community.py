@@ -1,0 +1,98 @@
+"""Community: the first weekly process.
+
+Parental problems start and stop (each household's next transition is drawn ahead, so a
+week touches only the households whose transition falls in it); violence suddenly
+escalates in some domestic-violence households, unseen; help received builds mitigation
+only in families that engage (help is co-produced) and mitigation ebbs once help ends;
+children born replace those who turn 20; and harm happens with a hazard rising with true
+risk, sometimes serious, rarely fatal, even when practice is good. Serious incidents and
+harm soon after a child was turned away or closed are the errors the authority may
+review; a death of a known child raises public anxiety.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from abm.population import AGE_OUT_WEEKS, DV_BIT, EARLY_HELP, NONE, OPEN
+
+
+def community_step(model) -> None:
+    pop, p, rng, now = model.population, model.p, model.rngs["community"], model.week
+    pop.now = now
+    households = np.concatenate([_problem_transitions(pop, rng, now), _escalations(pop, p, rng, now)])
+    pop.refresh(np.concatenate([pop.children_of(households), _births(pop, rng, now)]))
+    _mitigation(model, pop, p)
+    _harm(model, pop, p, rng, now)
+
+
+def _problem_transitions(pop, rng, now) -> np.ndarray:
+    due = np.flatnonzero(pop.next_transition.ravel() == now)
+    households, problem = np.divmod(due, 3)
+    np.bitwise_xor.at(pop.problems, households, (1 << problem).astype(np.uint8))
+    pop.update_household_risk(households)
+    pop.schedule_transitions(rng, due, now)
+    return households
+
+
+def _escalations(pop, p, rng, now) -> np.ndarray:
+    ending = pop.escalations_ending.pop(now, np.empty(0, dtype=np.int64))
+    ending = ending[pop.escalated_until[ending] == now]
+    pop.violent = np.flatnonzero(pop.problems & DV_BIT)
+    starting = pop.violent[rng.random(len(pop.violent)) < p.escalation_rate_per_week]
+    pop.escalated_until[starting] = now + p.escalation_weeks
+    pop.escalations_ending[now + p.escalation_weeks] = starting
+    return np.concatenate([ending, starting])
+
+
+def _mitigation(model, pop, p) -> None:
+    """Help builds mitigation in engaged families (its ebbing after help is kept lazily by the population)."""
+    helped = model.known[pop.status[model.known] >= EARLY_HELP]
+    level = pop.mitigation_level[helped]
+    pop.mitigation_level[helped] = level + (p.help_mitigation_rate_per_week * model.journey.quality[helped]
+                                            * model.journey.engaged[helped] * (p.help_mitigation_max - level))
+
+
+def _births(pop, rng, now) -> np.ndarray:
+    """Children who turn 20 leave the population; a newborn takes each one's place in the household."""
+    born = pop.born_in.pop(now - AGE_OUT_WEEKS, np.empty(0, dtype=np.int64))
+    born = born[pop.birth_week[born] == now - AGE_OUT_WEEKS]
+    _newborn(pop, rng, born, now)
+    return born
+
+
+def _newborn(pop, rng, idx: np.ndarray, now: int) -> None:
+    pop.birth_week[idx] = now
+    pop.born_in[now] = np.concatenate([pop.born_in.get(now, np.empty(0, dtype=np.int64)), idx])
+    pop.new_children(rng, idx)
+
+
+def _harm(model, pop, p, rng, now) -> None:
+    """Harm by thinning: candidates at the largest hazard bound, each kept with its own hazard's share."""
+    bound = pop.hazard_bound.max()
+    candidates = rng.integers(0, pop.n, rng.poisson(bound * pop.n))
+    keep = rng.random(len(candidates)) * bound < pop.hazard_bound[candidates] * np.exp(-pop.mitigation(candidates))
+    harmed = np.unique(candidates[keep])
+    if not len(harmed):
+        return
+    ledger = model.ledger
+    known = pop.status[harmed] >= OPEN
+    ledger.children_harmed += len(harmed)
+    ledger.children_harmed_known += int(known.sum())
+    pop.harm_count[harmed] += 1
+    serious = rng.random(len(harmed)) < p.serious_harm_share
+    died = serious & (rng.random(len(harmed)) < p.death_share_of_serious_harm)
+    ledger.serious_incidents += int(serious.sum())
+    ledger.child_deaths += int(died.sum())
+    window = now - p.error_window_weeks
+    recently_known = known | (pop.last_closed[harmed] >= window) | (pop.last_turned_away[harmed] >= window)
+    missed = ~serious & ((pop.last_turned_away[harmed] >= window) | (pop.last_closed[harmed] >= window))
+    reviewed_errors = missed & (rng.random(len(harmed)) < p.error_review_share)
+    model.management.review_errors(int((serious & recently_known).sum() + reviewed_errors.sum()))
+    model.public.local_deaths(int((died & recently_known).sum()))
+    model.referrers["health"].report_harm(harmed[~known & ~died])
+    dead = harmed[died]
+    model.journey.close(dead[pop.status[dead] != NONE])
+    _newborn(pop, rng, dead, now)
+    pop.refresh(dead)
+

@@ -1,0 +1,50 @@
+"""Engines: where the replicate runs of a scenario execute.
+
+An engine is a context manager class built from a number of workers: entering starts
+its workers, leaving stops them (also on error or interrupt), and `map(fn, items)`
+yields `(index, fn(item))` pairs in whatever order the runs finish. `run_replicates`
+puts the results back in the order of the seeds, so the engine never changes the
+answer. A Dask or Ray engine is one more class in this package and one entry in
+`ENGINES`.
+"""
+
+from __future__ import annotations
+
+import sys
+from functools import partial
+from typing import Callable, Iterable, Iterator, Protocol
+
+import pandas as pd
+from tqdm import tqdm
+
+from abm.engines.local import LocalEngine
+from abm.run import run
+
+
+class Engine(Protocol):
+    def __init__(self, workers: int | None = None): ...
+
+    def __enter__(self) -> "Engine": ...
+
+    def __exit__(self, exc_type, exc, tb) -> None: ...
+
+    def map(self, fn: Callable, items: Iterable) -> Iterator[tuple[int, object]]: ...
+
+
+ENGINES: dict[str, type[Engine]] = {"local": LocalEngine}
+
+
+def run_replicates(scenario, seeds: list[int], engine: str = "local", workers: int | None = None,
+                   progress: bool = True) -> pd.DataFrame:
+    """The weekly tables of `run(scenario, seed)` for each seed, stacked in the order of `seeds`."""
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}; allowed: {', '.join(sorted(ENGINES))}")
+    if not seeds:
+        raise ValueError("run_replicates needs at least one seed")
+    tables: list[pd.DataFrame | None] = [None] * len(seeds)
+    with ENGINES[engine](workers) as pool, tqdm(total=len(seeds), desc=scenario.name, unit="run",
+                                               disable=not progress, file=sys.stderr) as bar:
+        for i, table in pool.map(partial(run, scenario), seeds):
+            tables[i] = table
+            bar.update()
+    return pd.concat(tables, ignore_index=True)

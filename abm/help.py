@@ -1,0 +1,72 @@
+"""Help: the quality of help each week, plan reviews, and the ends of help.
+
+Children on child-in-need and protection plans and looked-after children get help whose
+quality depends on their worker's skill and time, continuity with that worker, and how
+well a prescribed menu fits their circumstances (requisite variety: judgment lets a
+skilled worker fit the non-standard family). Early help has its own quality. Plans are
+reviewed every few weeks against the thresholds: stepped up, down, or closed. Looked-after
+children return home, leave to permanence (faster with parallel planning) or turn 18.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from abm.calendar import WEEKS_PER_YEAR
+from abm.population import CIN, CP, EARLY_HELP, LOOKED_AFTER, NONE, ONGOING
+
+
+class Help:
+    """Weekly help, reviews and endings."""
+
+    def __init__(self, model):
+        self.model = model
+        self.p = model.p
+        self.rng = model.rngs["help"]
+
+    def step(self, known: np.ndarray) -> None:
+        model, p, pop, journey = self.model, self.p, self.model.population, self.model.journey
+        now = model.week
+        status = pop.status[known]
+        helped = known[status >= CIN]
+        journey.quality[helped] = journey.quality_of(helped)
+        early = known[status == EARLY_HELP]
+        open_cases = known[status != EARLY_HELP]
+        journey.quality[early] = p.early_help_quality
+        self.review(helped[(pop.status[helped] != LOOKED_AFTER) & (journey.next_review[helped] <= now)])
+        self.leave_care(helped[pop.status[helped] == LOOKED_AFTER])
+        adult = open_cases[pop.age_weeks(open_cases, now) >= p.referral_age_limit_years * WEEKS_PER_YEAR]
+        journey.close(adult[pop.status[adult] != NONE])
+        journey.close(early[now - journey.stage_start[early] >= p.early_help_weeks])
+
+    def review(self, idx: np.ndarray) -> None:
+        model, journey, assessment = self.model, self.model.journey, self.model.assessment
+        if not len(idx):
+            return
+        slot = np.maximum(journey.worker[idx], 0)
+        estimate = assessment.estimate(idx, model.workforce.time_factor[slot])
+        journey.estimate[idx] = estimate
+        shift = assessment.shift()
+        on_cp = model.population.status[idx] == CP
+        care = on_cp & (estimate >= assessment.care_threshold - shift)
+        up = ~on_cp & (estimate >= assessment.cp_threshold - shift)
+        down = on_cp & ~care & (estimate < assessment.cp_threshold - shift)
+        close = estimate < assessment.close_threshold - shift
+        model.decisions.record("review", idx, estimate, assessment.close_threshold - shift, ~close)
+        journey.take_into_care(idx[care])
+        journey.start_plan(idx[up], CP)
+        journey.start_plan(idx[down & ~close], CIN)
+        journey.close(idx[close & ~care])
+        journey.next_review[idx] = model.week + self.p.plan_review_weeks
+
+    def leave_care(self, idx: np.ndarray) -> None:
+        p, pop, rng, journey = self.p, self.model.population, self.rng, self.model.journey
+        order = pop.in_care_order[idx]
+        draw = rng.random(len(idx))
+        permanence_rate = p.looked_after_permanence_rate_per_week * (
+            1.0 + p.parallel_planning_permanence_gain * p.parallel_planning)
+        home = idx[~order & ~pop.in_proceedings[idx] & (draw < p.looked_after_return_home_rate_per_week)]
+        permanent = idx[order & (draw < permanence_rate)]
+        journey.close(np.concatenate([home, permanent]))
+        pop.mitigation_level[permanent] = p.help_mitigation_max
+        pop.ebb_from[permanent] = ONGOING

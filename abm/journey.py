@@ -1,0 +1,196 @@
+"""The child's journey: case state per child and every change of status.
+
+Every move of a child between statuses goes through `Journey`, so the counts the
+outcomes read (referrals, assessments, plans, care, weeks from first need to first help)
+are recorded in one place. Case arrays are per child and meaningful while the case is
+open: the allocated worker (-1 while unallocated), when that worker took the case, the
+current stage's start, due week and direct hours, whether the family engages, the last
+estimate of risk and the quality of help received this week.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from abm.population import ASSESSMENT, CIN, CP, EARLY_HELP, LOOKED_AFTER, NEVER, NONE
+
+INITIAL, CORE, SINGLE = range(3)
+
+
+class Journey:
+    """Case arrays and status transitions of children known to children's services."""
+
+    def __init__(self, model):
+        self.model = model
+        self.pop = pop = model.population
+        self.p = model.p
+        n = pop.n
+        self.worker = np.full(n, -1, dtype=np.int32)
+        self.worker_since = np.zeros(n, dtype=np.int32)
+        self.stage_start = np.zeros(n, dtype=np.int32)
+        self.due = np.zeros(n, dtype=np.int32)
+        self.hours_done = np.zeros(n)
+        self.hours_needed = np.zeros(n)
+        self.kind = np.zeros(n, dtype=np.int8)
+        self.next_review = np.zeros(n, dtype=np.int32)
+        self.engaged = np.zeros(n, dtype=bool)
+        self.quality = np.zeros(n)
+        self.estimate = np.zeros(n)
+        self.rng = model.rngs["help"]
+
+    def helped(self) -> np.ndarray:
+        """Children in early help or an open case."""
+        return np.flatnonzero(self.pop.status >= EARLY_HELP)
+
+    def _record_help_start(self, idx: np.ndarray) -> None:
+        since = self.pop.need_since[idx]
+        waited = since != NEVER
+        ledger = self.model.ledger
+        ledger.help_starts += int(waited.sum())
+        ledger.weeks_to_help_total += float((self.model.week - since[waited]).sum())
+        self.pop.need_since[idx] = NEVER
+
+    def _engage(self, idx: np.ndarray, quality: np.ndarray | float) -> None:
+        p = self.p
+        chance = np.clip(p.engagement_base_probability + p.engagement_quality_weight * (quality - 0.5), 0.0, 1.0)
+        self.engaged[idx] = self.rng.random(len(idx)) < chance
+
+    def refer(self, idx: np.ndarray) -> None:
+        now, pop, ledger = self.model.week, self.pop, self.model.ledger
+        ledger.referrals += len(idx)
+        again = pop.last_referral[idx] >= now - 52
+        ledger.re_referrals += int(again.sum())
+        pop.re_referrals[idx] += again
+        pop.last_referral[idx] = now
+
+    def start_assessment(self, idx: np.ndarray) -> None:
+        p = self.p
+        self.model.early_help_open -= int((self.pop.status[idx] == EARLY_HELP).sum())
+        self.pop.stop_ebbing(idx)
+        self.pop.status[idx] = ASSESSMENT
+        self.pop.assessments[idx] += 1
+        self.worker[idx] = -1
+        if p.assessment_timescales_prescribed:
+            self._stage(idx, INITIAL, p.initial_assessment_timescale_weeks, p.initial_assessment_direct_hours)
+            self.model.ledger.initial_assessments += len(idx)
+        else:
+            weeks = p.initial_assessment_timescale_weeks + p.core_assessment_timescale_weeks
+            self._stage(idx, SINGLE, weeks, p.single_assessment_direct_hours)
+            self.model.ledger.single_assessments += len(idx)
+
+    def start_core(self, idx: np.ndarray) -> None:
+        p = self.p
+        self._stage(idx, CORE, p.core_assessment_timescale_weeks, p.core_assessment_direct_hours)
+        self.model.ledger.core_assessments += len(idx)
+
+    def _stage(self, idx, kind, weeks, hours) -> None:
+        now = self.model.week
+        self.kind[idx] = kind
+        self.stage_start[idx] = now
+        self.due[idx] = now + weeks
+        self.hours_done[idx] = 0.0
+        self.hours_needed[idx] = hours
+
+    def start_plan(self, idx: np.ndarray, status: int) -> None:
+        """Put children on a child-in-need (CIN) or child protection (CP) plan."""
+        if not len(idx):
+            return
+        pop, ledger = self.pop, self.model.ledger
+        fresh = pop.status[idx] != status
+        idx = idx[fresh]
+        new_help = pop.status[idx] == ASSESSMENT
+        self._record_help_start(idx[new_help])
+        self._engage(idx[new_help], self.quality_of(idx[new_help]))
+        if status == CIN:
+            ledger.cin_starts += len(idx)
+        else:
+            ledger.cp_starts += len(idx)
+        pop.status[idx] = status
+        self.next_review[idx] = self.model.week + self.p.plan_review_weeks
+        self.pop.refresh(idx)
+
+    def quality_of(self, idx: np.ndarray) -> np.ndarray:
+        """Quality of help (0-1): the worker's skill and time, continuity, and fit to the child's variety."""
+        p, wf = self.p, self.model.workforce
+        w = self.worker[idx]
+        allocated = w >= 0
+        slot = np.where(allocated, w, 0)
+        tenure = self.model.week - self.worker_since[idx]
+        continuity = p.change_of_worker_quality_floor + (1 - p.change_of_worker_quality_floor) * np.minimum(
+            tenure / p.continuity_weeks_to_full, 1.0)
+        fit = 1.0 - self.pop.variety[idx] * p.variety_quality_penalty * (1.0 - wf.judgment[slot] * wf.skill[slot])
+        quality = wf.help_quality(slot) * continuity * fit * (1.0 + p.evidence_based_method_effect)
+        return np.where(allocated, np.minimum(quality, 1.0), 0.0)
+
+    def assign(self, idx: np.ndarray, slots: np.ndarray) -> None:
+        self.worker[idx] = slots
+        self.worker_since[idx] = self.model.week
+
+    def change_worker_of_slot(self, slot: int) -> None:
+        self.worker_since[self.worker == slot] = self.model.week
+
+    def unallocate_slot(self, slot: int) -> None:
+        self.worker[self.worker == slot] = -1
+
+    def take_into_care(self, idx: np.ndarray) -> None:
+        """Accommodate children; for a share of them the authority applies for a care order."""
+        if not len(idx):
+            return
+        pop, ledger = self.pop, self.model.ledger
+        idx = idx[pop.status[idx] != LOOKED_AFTER]
+        self._record_help_start(idx[pop.status[idx] == ASSESSMENT])
+        ledger.looked_after_starts += len(idx)
+        pop.status[idx] = LOOKED_AFTER
+        pop.in_care_order[idx] = False
+        self.next_review[idx] = self.model.week + self.p.plan_review_weeks
+        pop.refresh(idx)
+        apply = idx[self.rng.random(len(idx)) < self.p.care_application_share]
+        self.model.court.apply(apply)
+
+    def return_home(self, idx: np.ndarray) -> None:
+        """Looked-after children go home on a child-in-need plan (the court made no care order)."""
+        idx = idx[self.pop.status[idx] == LOOKED_AFTER]
+        self.model.ledger.looked_after_ends += len(idx)
+        self.start_plan(idx, CIN)
+
+    def offer_early_help(self, idx: np.ndarray) -> None:
+        """Start early help for as many of `idx` as there is capacity for; the rest get nothing."""
+        pop = self.pop
+        idx = idx[pop.status[idx] == NONE]
+        free = self.p.early_help_capacity_children - self.model.early_help_open
+        idx = idx[: max(free, 0)]
+        if not len(idx):
+            return
+        self._record_help_start(idx)
+        pop.stop_ebbing(idx)
+        self.model.early_help_open += len(idx)
+        self.model.ledger.early_help_starts += len(idx)
+        pop.status[idx] = EARLY_HELP
+        self.stage_start[idx] = self.model.week
+        self._engage(idx, self.p.early_help_quality)
+
+    def close(self, idx: np.ndarray) -> None:
+        """Close cases (no further action, plan ended, return home, left care, early help ended)."""
+        if not len(idx):
+            return
+        pop, model = self.pop, self.model
+        status = pop.status[idx]
+        model.early_help_open -= int((status == EARLY_HELP).sum())
+        model.ledger.looked_after_ends += int((status == LOOKED_AFTER).sum())
+        model.workforce.release(self.worker[idx])
+        pending = idx[pop.in_proceedings[idx]]
+        if len(pending):
+            pop.in_proceedings[pending] = False
+            model.court.withdraw(pending)
+        self.worker[idx] = -1
+        self.quality[idx] = 0.0
+        pop.status[idx] = NONE
+        pop.start_ebbing(idx)
+        pop.in_care_order[idx] = False
+        pop.last_closed[idx] = model.week
+        pop.refresh(idx)
+
+    def turn_away(self, idx: np.ndarray) -> None:
+        """No further action after a contact, referral or assessment (early help, if any, goes on)."""
+        self.pop.last_turned_away[idx] = self.model.week
+        self.close(idx[self.pop.status[idx] == ASSESSMENT])

@@ -1,0 +1,111 @@
+"""The week's counts and the outcomes computed from model state.
+
+Processes add to the counters during a week; `Ledger.outcomes` turns them and the
+model's stocks into the values of every declared outcome (abm.outcomes), and the counters
+start again at zero.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from abm.calendar import WEEKS_PER_YEAR
+from abm.population import CIN, CP, LOOKED_AFTER
+from abm.workforce import AGENCY, PERMANENT, VACANT
+
+COUNTERS = (
+    "contacts", "referrals", "re_referrals", "early_help_starts", "initial_assessments",
+    "core_assessments", "single_assessments", "assessments_completed", "assessments_in_timescale",
+    "cin_starts", "cp_starts", "care_applications", "proceedings_closed", "court_weeks_total",
+    "looked_after_starts", "looked_after_ends", "true_positives", "false_positives",
+    "false_negatives", "true_negatives", "children_harmed", "children_harmed_known",
+    "serious_incidents", "child_deaths", "help_starts", "weeks_to_help_total",
+)
+
+
+class Ledger:
+    """Weekly counters of events, reset after each collection."""
+
+    def __init__(self):
+        self.reset()
+
+    def reset(self) -> None:
+        for name in COUNTERS:
+            setattr(self, name, 0)
+
+    def outcomes(self, model) -> dict[str, float]:
+        p, pop, wf, gov = model.p, model.population, model.workforce, model.governance
+        y = float(WEEKS_PER_YEAR)
+        status_counts = np.bincount(pop.status, minlength=LOOKED_AFTER + 1)
+        in_post = wf.filled != VACANT
+        permanent = int((wf.filled == PERMANENT).sum())
+        agency = int((wf.filled == AGENCY).sum())
+        filled = max(int(in_post.sum()), 1)
+        looked_after = int(status_counts[LOOKED_AFTER])
+        cost = (permanent * p.social_worker_cost_per_year + agency * p.social_worker_cost_per_year * p.agency_cost_multiplier
+                + wf.teams * p.manager_cost_per_year
+                + y * (looked_after * p.looked_after_cost_per_child_week
+                       + model.early_help_open * p.early_help_cost_per_child_week
+                       + model.court.backlog * p.court_cost_per_case_week))
+        completed = self.assessments_completed
+        return {
+            "contacts_per_year": self.contacts * y,
+            "referrals_per_year": self.referrals * y,
+            "contact_to_referral_rate": self.referrals / self.contacts if self.contacts else np.nan,
+            "re_referrals_per_year": self.re_referrals * y,
+            "re_referral_rate": self.re_referrals / self.referrals if self.referrals else np.nan,
+            "early_help_starts_per_year": self.early_help_starts * y,
+            "initial_assessments_per_year": self.initial_assessments * y,
+            "core_assessments_per_year": self.core_assessments * y,
+            "single_assessments_per_year": self.single_assessments * y,
+            "assessments_in_timescale_per_year": self.assessments_in_timescale * y,
+            "assessments_out_of_timescale_per_year": (completed - self.assessments_in_timescale) * y,
+            "assessment_in_timescale_rate": self.assessments_in_timescale / completed if completed else np.nan,
+            "assessments_completed_per_year": completed * y,
+            "children_in_need_per_year": self.cin_starts * y,
+            "children_in_need_open": float(status_counts[CIN]),
+            "cp_plans_per_year": self.cp_starts * y,
+            "cp_plans_open": float(status_counts[CP]),
+            "care_applications_per_year": self.care_applications * y,
+            "care_proceedings_closed_per_year": self.proceedings_closed * y,
+            "court_duration_weeks_mean": (self.court_weeks_total / self.proceedings_closed
+                                          if self.proceedings_closed else np.nan),
+            "court_duration_weeks_total_per_year": self.court_weeks_total * y,
+            "court_backlog_cases": float(model.court.backlog),
+            "looked_after_children": float(looked_after),
+            "looked_after_starts_per_year": self.looked_after_starts * y,
+            "looked_after_ends_per_year": self.looked_after_ends * y,
+            "caseload_mean": float(wf.caseload[in_post].mean()) if in_post.any() else np.nan,
+            "direct_work_share": float(wf.direct_share[in_post].mean()) if in_post.any() else np.nan,
+            "satisfaction_mean": float(wf.satisfaction[in_post].mean()) if in_post.any() else np.nan,
+            "turnover_rate": wf.leavers * y / max(permanent, 1),
+            "vacancy_rate": 1.0 - permanent / wf.posts,
+            "agency_share": agency / filled,
+            "experience_years_mean": wf.experience_mean(),
+            "true_positives_per_year": self.true_positives * y,
+            "false_positives_per_year": self.false_positives * y,
+            "false_negatives_per_year": self.false_negatives * y,
+            "true_negatives_per_year": self.true_negatives * y,
+            "false_negative_rate": (self.false_negatives / (self.false_negatives + self.true_positives)
+                                    if self.false_negatives + self.true_positives else np.nan),
+            "false_positive_rate": (self.false_positives / (self.false_positives + self.true_positives)
+                                    if self.false_positives + self.true_positives else np.nan),
+            "truly_at_risk_decisions_per_year": (self.false_negatives + self.true_positives) * y,
+            "intervention_decisions_per_year": (self.false_positives + self.true_positives) * y,
+            "children_harmed_per_year": self.children_harmed * y,
+            "children_harmed_known_per_year": self.children_harmed_known * y,
+            "children_harmed_unknown_per_year": (self.children_harmed - self.children_harmed_known) * y,
+            "serious_incidents_per_year": self.serious_incidents * y,
+            "child_deaths_per_year": self.child_deaths * y,
+            "weeks_to_help_mean": self.weeks_to_help_total / self.help_starts if self.help_starts else np.nan,
+            "weeks_to_help_total_per_year": self.weeks_to_help_total * y,
+            "help_starts_per_year": self.help_starts * y,
+            "prescription_level": gov.prescription,
+            "scope_for_judgment": gov.scope_for_judgment,
+            "public_anxiety": model.public.anxiety,
+            "social_workers_in_post": float(in_post.sum()),
+            "cost_per_year": cost,
+        }
+
+
+

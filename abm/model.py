@@ -1,0 +1,93 @@
+"""The model of one local authority's child protection system, one step a week.
+
+`ChildProtectionModel.step` runs the weekly processes of docs/ODD.md in their order:
+
+1. community      parental problems, escalation, help's effect, births, harm
+2. referrers      agencies look at children and make contacts
+3. front door     contacts screened into referrals, early help, no further action
+4. assessment     allocation, direct work, assessments finished
+5. decision       plans, care or no further action on finished assessments
+6. help           quality of help, plan reviews, leaving care, early help ending
+7. court          care proceedings progress and conclude
+8. workforce      time split, satisfaction, burnout, skill, leaving, recruitment
+9. management     managers' enforcement and supervision, learning loops, prescription
+10. public        anxiety decays (events and local deaths raise it)
+11. collect       the week's outcomes
+"""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+
+from abm.assessment import Assessment
+from abm.community import community_step
+from abm.court import FamilyCourt
+from abm.decisions import DecisionLog
+from abm.front_door import FrontDoor
+from abm.help import Help
+from abm.journey import Journey
+from abm.ledger import Ledger
+from abm.management import Governance, Management
+from abm.outcomes import NAMES
+from abm.population import OPEN, Population
+from abm.public import Public
+from abm.referrers import create_referrers
+from abm.seeds import streams
+from abm.workforce import Workforce
+
+
+class ChildProtectionModel(mesa.Model):
+    """One local authority, its children, agencies, workforce, managers, court and public."""
+
+    def __init__(self, params, seed: int, warmup_weeks: int = 0, events=()):
+        super().__init__(rng=np.random.default_rng(seed))
+        self.p = params
+        self.warmup_weeks = warmup_weeks
+        self.week = 0
+        self.rngs = streams(seed)
+        self.ledger = Ledger()
+        self.decisions = DecisionLog(self)
+        self.public = Public(params)
+        self.governance = Governance(self)
+        self.population = Population(params, self.rngs["population"])
+        self.early_help_open = 0
+        self.known = np.empty(0, dtype=np.int64)
+        self.journey = Journey(self)
+        self.workforce = Workforce(self)
+        self.management = Management(self)
+        self.referrers = create_referrers(self)
+        self.front_door = FrontDoor(self)
+        self.assessment = Assessment(self)
+        self.help = Help(self)
+        self.court = FamilyCourt(self)
+        self.outcomes: dict[str, float] = {}
+        self.datacollector = mesa.DataCollector(model_reporters={n: _reporter(n) for n in NAMES})
+        for week, _kind, jump in events:
+            self.schedule_event(lambda jump=jump: self.public.jump(jump), at=warmup_weeks + week + 0.5)
+
+    def step(self) -> None:
+        community_step(self)
+        for referrer in self.referrers.values():
+            referrer.step()
+        self.front_door.step()
+        known = self.known = self.journey.helped()
+        self.assessment.step(known[self.population.status[known] >= OPEN])
+        self.assessment.decide()
+        self.help.step(known)
+        self.court.step()
+        self.workforce.step(known[self.population.status[known] >= OPEN])
+        self.management.step()
+        self.public.step()
+        self.collect()
+        self.week += 1
+
+    def collect(self) -> None:
+        self.outcomes = self.ledger.outcomes(self)
+        self.datacollector.collect(self)
+        self.ledger.reset()
+        self.workforce.leavers = 0
+
+
+def _reporter(name: str):
+    return lambda model: model.outcomes[name]

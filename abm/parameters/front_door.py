@@ -1,0 +1,20 @@
+"""Front door: screening contacts into referrals, early help or no further action."""
+
+A = "assumption"
+
+PARAMETERS = [
+    ("front_door_contacts_per_week_capacity", 220.0, 1.0, 100000.0,
+     "contacts the front door can screen properly in a week", A),
+    ("front_door_noise_sd", 0.8, 0.05, 5.0,
+     "error (log-hazard units) in the front door's estimate of risk at normal load", A),
+    ("front_door_overload_noise_gain", 1.0, 0.0, 10.0,
+     "relative rise in screening error per unit of load above capacity", A),
+    ("referral_threshold_annual_risk", 0.03, 0.0005, 0.9,
+     "estimated annual risk at which a contact becomes a referral", A),
+    ("early_help_threshold_annual_risk", 0.012, 0.0001, 0.9,
+     "estimated annual risk at which a contact is signposted to early help", A),
+    ("initial_assessment_threshold_annual_risk", 0.05, 0.0005, 0.9,
+     "estimated annual risk at which a referral gets an initial assessment", A),
+    ("intervention_anxiety_sensitivity", 0.4, 0.0, 5.0,
+     "fall in the authority's decision thresholds (log-hazard units) per unit of public anxiety", "Munro 2010 s1.22"),
+]

@@ -1,0 +1,36 @@
+"""Help: plans, early help, reviews and closure."""
+
+A = "assumption"
+
+PARAMETERS = [
+    ("plan_review_weeks", 13, 1, 104, "weeks between reviews of a child-in-need or protection plan", "Working Together 2010 (review at 3 then 6 months)"),
+    ("close_threshold_annual_risk", 0.008, 0.0005, 0.9,
+     "assessed annual risk below which a plan closes at review", A),
+    ("cin_direct_hours_per_case_week", 1.0, 0.0, 20.0,
+     "direct work per week a child-in-need plan needs for full quality", A),
+    ("cp_direct_hours_per_case_week", 2.5, 0.0, 20.0,
+     "direct work per week a child protection plan needs for full quality", A),
+    ("looked_after_direct_hours_per_case_week", 0.8, 0.0, 20.0,
+     "direct work per week a looked-after child's case needs", A),
+    ("early_help_capacity_children", 600, 0, 100000,
+     "children the authority's early-help services can work with at once", A),
+    ("early_help_weeks", 26, 1, 156, "length of an episode of early help", A),
+    ("early_help_quality", 0.5, 0.0, 1.0, "quality of early help (0-1)", A),
+    ("nonstandard_need_share", 0.4, 0.0, 1.0,
+     "share of children whose circumstances a standard menu of responses does not fit", "Munro 2010 s2: requisite variety"),
+    ("variety_quality_penalty", 0.6, 0.0, 1.0,
+     "loss of help quality for a non-standard child under a fully prescribed menu", A),
+    ("continuity_weeks_to_full", 12, 1, 104,
+     "weeks a worker needs with a child before help reaches full quality", A),
+    ("change_of_worker_quality_floor", 0.6, 0.0, 1.0,
+     "help quality just after a change of worker, relative to full continuity", A),
+    ("help_quality_unskilled", 0.3, 0.0, 1.0,
+     "quality of help from a worker with no skill, relative to full skill", A),
+    ("re_referral_window_weeks", 52, 1, 260, "a referral within this many weeks of the last one is a re-referral", "DfE Children in Need statistics (12 months)"),
+    ("evidence_based_method_effect", 0.0, 0.0, 1.0,
+     "relative gain in help quality from evidence-based delivery methods", A),
+    ("looked_after_return_home_rate_per_week", 0.008, 0.0, 0.2,
+     "weekly chance that a looked-after child without a care order returns home", A),
+    ("looked_after_permanence_rate_per_week", 0.004, 0.0, 0.2,
+     "weekly chance that a child on a care order leaves care to adoption or a special guardian", A),
+]

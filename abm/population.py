@@ -1,0 +1,172 @@
+"""The vectorised population of households and children.
+
+Households carry deprivation, three parental problems (mental ill-health, domestic
+violence, substance misuse) as a bit mask, and sudden escalations of violence. Children
+live in households (stored contiguously: household h owns children
+`first[h] : first[h] + count[h]`), carry their own vulnerability, disability and how far
+their circumstances depart from the standard family (`variety`), the mitigation that help
+has built, and their journey through children's social care (`status`).
+
+A child's latent risk (a log-hazard, see abm.risk) is `base_risk - mitigation`. The base
+risk and an upper bound of the harm hazard (without mitigation) are cached and refreshed
+only for children whose circumstances changed. Mitigation is kept lazily: it is
+`mitigation_level` while help goes on and ebbs geometrically from the week help ended
+(`ebb_from`), so it is computed only for the children a process looks at. The weekly
+work is proportional to events, not to the population.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from abm.risk import log_hazard
+
+NONE, EARLY_HELP, ASSESSMENT, CIN, CP, LOOKED_AFTER = range(6)
+STATUS_NAMES = ("none", "early help", "assessment", "child in need plan",
+                "child protection plan", "looked after")
+OPEN = ASSESSMENT  # statuses >= OPEN are open cases of children's social care
+PROBLEMS = ("mental_health", "domestic_violence", "substance_misuse")
+DV_BIT = 1 << PROBLEMS.index("domestic_violence")
+AGE_OUT_WEEKS = 20 * 52  # the population is 0-19 year olds
+NEVER = -(10**6)
+ONGOING = 10**9  # ebb_from of a child whose mitigation is not ebbing
+EBB_TABLE_WEEKS = 200 * 52  # longer than any run (scenarios allow 150 years)
+
+
+class Population:
+    """State arrays of households and children, and the refresh of their risk."""
+
+    def __init__(self, params, rng: np.random.Generator):
+        p = self.p = params
+        n = p.children_0_19
+        sizes = 1 + rng.poisson(p.children_per_household_mean - 1.0, size=int(n / p.children_per_household_mean) + 16)
+        sizes = sizes[: np.searchsorted(np.cumsum(sizes), n) + 1]
+        sizes[-1] -= sizes.sum() - n
+        self.n, self.h = n, len(sizes)
+        self.count = sizes.astype(np.int32)
+        self.first = np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(np.int32)
+        self.household = np.repeat(np.arange(self.h, dtype=np.int32), sizes)
+
+        a = p.deprivation_mean * p.deprivation_concentration
+        b = (1.0 - p.deprivation_mean) * p.deprivation_concentration
+        self.deprivation = rng.beta(a, b, self.h)
+        gradient = np.log(p.problem_onset_deprivation_rate_ratio)
+        self.onset_multiplier = np.exp(gradient * (self.deprivation - self.deprivation.mean()))
+        self.problem_weight = np.array([p.risk_weight_mental_health, p.risk_weight_domestic_violence,
+                                        p.risk_weight_substance_misuse])
+        self.remission = np.array([1.0 / getattr(p, f"{k}_episode_weeks_mean") for k in PROBLEMS])
+        prevalence = np.array([getattr(p, f"{k}_prevalence") for k in PROBLEMS])
+        self.onset = self.remission * prevalence / np.maximum(1.0 - prevalence, 1e-9)
+        stationary = self.onset[None, :] * self.onset_multiplier[:, None]
+        stationary = stationary / (stationary + self.remission[None, :])
+        active = rng.random((self.h, 3)) < stationary
+        self.problems = (active * (1 << np.arange(3))).sum(axis=1).astype(np.uint8)
+        self.household_risk = np.zeros(self.h)
+        self.update_household_risk(np.arange(self.h))
+        self.next_transition = np.empty((self.h, 3), dtype=np.int32)
+        self.schedule_transitions(rng, np.arange(self.h * 3), now=0)
+        self.escalated_until = np.zeros(self.h, dtype=np.int32)
+        self.escalations_ending: dict[int, np.ndarray] = {}
+        self.violent = np.flatnonzero(self.problems & DV_BIT)
+
+        self.birth_week = -rng.integers(0, AGE_OUT_WEEKS, n).astype(np.int32)
+        order = np.argsort(self.birth_week, kind="stable")
+        weeks, starts = np.unique(self.birth_week[order], return_index=True)
+        self.born_in: dict[int, np.ndarray] = dict(zip(weeks.tolist(), np.split(order, starts[1:])))
+        self.disabled = np.zeros(n, dtype=bool)
+        self.vulnerability = np.zeros(n)
+        self.variety = np.zeros(n)
+        self.status = np.zeros(n, dtype=np.int8)
+        self.mitigation_level = np.zeros(n)
+        self.ebb_from = np.full(n, ONGOING, dtype=np.int64)
+        self.in_care_order = np.zeros(n, dtype=bool)
+        self.in_proceedings = np.zeros(n, dtype=bool)
+        self.last_referral = np.full(n, NEVER, dtype=np.int32)
+        self.last_closed = np.full(n, NEVER, dtype=np.int32)
+        self.last_turned_away = np.full(n, NEVER, dtype=np.int32)
+        self.harm_count = np.zeros(n, dtype=np.int16)
+        self.assessments = np.zeros(n, dtype=np.int16)
+        self.re_referrals = np.zeros(n, dtype=np.int16)
+        self.new_children(rng, np.arange(n))
+
+        self.now = 0
+        self.base_risk = np.zeros(n)
+        self.hazard_bound = np.zeros(n)
+        self.ebb_after = (1.0 - p.mitigation_decay_per_week) ** np.arange(EBB_TABLE_WEEKS, dtype=float)
+        self.base = p.harm_hazard_base_per_week
+        self.z_need = log_hazard(p.early_help_threshold_annual_risk, self.base)
+        self.z_significant = log_hazard(p.significant_harm_annual_risk, self.base)
+        self.need_since = np.full(n, NEVER, dtype=np.int32)
+        self.refresh(np.arange(n))
+
+    def new_children(self, rng: np.random.Generator, idx: np.ndarray) -> None:
+        """Draw the own characteristics of children `idx` (at the start, or when born)."""
+        p = self.p
+        k = len(idx)
+        self.disabled[idx] = rng.random(k) < p.disability_share
+        self.vulnerability[idx] = rng.normal(0.0, p.child_vulnerability_sd, k) + p.risk_weight_disability * self.disabled[idx]
+        nonstandard = rng.random(k) < p.nonstandard_need_share
+        self.variety[idx] = np.where(nonstandard, rng.uniform(0.3, 1.0, k), 0.0)
+        for arr, value in ((self.status, NONE), (self.mitigation_level, 0.0), (self.ebb_from, ONGOING),
+                           (self.in_care_order, False),
+                           (self.in_proceedings, False),
+                           (self.last_referral, NEVER), (self.last_closed, NEVER),
+                           (self.last_turned_away, NEVER), (self.harm_count, 0),
+                           (self.assessments, 0), (self.re_referrals, 0)):
+            arr[idx] = value
+
+    def schedule_transitions(self, rng: np.random.Generator, flat: np.ndarray, now: int) -> None:
+        """Draw the week of the next onset or remission of household problems (flat = h*3 + problem)."""
+        hh, prob = np.divmod(flat, 3)
+        active = (self.problems[hh] >> prob) & 1
+        rate = np.where(active, self.remission[prob], self.onset[prob] * self.onset_multiplier[hh])
+        self.next_transition[hh, prob] = now + rng.geometric(np.minimum(rate, 1.0))
+
+    def update_household_risk(self, households: np.ndarray) -> None:
+        """Log-hazard that households `households` add to their children: deprivation and parental problems."""
+        bits = self.problems[households]
+        self.household_risk[households] = (self.p.risk_weight_deprivation * self.deprivation[households]
+                                           + ((bits[:, None] >> np.arange(3)) & 1) @ self.problem_weight)
+
+    def children_of(self, households: np.ndarray) -> np.ndarray:
+        counts = self.count[households]
+        starts = np.repeat(self.first[households] - np.concatenate(([0], np.cumsum(counts)[:-1])), counts)
+        return starts + np.arange(counts.sum(), dtype=np.int32)
+
+    def age_weeks(self, idx, now: int):
+        return now - self.birth_week[idx]
+
+    def mitigation(self, idx: np.ndarray) -> np.ndarray:
+        weeks = np.clip(self.now - self.ebb_from[idx], 0, EBB_TABLE_WEEKS - 1)
+        return self.mitigation_level[idx] * self.ebb_after[weeks]
+
+    def risk(self, idx: np.ndarray) -> np.ndarray:
+        """Latent risk (log-hazard) of children `idx` this week."""
+        return self.base_risk[idx] - self.mitigation(idx)
+
+    def stop_ebbing(self, idx: np.ndarray) -> None:
+        """Help (re)starts: freeze mitigation at its current level."""
+        self.mitigation_level[idx] = self.mitigation(idx)
+        self.ebb_from[idx] = ONGOING
+
+    def start_ebbing(self, idx: np.ndarray) -> None:
+        """Help ends: mitigation ebbs from now on."""
+        self.mitigation_level[idx] = self.mitigation(idx)
+        self.ebb_from[idx] = self.now
+
+    def refresh(self, idx: np.ndarray) -> None:
+        """Recompute base risk and hazard bound of children `idx`, and when their need began."""
+        p, now = self.p, self.now
+        hh = self.household[idx]
+        base_risk = (self.vulnerability[idx] + self.household_risk[hh]
+                     + p.escalation_risk_weight * (self.escalated_until[hh] > now))
+        self.base_risk[idx] = base_risk
+        care = np.where(self.status[idx] == LOOKED_AFTER, p.care_harm_hazard_multiplier, 1.0)
+        self.hazard_bound[idx] = np.minimum(self.base * np.exp(base_risk) * care, 1.0)
+        in_need = base_risk - self.mitigation(idx) >= self.z_need
+        since = self.need_since[idx]
+        helped = self.status[idx] != NONE
+        self.need_since[idx] = np.where(in_need & ~helped, np.where(since == NEVER, now, since), NEVER)
+
+    def truly_at_risk(self, idx) -> np.ndarray:
+        return self.risk(idx) >= self.z_significant

@@ -1,0 +1,339 @@
+"""Scenarios: what one experiment sets, loaded strictly from a TOML file.
+
+A scenario file uses EMA Workbench's words. `[scenario]` holds the years, warm-up years,
+replicate count (`seeds`) and root seed, all required, and optionally a name (default: the
+file's stem), a description and a start date (with it, years are financial years "2011/12"); `[constants]` overrides parameters;
+`[uncertainties]` names parameters drawn uniformly per seed from `{ low, high }`;
+each `[[levers]]` table switches a registered reform on (its other keys are the reform's
+arguments); each `[[events]]` table is an exogenous public event at a `date` or at a
+`week` after the warm-up. See scenarios/baseline.toml.
+
+Nothing is silently defaulted or coerced: every mistake is one `ScenarioError` naming the
+file, the key ("scenario.years", "events[2].date", tables of an array counted from 1),
+the problem and the allowed range or the close matches.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any, Callable
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from abm import calendar
+from abm.parameters import PARAMETERS, ParameterError, check_value
+
+MAX_FILE_BYTES = 1_000_000
+SECTIONS = ("scenario", "constants", "uncertainties", "levers", "events")
+HEADER = ("name", "description", "start_date", "years", "warmup_years", "seeds", "root_seed")
+EVENT_KINDS = ("national_publicity", "over_intervention_scandal")
+RANGES: dict[str, tuple[int | float, int | float]] = {
+    "years": (1, 100),
+    "warmup_years": (0, 50),
+    "seeds": (1, 10_000),
+    "root_seed": (0, 2**63 - 1),
+    "week": (-50 * calendar.WEEKS_PER_YEAR, 100 * calendar.WEEKS_PER_YEAR),
+    "anxiety_jump": (-5.0, 5.0),
+}
+NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
+
+
+class ScenarioError(ValueError):
+    """A scenario that cannot be used, explained in one line: file, key, problem, what is allowed."""
+
+
+class _Problem(ValueError):
+    """A validator's finding at `key` (a location below the value being validated)."""
+
+    def __init__(self, key: tuple[str | int, ...], message: str):
+        super().__init__(message)
+        self.key = key
+        self.message = message
+
+
+def registered_reforms() -> dict:
+    return {}
+
+
+def _bounded(name: str, default: Any = ...) -> Any:
+    low, high = RANGES[name]
+    return Field(default, ge=low, le=high)
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    return repr(value)
+
+
+def _range(bounds: tuple) -> str:
+    return f"{bounds[0]:,} to {bounds[1]:,}"
+
+
+def _unknown(what: str, value: str, allowed, listed: str = "allowed") -> str:
+    allowed = list(allowed)
+    hint = difflib.get_close_matches(value, allowed, n=3, cutoff=0.6)
+    listing = f"({listed}: {', '.join(allowed) if allowed else 'none yet'})"
+    if hint:
+        return f"unknown {what} '{value}'; did you mean {' or '.join(repr(h) for h in hint)}? {listing}"
+    return f"unknown {what} '{value}' {listing}"
+
+
+def _number(value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise _Problem((), f"must be a number, not {_show(value)}")
+    return value
+
+
+Number = Annotated[float | int, BeforeValidator(_number)]
+
+
+def _end(name: str, value: float | int, end: str) -> float | int:
+    try:
+        return check_value(name, value)
+    except ParameterError as e:
+        raise _Problem((name, end) if name in PARAMETERS else (name,), str(e)) from None
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Uncertainty(_Strict):
+    """A parameter nobody controls, drawn uniformly for each seed from [low, high]."""
+
+    low: Number
+    high: Number
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Uncertainty:
+        if self.low > self.high:
+            raise _Problem(("low",), f"low = {self.low} is above high = {self.high}; low must not exceed high")
+        return self
+
+
+class Lever(_Strict):
+    """A reform switched on: a name in the reform registry and the arguments its [[levers]] table gives."""
+
+    reform: str
+    arguments: dict[str, Any] = {}
+
+    @field_validator("reform")
+    @classmethod
+    def _registered(cls, name: str) -> str:
+        registry = registered_reforms()
+        if name not in registry:
+            raise _Problem((), _unknown("reform", name, registry, "registered"))
+        return name
+
+
+class Event(_Strict):
+    """An exogenous public event raising (or lowering) public anxiety, at a date or a week after the warm-up."""
+
+    kind: str
+    date: dt.date | None = None
+    week: int | None = _bounded("week", None)
+    anxiety_jump: float = _bounded("anxiety_jump")
+
+    @field_validator("kind")
+    @classmethod
+    def _known(cls, kind: str) -> str:
+        if kind not in EVENT_KINDS:
+            raise _Problem((), _unknown("event kind", kind, EVENT_KINDS))
+        return kind
+
+    @model_validator(mode="after")
+    def _one_time(self) -> Event:
+        if (self.date is None) == (self.week is None):
+            said = "both" if self.date is not None else "neither"
+            raise _Problem((), f"give exactly one of date (e.g. 2008-11-15) or week (weeks after warm-up), not {said}")
+        return self
+
+
+class Scenario(_Strict):
+    """One experiment: run settings, parameter constants and uncertainties, levers and events."""
+
+    name: str = Field(pattern=NAME_PATTERN)
+    description: str = ""
+    start_date: dt.date | None = None
+    years: int = _bounded("years")
+    warmup_years: int = _bounded("warmup_years")
+    seeds: int = _bounded("seeds")
+    root_seed: int = _bounded("root_seed")
+    constants: dict[str, float | int | bool] = {}
+    uncertainties: dict[str, Uncertainty] = {}
+    levers: tuple[Lever, ...] = ()
+    events: tuple[Event, ...] = ()
+    source: str | None = None
+
+    @field_validator("constants", mode="before")
+    @classmethod
+    def _check_constants(cls, constants: Any) -> Any:
+        if not isinstance(constants, dict):
+            return constants
+        try:
+            return {key: check_value(key, value) for key, value in constants.items()}
+        except ParameterError as e:
+            raise _Problem((e.key,), str(e)) from None
+
+    @field_validator("uncertainties")
+    @classmethod
+    def _check_uncertainties(cls, uncertainties: dict[str, Uncertainty]) -> dict[str, Uncertainty]:
+        checked = {}
+        for name, u in uncertainties.items():
+            if name in PARAMETERS and PARAMETERS[name].kind is bool:
+                raise _Problem((name,), f"'{name}' is true or false and cannot be uncertain; set it in [constants]")
+            checked[name] = Uncertainty(low=_end(name, u.low, "low"), high=_end(name, u.high, "high"))
+        return checked
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Scenario:
+        for name in self.uncertainties:
+            if name in self.constants:
+                raise _Problem(("uncertainties", name),
+                               f"'{name}' is also set in [constants]; a parameter is either constant or uncertain")
+        earliest = -self.warmup_years * calendar.WEEKS_PER_YEAR
+        for i, event in enumerate(self.events):
+            key = ("events", i, "week" if event.date is None else "date")
+            if event.date is not None and self.start_date is None:
+                raise _Problem(key, "a dated event needs scenario.start_date; set it, or give week = N instead")
+            if self._week(event) < earliest:
+                first = "" if self.start_date is None else f" ({calendar.week_start(self.start_date, earliest)})"
+                raise _Problem(key, f"falls before the warm-up starts: allowed from week {earliest}{first} on")
+        return self
+
+    def _week(self, event: Event) -> int:
+        return event.week if event.date is None else calendar.week_of(self.start_date, event.date)
+
+    def event_weeks(self) -> list[tuple[int, str, float]]:
+        """(week after the warm-up, kind, anxiety jump) of every event, in time order."""
+        return sorted((self._week(e), e.kind, e.anxiety_jump) for e in self.events)
+
+    def with_overrides(self, seeds: int | None = None, years: int | None = None) -> Scenario:
+        """This scenario with the replicate count and/or years replaced (the CLI's --seeds, --years)."""
+        changes = {k: v for k, v in {"seeds": seeds, "years": years}.items() if v is not None}
+        try:
+            return Scenario.model_validate({**dict(self), **changes})
+        except ValidationError as e:
+            raise _translate(e, "command line", lambda loc: ("--" + str(loc[0]),) + tuple(loc[1:])) from None
+
+
+def _file_key(loc: tuple) -> tuple:
+    return ("scenario",) + loc if loc and loc[0] in HEADER else loc
+
+
+def _path(loc: tuple) -> str:
+    text = ""
+    for part in loc:
+        text += f"[{part + 1}]" if isinstance(part, int) else f"{'.' if text else ''}{part}"
+    return text
+
+
+_EXPECTED = {
+    "int_type": "a whole number",
+    "float_type": "a number",
+    "string_type": "text in quotes",
+    "date_type": "a date like 2011-04-01",
+    "bool_type": "true or false",
+    "dict_type": "a table",
+    "model_type": "a table",
+}
+_TABLES = {"uncertainties": Uncertainty, "events": Event}
+
+
+def _explain(error: dict) -> tuple[tuple, str]:
+    loc, kind, value = tuple(error["loc"]), error["type"], error.get("input")
+    found = error.get("ctx", {}).get("error")
+    if isinstance(found, _Problem):
+        return loc + found.key, found.message
+    field = next((p for p in reversed(loc) if isinstance(p, str)), "")
+    bounds = RANGES.get(field)
+    if kind in ("greater_than_equal", "less_than_equal") and bounds:
+        return loc, f"{_show(value)} is out of range: allowed {_range(bounds)}"
+    if kind in _EXPECTED:
+        allowed = f" ({_range(bounds)})" if bounds else ""
+        return loc, f"must be {_EXPECTED[kind]}{allowed}, not {_show(value)}"
+    if kind == "missing":
+        return loc, "is missing; it is required" + (f" ({_range(bounds)})" if bounds else "")
+    if kind == "extra_forbidden":
+        model = _TABLES.get(loc[0])
+        return loc, _unknown("key", str(loc[-1]), model.model_fields if model else ())
+    if kind == "string_pattern_mismatch":
+        return loc, f"{_show(value)} must be 1-64 letters, digits, '.', '_' or '-' (it names the results folder)"
+    return loc, error["msg"]
+
+
+def _translate(error: ValidationError, where: str, key: Callable[[tuple], tuple]) -> ScenarioError:
+    errors = error.errors(include_url=False)
+    # A misspelt key also shows up as a missing one; the misspelling is the message that helps.
+    loc, message = _explain(next((e for e in errors if e["type"] == "extra_forbidden"), errors[0]))
+    return ScenarioError(f"{where}: {_path(key(loc))}: {message}" if loc else f"{where}: {message}")
+
+
+def _read(path: Path) -> dict:
+    if not path.exists():
+        raise ScenarioError(f"{path}: no such file")
+    if not path.is_file():
+        raise ScenarioError(f"{path}: not a file (give the path of a .toml scenario file)")
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise ScenarioError(f"{path}: file is {size:,} bytes; scenario files are limited to {MAX_FILE_BYTES:,}")
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except OSError as e:
+        raise ScenarioError(f"{path}: cannot read: {e.strerror}") from None
+    except UnicodeDecodeError:
+        raise ScenarioError(f"{path}: not UTF-8 text; is it really a TOML scenario file?") from None
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise ScenarioError(f"{path}: not valid TOML: {e}") from None
+    if not raw:
+        raise ScenarioError(f"{path}: file is empty; a scenario needs at least a [scenario] table")
+    return raw
+
+
+def _lever(table: dict) -> dict:
+    lever = {"arguments": {k: v for k, v in table.items() if k != "reform"}}
+    if "reform" in table:
+        lever["reform"] = table["reform"]
+    return lever
+
+
+def _arrange(path: Path, raw: dict) -> dict:
+    for section, value in raw.items():
+        if section in HEADER:
+            raise ScenarioError(f"{path}: {section}: belongs in the [scenario] table; put it below a [scenario] line")
+        if section not in SECTIONS:
+            raise ScenarioError(f"{path}: {_unknown('section', section, SECTIONS)}")
+        many = section in ("levers", "events")
+        if many and not (isinstance(value, list) and all(isinstance(t, dict) for t in value)):
+            raise ScenarioError(f"{path}: {section}: must be tables written [[{section}]]")
+        if not many and not isinstance(value, dict):
+            raise ScenarioError(f"{path}: {section}: must be a table written [{section}]")
+    header = raw.get("scenario", {})
+    for key in header:
+        if key not in HEADER:
+            raise ScenarioError(f"{path}: scenario.{key}: {_unknown('key', key, HEADER)}")
+    return {"name": path.stem, **header, "constants": raw.get("constants", {}),
+            "uncertainties": raw.get("uncertainties", {}), "levers": tuple(map(_lever, raw.get("levers", []))),
+            "events": tuple(raw.get("events", [])), "source": str(path)}
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """The scenario in the TOML file at `path`, or a ScenarioError saying what is wrong with it."""
+    path = Path(path)
+    data = _arrange(path, _read(path))
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as e:
+        raise _translate(e, str(path), _file_key) from None

@@ -1,0 +1,20 @@
+"""Seeds: replicate seeds from one root, and one random stream per kind of decision."""
+
+from __future__ import annotations
+
+import numpy as np
+
+STREAMS = ("uncertainty", "population", "community", "referrers", "front_door",
+           "assessment", "help", "court", "workforce", "management")
+
+
+def replicate_seeds(root_seed: int, n: int) -> list[int]:
+    """n independent replicate seeds spawned from `root_seed` (stable for any n)."""
+    children = np.random.SeedSequence(root_seed).spawn(n)
+    return [int(c.generate_state(1, np.uint64)[0] >> np.uint64(1)) for c in children]
+
+
+def streams(seed: int) -> dict[str, np.random.Generator]:
+    """One generator per kind of decision, so a change to one touches no other (common random numbers)."""
+    children = np.random.SeedSequence(seed).spawn(len(STREAMS) + 1)
+    return {name: np.random.default_rng(s) for name, s in zip(STREAMS, children)}

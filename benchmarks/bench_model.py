@@ -1,0 +1,141 @@
+"""Benchmark: cpsim's cost per child-week against an idiomatic Mesa model on this machine.
+
+    python benchmarks/bench_model.py [--json] [--years 10] [--profile]
+
+Runs the baseline scenario (its warm-up plus --years years) with one seed on one core
+through `abm.run.run`, and in the same process a reference Mesa 3.5 model whose 20,000
+agents each do `self.x += 1` in `self.agents.shuffle_do("step")` for about 2 seconds.
+Each is timed twice and the faster time kept. See benchmarks/README.md.
+"""
+
+from __future__ import annotations
+
+import os
+
+# One core: keep any numerical library from spreading over threads (before numpy loads).
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import argparse  # noqa: E402
+import cProfile  # noqa: E402
+import json  # noqa: E402
+import math  # noqa: E402
+import pstats  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import mesa  # noqa: E402
+
+from abm import calendar  # noqa: E402
+from abm.run import run, scenario_params  # noqa: E402
+from abm.scenario import load_scenario  # noqa: E402
+
+SCENARIO = ROOT / "scenarios" / "baseline.toml"
+SEED = 1
+REPEATS = 2
+MESA_AGENTS = 20_000
+MESA_TARGET_S = 2.0
+
+
+class Counter(mesa.Agent):
+    def __init__(self, model):
+        super().__init__(model)
+        self.x = 0
+
+    def step(self):
+        self.x += 1
+
+
+class Reference(mesa.Model):
+    """The reference: N agents with a trivial update, activated in random order."""
+
+    def __init__(self, n: int, seed: int):
+        super().__init__(rng=seed)
+        Counter.create_agents(self, n)
+
+    def step(self):
+        self.agents.shuffle_do("step")
+
+
+def fastest(fn, repeats: int = REPEATS) -> float:
+    """The fastest wall time of `repeats` calls of `fn`."""
+    best = math.inf
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def bench_cpsim(scenario) -> tuple[float, int, int]:
+    """(wall seconds, children, weeks simulated including warm-up) of one run."""
+    children = scenario_params(scenario, SEED).children_0_19
+    weeks = (scenario.warmup_years + scenario.years) * calendar.WEEKS_PER_YEAR
+    return fastest(lambda: run(scenario, SEED)), children, weeks
+
+
+def bench_mesa() -> tuple[float, int]:
+    """(wall seconds, steps) of the reference model run for about MESA_TARGET_S seconds."""
+    probe = Reference(MESA_AGENTS, SEED)
+    probe.step()  # warm caches before measuring a step
+    start = time.perf_counter()
+    for _ in range(5):
+        probe.step()
+    per_step = (time.perf_counter() - start) / 5
+    steps = max(1, round(MESA_TARGET_S / per_step))
+
+    best = math.inf
+    for _ in range(REPEATS):
+        model = Reference(MESA_AGENTS, SEED)  # built outside the timing
+        start = time.perf_counter()
+        for _ in range(steps):
+            model.step()
+        best = min(best, time.perf_counter() - start)
+    return best, steps
+
+
+def profile_cpsim(scenario, top: int = 25) -> None:
+    profiler = cProfile.Profile()
+    profiler.enable()
+    run(scenario, SEED)
+    profiler.disable()
+    print(f"cProfile of one cpsim run, top {top} by cumulative time:", file=sys.stderr)
+    pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(top)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
+    parser.add_argument("--years", type=int, default=10, help="years simulated after the warm-up")
+    parser.add_argument("--profile", action="store_true",
+                        help="also profile one cpsim run; top 25 functions to stderr")
+    args = parser.parse_args(argv)
+
+    scenario = load_scenario(SCENARIO).with_overrides(years=args.years)
+    wall, children, weeks = bench_cpsim(scenario)
+    mesa_wall, steps = bench_mesa()
+    if args.profile:
+        profile_cpsim(scenario)
+
+    ns_per_child_week = wall / (children * weeks) * 1e9
+    mesa_ns_per_agent_step = mesa_wall / (MESA_AGENTS * steps) * 1e9
+    ratio = mesa_ns_per_agent_step / ns_per_child_week
+    if args.json:
+        print(json.dumps({"ns_per_child_week": ns_per_child_week,
+                          "mesa_ns_per_agent_step": mesa_ns_per_agent_step,
+                          "ratio": ratio, "wall_s": wall}))
+    else:
+        print(f"cpsim: {ns_per_child_week:.2f} ns per child-week "
+              f"({children:,} children x {weeks} weeks in {wall:.2f} s); "
+              f"Mesa reference: {mesa_ns_per_agent_step:.0f} ns per agent-step "
+              f"({MESA_AGENTS:,} agents x {steps} steps in {mesa_wall:.2f} s); "
+              f"ratio {ratio:.1f} (bar: >= 20)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
