@@ -94,8 +94,8 @@ class Assessment:
         care = full & (estimate >= self.care_threshold - shift)
         protect = full & ~care & (estimate >= self.cp_threshold - shift)
         journey.take_into_care(decided[care])
-        journey.start_plan(decided[protect], CP)
-        journey.start_plan(decided[intervene & ~care & ~protect], CIN)
+        planned = intervene & ~care
+        journey.start_plan(decided[planned], np.where(protect[planned], CP, CIN))
         journey.turn_away(decided[~intervene])
         self.finished = np.empty(0, dtype=np.int64)
 

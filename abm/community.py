@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from abm.population import AGE_OUT_WEEKS, DV_BIT, EARLY_HELP, NONE, OPEN
+from abm.population import AGE_OUT_WEEKS, DV, EARLY_HELP, NONE, OPEN, THINNING_BOUND
 
 
 def community_step(model) -> None:
@@ -29,7 +29,10 @@ def community_step(model) -> None:
 def _problem_transitions(pop, rng, now) -> np.ndarray:
     due = np.flatnonzero(pop.next_transition.ravel() == now)
     households, problem = np.divmod(due, 3)
-    np.bitwise_xor.at(pop.problems, households, (1 << problem).astype(np.uint8))
+    for bit in range(3):
+        pop.problems[households[problem == bit]] ^= np.uint8(1 << bit)
+    flipped = households[problem == DV]
+    pop.violent_flag[flipped] = ~pop.violent_flag[flipped]
     pop.update_household_risk(households)
     pop.schedule_transitions(rng, due, now)
     return households
@@ -38,7 +41,7 @@ def _problem_transitions(pop, rng, now) -> np.ndarray:
 def _escalations(pop, p, rng, now) -> np.ndarray:
     ending = pop.escalations_ending.pop(now, np.empty(0, dtype=np.int64))
     ending = ending[pop.escalated_until[ending] == now]
-    pop.violent = np.flatnonzero(pop.problems & DV_BIT)
+    pop.violent = np.flatnonzero(pop.violent_flag)
     starting = pop.violent[rng.random(len(pop.violent)) < p.escalation_rate_per_week]
     pop.escalated_until[starting] = now + p.escalation_weeks
     pop.escalations_ending[now + p.escalation_weeks] = starting
@@ -68,11 +71,14 @@ def _newborn(pop, rng, idx: np.ndarray, now: int) -> None:
 
 
 def _harm(model, pop, p, rng, now) -> None:
-    """Harm by thinning: candidates at the largest hazard bound, each kept with its own hazard's share."""
-    bound = pop.hazard_bound.max()
-    candidates = rng.integers(0, pop.n, rng.poisson(bound * pop.n))
-    keep = rng.random(len(candidates)) * bound < pop.hazard_bound[candidates] * np.exp(-pop.mitigation(candidates))
-    harmed = np.unique(candidates[keep])
+    """Harm: children whose hazard bound is high are drawn one by one; the rest by thinning at that bound."""
+    high = np.flatnonzero(pop.high_hazard)
+    high = high[rng.random(len(high)) < pop.hazard_bound[high] * np.exp(-pop.mitigation(high))]
+    candidates = (rng.random(rng.poisson(THINNING_BOUND * pop.n)) * pop.n).astype(np.int64)
+    candidates = candidates[~pop.high_hazard[candidates]]
+    keep = (rng.random(len(candidates)) * THINNING_BOUND
+            < pop.hazard_bound[candidates] * np.exp(-pop.mitigation(candidates)))
+    harmed = np.unique(np.concatenate([high, candidates[keep]]))
     if not len(harmed):
         return
     ledger = model.ledger
@@ -92,7 +98,8 @@ def _harm(model, pop, p, rng, now) -> None:
     model.public.local_deaths(int((died & recently_known).sum()))
     model.referrers["health"].report_harm(harmed[~known & ~died])
     dead = harmed[died]
-    model.journey.close(dead[pop.status[dead] != NONE])
-    _newborn(pop, rng, dead, now)
-    pop.refresh(dead)
+    if len(dead):
+        model.journey.close(dead[pop.status[dead] != NONE])
+        _newborn(pop, rng, dead, now)
+        pop.refresh(dead)
 

@@ -19,26 +19,30 @@ class DecisionLog:
 
     def __init__(self, model):
         self.model = model
-        self.rows: list[np.ndarray] = []
+        self.rows: list[tuple] = []
 
     def record(self, stage: str, idx: np.ndarray, estimate: np.ndarray, threshold: float | np.ndarray,
                intervene: np.ndarray) -> None:
         if not len(idx):
             return
         model = self.model
-        truth = model.population.truly_at_risk(idx)
+        risk = model.population.risk(idx)
+        truth = risk >= model.population.z_significant
         ledger = model.ledger
-        ledger.true_positives += int((intervene & truth).sum())
-        ledger.false_positives += int((intervene & ~truth).sum())
-        ledger.false_negatives += int((~intervene & truth).sum())
-        ledger.true_negatives += int((~intervene & ~truth).sum())
-        self.rows.append(np.column_stack([
-            np.full(len(idx), model.week), np.full(len(idx), STAGES.index(stage)),
-            model.population.risk(idx), estimate, np.broadcast_to(threshold, len(idx)), intervene]))
+        positives, at_risk = np.count_nonzero(intervene), np.count_nonzero(truth)
+        true_positives = np.count_nonzero(intervene & truth)
+        ledger.true_positives += true_positives
+        ledger.false_positives += positives - true_positives
+        ledger.false_negatives += at_risk - true_positives
+        ledger.true_negatives += len(idx) - positives - at_risk + true_positives
+        self.rows.append((model.week, STAGES.index(stage), risk, estimate, threshold, intervene))
 
     def frame(self) -> pd.DataFrame:
         """One row per decision: week, stage, true and estimated log-hazard, threshold, intervened."""
-        data = np.concatenate(self.rows) if self.rows else np.empty((0, 6))
-        frame = pd.DataFrame(data, columns=["week", "stage", "true_log_hazard", "estimate", "threshold", "intervene"])
+        columns = ["week", "stage", "true_log_hazard", "estimate", "threshold", "intervene"]
+        parts = [pd.DataFrame({"week": week, "stage": stage, "true_log_hazard": risk, "estimate": estimate,
+                               "threshold": threshold, "intervene": intervene})
+                 for week, stage, risk, estimate, threshold, intervene in self.rows]
+        frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
         frame["stage"] = pd.Categorical.from_codes(frame["stage"].astype(int), STAGES)
-        return frame.astype({"week": int, "intervene": bool})
+        return frame

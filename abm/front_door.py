@@ -27,17 +27,20 @@ class FrontDoor:
         self.assessment_threshold = log_hazard(p.initial_assessment_threshold_annual_risk, base)
         self.rng = model.rngs["front_door"]
         self.inbox: list[np.ndarray] = []
+        self.consultations: list[np.ndarray] = []
 
     def receive(self, idx: np.ndarray) -> None:
-        if len(idx):
-            self.inbox.append(idx)
+        self.inbox.append(idx)
+
+    def consulted(self, idx: np.ndarray) -> None:
+        self.consultations.append(idx)
 
     def step(self) -> None:
         model, p, pop = self.model, self.p, self.model.population
-        if not self.inbox:
-            return
-        idx = np.unique(np.concatenate(self.inbox))
+        idx = np.unique(np.concatenate(self.inbox)) if self.inbox else np.empty(0, dtype=np.int64)
+        consulted = np.concatenate(self.consultations) if self.consultations else idx[:0]
         self.inbox.clear()
+        self.consultations.clear()
         idx = idx[pop.status[idx] < OPEN]
         model.ledger.contacts += len(idx)
         load = len(idx) / p.front_door_contacts_per_week_capacity
@@ -51,4 +54,4 @@ class FrontDoor:
         model.journey.start_assessment(idx[assess])
         model.journey.turn_away(idx[~assess])
         signpost = ~refer & (estimate >= self.early_help_threshold - shift)
-        model.journey.offer_early_help(idx[signpost])
+        model.journey.offer_early_help(np.concatenate([consulted, idx[signpost]]))

@@ -13,7 +13,8 @@ from __future__ import annotations
 import numpy as np
 
 from abm.calendar import WEEKS_PER_YEAR
-from abm.population import CIN, CP, EARLY_HELP, LOOKED_AFTER, NONE, ONGOING
+from abm.risk import log_hazard
+from abm.population import CIN, CP, EARLY_HELP, LOOKED_AFTER, NONE
 
 
 class Help:
@@ -23,6 +24,8 @@ class Help:
         self.model = model
         self.p = model.p
         self.rng = model.rngs["help"]
+        self.helped = np.empty(0, dtype=np.int64)
+        self.step_down_threshold = log_hazard(model.p.step_down_threshold_annual_risk, model.p.harm_hazard_base_per_week)
 
     def step(self, known: np.ndarray) -> None:
         model, p, pop, journey = self.model, self.p, self.model.population, self.model.journey
@@ -30,19 +33,23 @@ class Help:
         status = pop.status[known]
         helped = known[status >= CIN]
         journey.quality[helped] = journey.quality_of(helped)
+        self.helped = helped
         early = known[status == EARLY_HELP]
         open_cases = known[status != EARLY_HELP]
         journey.quality[early] = p.early_help_quality
-        self.review(helped[(pop.status[helped] != LOOKED_AFTER) & (journey.next_review[helped] <= now)])
-        self.leave_care(helped[pop.status[helped] == LOOKED_AFTER])
+        looked_after = pop.status[helped] == LOOKED_AFTER
+        reviewed_out = self.review(helped[~looked_after & (journey.next_review[helped] <= now)])
+        left_care = self.leave_care(helped[looked_after])
         adult = open_cases[pop.age_weeks(open_cases, now) >= p.referral_age_limit_years * WEEKS_PER_YEAR]
-        journey.close(adult[pop.status[adult] != NONE])
-        journey.close(early[now - journey.stage_start[early] >= p.early_help_weeks])
+        ended = early[now - journey.stage_start[early] >= p.early_help_weeks]
+        closing = np.concatenate([reviewed_out, left_care, adult, ended])
+        journey.close(closing[pop.status[closing] != NONE])
 
-    def review(self, idx: np.ndarray) -> None:
+    def review(self, idx: np.ndarray) -> np.ndarray:
+        """Review plans; returns the children whose plans close."""
         model, journey, assessment = self.model, self.model.journey, self.model.assessment
         if not len(idx):
-            return
+            return idx
         slot = np.maximum(journey.worker[idx], 0)
         estimate = assessment.estimate(idx, model.workforce.time_factor[slot])
         journey.estimate[idx] = estimate
@@ -50,23 +57,24 @@ class Help:
         on_cp = model.population.status[idx] == CP
         care = on_cp & (estimate >= assessment.care_threshold - shift)
         up = ~on_cp & (estimate >= assessment.cp_threshold - shift)
-        down = on_cp & ~care & (estimate < assessment.cp_threshold - shift)
+        down = on_cp & ~care & (estimate < self.step_down_threshold - shift)
         close = estimate < assessment.close_threshold - shift
         model.decisions.record("review", idx, estimate, assessment.close_threshold - shift, ~close)
         journey.take_into_care(idx[care])
-        journey.start_plan(idx[up], CP)
-        journey.start_plan(idx[down & ~close], CIN)
-        journey.close(idx[close & ~care])
+        moved = (up | down) & ~close
+        journey.start_plan(idx[moved], np.where(up[moved], CP, CIN))
         journey.next_review[idx] = model.week + self.p.plan_review_weeks
+        return idx[close & ~care]
 
-    def leave_care(self, idx: np.ndarray) -> None:
-        p, pop, rng, journey = self.p, self.model.population, self.rng, self.model.journey
+    def leave_care(self, idx: np.ndarray) -> np.ndarray:
+        """Looked-after children who go home or to permanence this week (to be closed)."""
+        p, pop, rng = self.p, self.model.population, self.rng
         order = pop.in_care_order[idx]
         draw = rng.random(len(idx))
         permanence_rate = p.looked_after_permanence_rate_per_week * (
             1.0 + p.parallel_planning_permanence_gain * p.parallel_planning)
         home = idx[~order & ~pop.in_proceedings[idx] & (draw < p.looked_after_return_home_rate_per_week)]
         permanent = idx[order & (draw < permanence_rate)]
-        journey.close(np.concatenate([home, permanent]))
         pop.mitigation_level[permanent] = p.help_mitigation_max
-        pop.ebb_from[permanent] = ONGOING
+        pop.permanent_home[permanent] = True
+        return np.concatenate([home, permanent])

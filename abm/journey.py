@@ -6,13 +6,17 @@ are recorded in one place. Case arrays are per child and meaningful while the ca
 open: the allocated worker (-1 while unallocated), when that worker took the case, the
 current stage's start, due week and direct hours, whether the family engages, the last
 estimate of risk and the quality of help received this week.
+
+Children whose status changed are collected and `settle` refreshes them once at the end of
+the week: their cached hazard bound (looked-after children are safer), when their need
+began, and whether their mitigation ebbs (no help) or holds (help).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from abm.population import ASSESSMENT, CIN, CP, EARLY_HELP, LOOKED_AFTER, NEVER, NONE
+from abm.population import ASSESSMENT, CIN, EARLY_HELP, LOOKED_AFTER, NEVER, NONE, ONGOING
 
 INITIAL, CORE, SINGLE = range(3)
 
@@ -37,6 +41,7 @@ class Journey:
         self.quality = np.zeros(n)
         self.estimate = np.zeros(n)
         self.rng = model.rngs["help"]
+        self.changed: list[np.ndarray] = []
 
     def helped(self) -> np.ndarray:
         """Children in early help or an open case."""
@@ -58,7 +63,7 @@ class Journey:
     def refer(self, idx: np.ndarray) -> None:
         now, pop, ledger = self.model.week, self.pop, self.model.ledger
         ledger.referrals += len(idx)
-        again = pop.last_referral[idx] >= now - 52
+        again = pop.last_referral[idx] >= now - self.p.re_referral_window_weeks
         ledger.re_referrals += int(again.sum())
         pop.re_referrals[idx] += again
         pop.last_referral[idx] = now
@@ -66,8 +71,8 @@ class Journey:
     def start_assessment(self, idx: np.ndarray) -> None:
         p = self.p
         self.model.early_help_open -= int((self.pop.status[idx] == EARLY_HELP).sum())
-        self.pop.stop_ebbing(idx)
         self.pop.status[idx] = ASSESSMENT
+        self.changed.append(idx)
         self.pop.assessments[idx] += 1
         self.worker[idx] = -1
         if p.assessment_timescales_prescribed:
@@ -91,23 +96,23 @@ class Journey:
         self.hours_done[idx] = 0.0
         self.hours_needed[idx] = hours
 
-    def start_plan(self, idx: np.ndarray, status: int) -> None:
-        """Put children on a child-in-need (CIN) or child protection (CP) plan."""
+    def start_plan(self, idx: np.ndarray, status: np.ndarray | int) -> None:
+        """Put children on child-in-need (CIN) or child protection (CP) plans, `status` per child."""
+        status = np.broadcast_to(status, idx.shape)
+        fresh = self.pop.status[idx] != status
+        idx, status = idx[fresh], status[fresh]
         if not len(idx):
             return
         pop, ledger = self.pop, self.model.ledger
-        fresh = pop.status[idx] != status
-        idx = idx[fresh]
-        new_help = pop.status[idx] == ASSESSMENT
-        self._record_help_start(idx[new_help])
-        self._engage(idx[new_help], self.quality_of(idx[new_help]))
-        if status == CIN:
-            ledger.cin_starts += len(idx)
-        else:
-            ledger.cp_starts += len(idx)
+        new_help = idx[pop.status[idx] == ASSESSMENT]
+        self._record_help_start(new_help)
+        self._engage(new_help, self.quality_of(new_help))
+        on_cin = int((status == CIN).sum())
+        ledger.cin_starts += on_cin
+        ledger.cp_starts += len(idx) - on_cin
         pop.status[idx] = status
         self.next_review[idx] = self.model.week + self.p.plan_review_weeks
-        self.pop.refresh(idx)
+        self.changed.append(idx)
 
     def quality_of(self, idx: np.ndarray) -> np.ndarray:
         """Quality of help (0-1): the worker's skill and time, continuity, and fit to the child's variety."""
@@ -143,7 +148,7 @@ class Journey:
         pop.status[idx] = LOOKED_AFTER
         pop.in_care_order[idx] = False
         self.next_review[idx] = self.model.week + self.p.plan_review_weeks
-        pop.refresh(idx)
+        self.changed.append(idx)
         apply = idx[self.rng.random(len(idx)) < self.p.care_application_share]
         self.model.court.apply(apply)
 
@@ -162,10 +167,10 @@ class Journey:
         if not len(idx):
             return
         self._record_help_start(idx)
-        pop.stop_ebbing(idx)
         self.model.early_help_open += len(idx)
         self.model.ledger.early_help_starts += len(idx)
         pop.status[idx] = EARLY_HELP
+        self.changed.append(idx)
         self.stage_start[idx] = self.model.week
         self._engage(idx, self.p.early_help_quality)
 
@@ -185,9 +190,21 @@ class Journey:
         self.worker[idx] = -1
         self.quality[idx] = 0.0
         pop.status[idx] = NONE
-        pop.start_ebbing(idx)
         pop.in_care_order[idx] = False
         pop.last_closed[idx] = model.week
+        self.changed.append(idx)
+
+    def settle(self) -> None:
+        """Refresh, once a week, the children whose status changed during it."""
+        if not self.changed:
+            return
+        pop = self.pop
+        idx = np.concatenate(self.changed)
+        self.changed.clear()
+        unhelped = pop.status[idx] == NONE
+        ebbing = pop.ebb_from[idx] != ONGOING
+        pop.start_ebbing(idx[unhelped & ~ebbing & ~pop.permanent_home[idx]])
+        pop.stop_ebbing(idx[~unhelped & ebbing])
         pop.refresh(idx)
 
     def turn_away(self, idx: np.ndarray) -> None:

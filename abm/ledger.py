@@ -36,7 +36,7 @@ class Ledger:
     def outcomes(self, model) -> dict[str, float]:
         p, pop, wf, gov = model.p, model.population, model.workforce, model.governance
         y = float(WEEKS_PER_YEAR)
-        status_counts = np.bincount(pop.status, minlength=LOOKED_AFTER + 1)
+        status_counts = np.bincount(pop.status[model.known], minlength=LOOKED_AFTER + 1)
         in_post = wf.filled != VACANT
         permanent = int((wf.filled == PERMANENT).sum())
         agency = int((wf.filled == AGENCY).sum())
@@ -48,6 +48,7 @@ class Ledger:
                        + model.early_help_open * p.early_help_cost_per_child_week
                        + model.court.backlog * p.court_cost_per_case_week))
         completed = self.assessments_completed
+        helped = model.help.helped
         return {
             "contacts_per_year": self.contacts * y,
             "referrals_per_year": self.referrals * y,
@@ -100,8 +101,16 @@ class Ledger:
             "weeks_to_help_mean": self.weeks_to_help_total / self.help_starts if self.help_starts else np.nan,
             "weeks_to_help_total_per_year": self.weeks_to_help_total * y,
             "help_starts_per_year": self.help_starts * y,
+            "help_quality_mean": float(model.journey.quality[helped].mean()) if len(helped) else np.nan,
+            "direct_hours_per_case_week": float(wf.direct_hours.sum() / max(wf.caseload.sum(), 1)),
             "prescription_level": gov.prescription,
+            "perceived_effectiveness_of_prescription": gov.perceived_effectiveness,
+            "compliance_enforcement": gov.enforcement,
             "scope_for_judgment": gov.scope_for_judgment,
+            "compliance_with_prescriptions": gov.compliance,
+            "ability_to_acknowledge_errors": gov.acknowledgement,
+            "reflection": gov.reflection,
+            "profession_status": wf.status,
             "public_anxiety": model.public.anxiety,
             "social_workers_in_post": float(in_post.sum()),
             "cost_per_year": cost,

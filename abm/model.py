@@ -62,7 +62,7 @@ class ChildProtectionModel(mesa.Model):
         self.help = Help(self)
         self.court = FamilyCourt(self)
         self.outcomes: dict[str, float] = {}
-        self.datacollector = mesa.DataCollector(model_reporters={n: _reporter(n) for n in NAMES})
+        self.datacollector = mesa.DataCollector(model_reporters={"outcomes": _outcomes})
         for week, _kind, jump in events:
             self.schedule_event(lambda jump=jump: self.public.jump(jump), at=warmup_weeks + week + 0.5)
 
@@ -79,6 +79,7 @@ class ChildProtectionModel(mesa.Model):
         self.workforce.step(known[self.population.status[known] >= OPEN])
         self.management.step()
         self.public.step()
+        self.journey.settle()
         self.collect()
         self.week += 1
 
@@ -89,5 +90,5 @@ class ChildProtectionModel(mesa.Model):
         self.workforce.leavers = 0
 
 
-def _reporter(name: str):
-    return lambda model: model.outcomes[name]
+def _outcomes(model) -> list[float]:
+    return [model.outcomes[name] for name in NAMES]

@@ -26,11 +26,12 @@ STATUS_NAMES = ("none", "early help", "assessment", "child in need plan",
                 "child protection plan", "looked after")
 OPEN = ASSESSMENT  # statuses >= OPEN are open cases of children's social care
 PROBLEMS = ("mental_health", "domestic_violence", "substance_misuse")
-DV_BIT = 1 << PROBLEMS.index("domestic_violence")
+DV = PROBLEMS.index("domestic_violence")
 AGE_OUT_WEEKS = 20 * 52  # the population is 0-19 year olds
 NEVER = -(10**6)
 ONGOING = 10**9  # ebb_from of a child whose mitigation is not ebbing
 EBB_TABLE_WEEKS = 200 * 52  # longer than any run (scenarios allow 150 years)
+THINNING_BOUND = 0.002  # weekly hazard above which harm is drawn child by child (speed only; same law)
 
 
 class Population:
@@ -67,7 +68,8 @@ class Population:
         self.schedule_transitions(rng, np.arange(self.h * 3), now=0)
         self.escalated_until = np.zeros(self.h, dtype=np.int32)
         self.escalations_ending: dict[int, np.ndarray] = {}
-        self.violent = np.flatnonzero(self.problems & DV_BIT)
+        self.violent_flag = active[:, DV].copy()
+        self.violent = np.flatnonzero(self.violent_flag)
 
         self.birth_week = -rng.integers(0, AGE_OUT_WEEKS, n).astype(np.int32)
         order = np.argsort(self.birth_week, kind="stable")
@@ -81,6 +83,7 @@ class Population:
         self.ebb_from = np.full(n, ONGOING, dtype=np.int64)
         self.in_care_order = np.zeros(n, dtype=bool)
         self.in_proceedings = np.zeros(n, dtype=bool)
+        self.permanent_home = np.zeros(n, dtype=bool)
         self.last_referral = np.full(n, NEVER, dtype=np.int32)
         self.last_closed = np.full(n, NEVER, dtype=np.int32)
         self.last_turned_away = np.full(n, NEVER, dtype=np.int32)
@@ -92,6 +95,7 @@ class Population:
         self.now = 0
         self.base_risk = np.zeros(n)
         self.hazard_bound = np.zeros(n)
+        self.high_hazard = np.zeros(n, dtype=bool)
         self.ebb_after = (1.0 - p.mitigation_decay_per_week) ** np.arange(EBB_TABLE_WEEKS, dtype=float)
         self.base = p.harm_hazard_base_per_week
         self.z_need = log_hazard(p.early_help_threshold_annual_risk, self.base)
@@ -109,7 +113,7 @@ class Population:
         self.variety[idx] = np.where(nonstandard, rng.uniform(0.3, 1.0, k), 0.0)
         for arr, value in ((self.status, NONE), (self.mitigation_level, 0.0), (self.ebb_from, ONGOING),
                            (self.in_care_order, False),
-                           (self.in_proceedings, False),
+                           (self.in_proceedings, False), (self.permanent_home, False),
                            (self.last_referral, NEVER), (self.last_closed, NEVER),
                            (self.last_turned_away, NEVER), (self.harm_count, 0),
                            (self.assessments, 0), (self.re_referrals, 0)):
@@ -137,7 +141,7 @@ class Population:
         return now - self.birth_week[idx]
 
     def mitigation(self, idx: np.ndarray) -> np.ndarray:
-        weeks = np.clip(self.now - self.ebb_from[idx], 0, EBB_TABLE_WEEKS - 1)
+        weeks = np.maximum(self.now - self.ebb_from[idx], 0)
         return self.mitigation_level[idx] * self.ebb_after[weeks]
 
     def risk(self, idx: np.ndarray) -> np.ndarray:
@@ -162,7 +166,9 @@ class Population:
                      + p.escalation_risk_weight * (self.escalated_until[hh] > now))
         self.base_risk[idx] = base_risk
         care = np.where(self.status[idx] == LOOKED_AFTER, p.care_harm_hazard_multiplier, 1.0)
-        self.hazard_bound[idx] = np.minimum(self.base * np.exp(base_risk) * care, 1.0)
+        bound = np.minimum(self.base * np.exp(base_risk) * care, 1.0)
+        self.hazard_bound[idx] = bound
+        self.high_hazard[idx] = bound > THINNING_BOUND
         in_need = base_risk - self.mitigation(idx) >= self.z_need
         since = self.need_since[idx]
         helped = self.status[idx] != NONE

@@ -47,15 +47,19 @@ class ReferrerAgency(mesa.Agent):
     def step(self) -> None:
         model, p, stream = self.model, self.model.p, self.stream
         self.anxiety += p.referrer_anxiety_adaptation_per_week * (model.public.anxiety - self.anxiety)
-        looks = stream.poisson(self.looks_per_child_week * model.population.n)
-        seen = stream.integers(0, model.population.n, looks)
-        perceived = model.population.risk(seen) + stream.normal(0.0, self.noise_sd, looks)
+        pop = model.population
+        looks = stream.poisson(self.looks_per_child_week * pop.n)
+        seen = (stream.random(looks) * pop.n).astype(np.int64)
+        perceived = pop.base_risk[seen] + stream.normal(0.0, self.noise_sd, looks)
         threshold = self.threshold - p.referrer_anxiety_sensitivity * self.anxiety
+        possible = perceived >= threshold  # mitigation only lowers risk: filter before computing it
+        seen = seen[possible]
+        perceived = perceived[possible] - pop.mitigation(seen)
         concern = perceived >= threshold
         seen, perceived = seen[concern], perceived[concern]
         consult = ((perceived < threshold + p.consultation_band_log_hazard)
                    & (stream.random(len(seen)) < self.consultation_access))
-        model.journey.offer_early_help(self.eligible(seen[consult]))
+        model.front_door.consulted(self.eligible(seen[consult]))
         self.contact(self.eligible(seen[~consult]))
         if self.kind == "police":
             self.attend_domestic_violence(threshold)

@@ -30,7 +30,8 @@ def run(scenario, seed: int) -> pd.DataFrame:
     model = ChildProtectionModel(params, seed, warmup_weeks=warmup, events=scenario.event_weeks())
     for _ in range(warmup + weeks):
         model.step()
-    table = model.datacollector.get_model_vars_dataframe().iloc[warmup:].reset_index(drop=True)
+    weekly = model.datacollector.model_vars["outcomes"][warmup:]
+    table = pd.DataFrame(np.array(weekly, dtype=np.float64), columns=list(NAMES))
     labels = calendar.year_labels(scenario.start_date, weeks)
     frame = pd.DataFrame({
         "scenario": scenario.name,
@@ -39,4 +40,4 @@ def run(scenario, seed: int) -> pd.DataFrame:
         "year": (pd.factorize(pd.Series(labels))[0] + 1).astype(np.int16),
         "year_label": labels,
     })
-    return pd.concat([frame, table[list(NAMES)].astype(np.float64)], axis=1)
+    return pd.concat([frame, table], axis=1)

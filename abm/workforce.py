@@ -70,9 +70,13 @@ class Workforce:
         self.caseload = np.zeros(posts, dtype=np.int64)
         self.time_factor = np.ones(posts)
         self.direct_share = np.zeros(posts)
+        self.direct_hours = np.zeros(posts)
         self.supervision = np.zeros(posts)
         self.judgment = np.ones(posts)
         self.agents: list[SocialWorker | None] = [None] * posts
+        self.hours_by_status = np.zeros(LOOKED_AFTER + 1)
+        self.hours_by_status[[CIN, CP, LOOKED_AFTER]] = (p.cin_direct_hours_per_case_week, p.cp_direct_hours_per_case_week,
+                                                         p.looked_after_direct_hours_per_case_week)
         self.status = 1.0
         self.leavers = 0
 
@@ -105,8 +109,7 @@ class Workforce:
         self.model.journey.unallocate_slot(slot)
 
     def release(self, workers: np.ndarray) -> None:
-        workers = workers[workers >= 0]
-        np.subtract.at(self.caseload, workers, 1)
+        self.caseload -= np.bincount(workers[workers >= 0], minlength=self.posts)
 
     def allocate(self, cases: np.ndarray) -> None:
         """Managers allocate each unallocated case to the least-loaded worker in post."""
@@ -120,17 +123,17 @@ class Workforce:
             load, slot = heapq.heappop(heap)
             chosen[i] = slot
             heapq.heappush(heap, (load + 1, slot))
-        np.add.at(self.caseload, chosen, 1)
+        self.caseload += np.bincount(chosen, minlength=self.posts)
         self.model.journey.assign(cases, chosen)
 
     def hours_needed(self, idx: np.ndarray) -> np.ndarray:
         """Direct hours per week each open case asks of its worker."""
-        p, journey, status = self.p, self.model.journey, self.model.population.status[idx]
-        span = np.maximum(journey.due[idx] - journey.stage_start[idx], 1)
-        return np.select(
-            [status == ASSESSMENT, status == CIN, status == CP, status == LOOKED_AFTER],
-            [journey.hours_needed[idx] / span, p.cin_direct_hours_per_case_week,
-             p.cp_direct_hours_per_case_week, p.looked_after_direct_hours_per_case_week], 0.0)
+        journey, status = self.model.journey, self.model.population.status[idx]
+        needed = self.hours_by_status[status]
+        assessing = status == ASSESSMENT
+        cases = idx[assessing]
+        needed[assessing] = journey.hours_needed[cases] / np.maximum(journey.due[cases] - journey.stage_start[cases], 1)
+        return needed
 
     def step(self, open_cases: np.ndarray) -> None:
         """Time split for the coming week, satisfaction, burnout, skill, leaving, recruitment, status."""
@@ -148,6 +151,7 @@ class Workforce:
         direct = np.minimum(demand, available + overtime)
         self.time_factor = np.where(demand > 0, direct / np.maximum(demand, 1e-9), 1.0)
         worked = np.minimum(overhead, p.weekly_hours) + direct
+        self.direct_hours = direct
         self.direct_share = direct / np.maximum(worked, p.weekly_hours)
         in_post = self.filled != VACANT
 

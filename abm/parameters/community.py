@@ -57,7 +57,7 @@ PARAMETERS = [
      "chance that a family engages with help of average quality", A),
     ("engagement_quality_weight", 0.5, 0.0, 2.0,
      "rise in the chance of engaging per unit of help quality above 0.5 (help is co-produced)", "Munro 2011 s2.12"),
-    ("help_mitigation_rate_per_week", 0.03, 0.0, 1.0,
+    ("help_mitigation_rate_per_week", 0.012, 0.0, 1.0,
      "weekly share of the remaining gap to full mitigation closed by help of quality 1 to an engaged family", A),
     ("help_mitigation_max", 2.0, 0.0, 6.0,
      "largest reduction in log-hazard that help can achieve", A),

@@ -5,17 +5,17 @@ MINJ = "Ministry of Justice Judicial and Court Statistics 2008-2010 (MODEL.md s6
 FJR = "Family Justice Review final report (Norgrove 2011)"
 
 PARAMETERS = [
-    ("care_application_share", 0.4, 0.0, 1.0,
+    ("care_application_share", 0.25, 0.0, 1.0,
      "share of children entering care for whom the authority applies for a care order", A),
-    ("court_work_units_per_week", 36.0, 0.1, 10000.0,
+    ("court_work_units_per_week", 30.0, 0.1, 10000.0,
      "work the court can do on this authority's care cases in a week (case-weeks)", A),
-    ("court_case_work_units", 24.0, 1.0, 200.0,
+    ("court_case_work_units", 18.0, 1.0, 200.0,
      "court work a care case needs before any expert assessment", A),
     ("court_max_progress_per_case_week", 1.0, 0.05, 1.0,
      "most work one case can receive in a week, however idle the court", A),
     ("expert_assessments_per_case_mean", 2.5, 0.0, 20.0,
      "expert assessments commissioned in a case with evidence of average quality", FJR),
-    ("expert_assessment_work_units", 4.0, 0.0, 50.0, "court work added by each expert assessment", FJR),
+    ("expert_assessment_work_units", 3.0, 0.0, 50.0, "court work added by each expert assessment", FJR),
     ("expert_assessment_evidence_gain", 1.5, 0.0, 10.0,
      "relative rise in experts commissioned per unit of shortfall in the authority's evidence quality", "Munro 2011 s6: 'cycle of commissioning of multiple assessments'"),
     ("evidence_work_penalty", 0.5, 0.0, 5.0,

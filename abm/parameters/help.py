@@ -4,9 +4,11 @@ A = "assumption"
 
 PARAMETERS = [
     ("plan_review_weeks", 13, 1, 104, "weeks between reviews of a child-in-need or protection plan", "Working Together 2010 (review at 3 then 6 months)"),
-    ("close_threshold_annual_risk", 0.008, 0.0005, 0.9,
+    ("close_threshold_annual_risk", 0.004, 0.0005, 0.9,
      "assessed annual risk below which a plan closes at review", A),
-    ("cin_direct_hours_per_case_week", 1.0, 0.0, 20.0,
+    ("step_down_threshold_annual_risk", 0.03, 0.0005, 0.9,
+     "assessed annual risk below which a child protection plan steps down to a child-in-need plan at review", A),
+    ("cin_direct_hours_per_case_week", 1.5, 0.0, 20.0,
      "direct work per week a child-in-need plan needs for full quality", A),
     ("cp_direct_hours_per_case_week", 2.5, 0.0, 20.0,
      "direct work per week a child protection plan needs for full quality", A),

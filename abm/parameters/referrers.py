@@ -5,7 +5,7 @@ KINDS = ("police", "schools", "health", "other")
 
 _SEEN = {"police": 0.2, "schools": 3.0, "health": 1.0, "other": 0.6}
 _NOISE = {"police": 1.3, "schools": 1.0, "health": 0.9, "other": 1.3}
-_THRESHOLD = {"police": 0.06, "schools": 0.05, "health": 0.05, "other": 0.05}
+_THRESHOLD = {"police": 0.045, "schools": 0.033, "health": 0.033, "other": 0.033}
 
 PARAMETERS = [
     *[(f"{k}_observations_per_child_year", _SEEN[k], 0.0, 60.0,
