@@ -59,13 +59,13 @@ class Assessment:
         slot = journey.worker[cases]
         allocated = slot >= 0
         cases, slot = cases[allocated], slot[allocated]
-        span = np.maximum(journey.due[cases] - journey.stage_start[cases], 1)
-        journey.hours_done[cases] += journey.hours_needed[cases] / span * wf.time_factor[slot]
+        journey.hours_done[cases] += journey.hours_rate[cases] * wf.time_factor[slot]
         now = model.week
         complete = journey.hours_done[cases] >= journey.hours_needed[cases]
         compliance = p.compliance_floor + (1 - p.compliance_floor) * (1 - wf.judgment[slot])
         on_time = (p.assessment_timescales_prescribed & (now >= journey.due[cases])
                    & (self.rng.random(len(cases)) < compliance))
+        span = journey.due[cases] - journey.stage_start[cases]
         overrun = now >= journey.stage_start[cases] + p.assessment_overrun_limit_factor * span
         done = complete | on_time | overrun
         finished, slot = cases[done], slot[done]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from abm.population import AGE_OUT_WEEKS, DV, EARLY_HELP, NONE, OPEN, THINNING_BOUND
+from abm.population import AGE_OUT_WEEKS, CIN, DV, EARLY_HELP, NONE, OPEN, THINNING_BOUND
 
 
 def community_step(model) -> None:
@@ -50,7 +50,8 @@ def _escalations(pop, p, rng, now) -> np.ndarray:
 
 def _mitigation(model, pop, p) -> None:
     """Help builds mitigation in engaged families (its ebbing after help is kept lazily by the population)."""
-    helped = model.known[pop.status[model.known] >= EARLY_HELP]
+    status = pop.status[model.known]
+    helped = model.known[(status == EARLY_HELP) | (status >= CIN)]
     level = pop.mitigation_level[helped]
     pop.mitigation_level[helped] = level + (p.help_mitigation_rate_per_week * model.journey.quality[helped]
                                             * model.journey.engaged[helped] * (p.help_mitigation_max - level))

@@ -42,7 +42,7 @@ class Help:
         left_care = self.leave_care(helped[looked_after])
         adult = open_cases[pop.age_weeks(open_cases, now) >= p.referral_age_limit_years * WEEKS_PER_YEAR]
         ended = early[now - journey.stage_start[early] >= p.early_help_weeks]
-        closing = np.concatenate([reviewed_out, left_care, adult, ended])
+        closing = np.unique(np.concatenate([reviewed_out, left_care, adult, ended]))
         journey.close(closing[pop.status[closing] != NONE])
 
     def review(self, idx: np.ndarray) -> np.ndarray:

@@ -35,6 +35,7 @@ class Journey:
         self.due = np.zeros(n, dtype=np.int32)
         self.hours_done = np.zeros(n)
         self.hours_needed = np.zeros(n)
+        self.hours_rate = np.zeros(n)
         self.kind = np.zeros(n, dtype=np.int8)
         self.next_review = np.zeros(n, dtype=np.int32)
         self.engaged = np.zeros(n, dtype=bool)
@@ -57,7 +58,7 @@ class Journey:
 
     def _engage(self, idx: np.ndarray, quality: np.ndarray | float) -> None:
         p = self.p
-        chance = np.clip(p.engagement_base_probability + p.engagement_quality_weight * (quality - 0.5), 0.0, 1.0)
+        chance = np.clip(p.engagement_base_probability + p.engagement_quality_weight * (quality - p.engagement_reference_quality), 0.0, 1.0)
         self.engaged[idx] = self.rng.random(len(idx)) < chance
 
     def refer(self, idx: np.ndarray) -> None:
@@ -89,12 +90,15 @@ class Journey:
         self.model.ledger.core_assessments += len(idx)
 
     def _stage(self, idx, kind, weeks, hours) -> None:
-        now = self.model.week
+        """Start an assessment stage: the standard hours are allotted evenly over its timescale, while
+        the hours this child's assessment needs vary around them (log-normal, mean the standard)."""
+        now, sd = self.model.week, self.p.assessment_complexity_sd
         self.kind[idx] = kind
         self.stage_start[idx] = now
         self.due[idx] = now + weeks
         self.hours_done[idx] = 0.0
-        self.hours_needed[idx] = hours
+        self.hours_rate[idx] = hours / weeks
+        self.hours_needed[idx] = hours * self.model.rngs["assessment"].lognormal(-sd * sd / 2, sd, len(idx))
 
     def start_plan(self, idx: np.ndarray, status: np.ndarray | int) -> None:
         """Put children on child-in-need (CIN) or child protection (CP) plans, `status` per child."""
@@ -104,8 +108,9 @@ class Journey:
         if not len(idx):
             return
         pop, ledger = self.pop, self.model.ledger
-        new_help = idx[pop.status[idx] == ASSESSMENT]
-        self._record_help_start(new_help)
+        before = pop.status[idx]
+        self._record_help_start(idx[before == ASSESSMENT])
+        new_help = idx[(before == ASSESSMENT) | (before == LOOKED_AFTER)]
         self._engage(new_help, self.quality_of(new_help))
         on_cin = int((status == CIN).sum())
         ledger.cin_starts += on_cin
@@ -144,6 +149,7 @@ class Journey:
         pop, ledger = self.pop, self.model.ledger
         idx = idx[pop.status[idx] != LOOKED_AFTER]
         self._record_help_start(idx[pop.status[idx] == ASSESSMENT])
+        self._engage(idx, self.quality_of(idx))
         ledger.looked_after_starts += len(idx)
         pop.status[idx] = LOOKED_AFTER
         pop.in_care_order[idx] = False
@@ -161,7 +167,7 @@ class Journey:
     def offer_early_help(self, idx: np.ndarray) -> None:
         """Start early help for as many of `idx` as there is capacity for; the rest get nothing."""
         pop = self.pop
-        idx = idx[pop.status[idx] == NONE]
+        idx = np.unique(idx[pop.status[idx] == NONE])
         free = self.p.early_help_capacity_children - self.model.early_help_open
         idx = idx[: max(free, 0)]
         if not len(idx):

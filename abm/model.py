@@ -17,6 +17,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import mesa
 import numpy as np
 
@@ -63,8 +65,9 @@ class ChildProtectionModel(mesa.Model):
         self.court = FamilyCourt(self)
         self.outcomes: dict[str, float] = {}
         self.datacollector = mesa.DataCollector(model_reporters={"outcomes": _outcomes})
-        for week, _kind, jump in events:
-            self.schedule_event(lambda jump=jump: self.public.jump(jump), at=warmup_weeks + week + 0.5)
+        self.public_events = [functools.partial(self.public.jump, jump) for _week, _kind, jump in events]
+        for (week, _kind, _jump), event in zip(events, self.public_events):
+            self.schedule_event(event, at=warmup_weeks + week + 0.5)
 
     def step(self) -> None:
         community_step(self)

@@ -90,6 +90,7 @@ class Population:
         self.harm_count = np.zeros(n, dtype=np.int16)
         self.assessments = np.zeros(n, dtype=np.int16)
         self.re_referrals = np.zeros(n, dtype=np.int16)
+        self.need_since = np.full(n, NEVER, dtype=np.int32)
         self.new_children(rng, np.arange(n))
 
         self.now = 0
@@ -100,7 +101,6 @@ class Population:
         self.base = p.harm_hazard_base_per_week
         self.z_need = log_hazard(p.early_help_threshold_annual_risk, self.base)
         self.z_significant = log_hazard(p.significant_harm_annual_risk, self.base)
-        self.need_since = np.full(n, NEVER, dtype=np.int32)
         self.refresh(np.arange(n))
 
     def new_children(self, rng: np.random.Generator, idx: np.ndarray) -> None:
@@ -110,10 +110,10 @@ class Population:
         self.disabled[idx] = rng.random(k) < p.disability_share
         self.vulnerability[idx] = rng.normal(0.0, p.child_vulnerability_sd, k) + p.risk_weight_disability * self.disabled[idx]
         nonstandard = rng.random(k) < p.nonstandard_need_share
-        self.variety[idx] = np.where(nonstandard, rng.uniform(0.3, 1.0, k), 0.0)
+        self.variety[idx] = np.where(nonstandard, rng.uniform(p.nonstandard_variety_min, 1.0, k), 0.0)
         for arr, value in ((self.status, NONE), (self.mitigation_level, 0.0), (self.ebb_from, ONGOING),
                            (self.in_care_order, False),
-                           (self.in_proceedings, False), (self.permanent_home, False),
+                           (self.in_proceedings, False), (self.permanent_home, False), (self.need_since, NEVER),
                            (self.last_referral, NEVER), (self.last_closed, NEVER),
                            (self.last_turned_away, NEVER), (self.harm_count, 0),
                            (self.assessments, 0), (self.re_referrals, 0)):

@@ -8,7 +8,7 @@ import pandas as pd
 from abm import calendar
 from abm.model import ChildProtectionModel
 from abm.outcomes import NAMES
-from abm.parameters import resolve
+from abm.parameters import PARAMETERS, resolve
 from abm.seeds import streams
 
 
@@ -17,8 +17,8 @@ def scenario_params(scenario, seed: int):
     values = dict(scenario.constants)
     rng = streams(seed)["uncertainty"]
     for name, u in sorted(scenario.uncertainties.items()):
-        draw = rng.uniform(u.low, u.high)
-        values[name] = round(draw) if isinstance(u.low, int) and isinstance(u.high, int) else draw
+        whole = PARAMETERS[name].kind is int
+        values[name] = int(rng.integers(u.low, u.high + 1)) if whole else float(rng.uniform(u.low, u.high))
     return resolve(values)
 
 

@@ -132,7 +132,7 @@ class Workforce:
         needed = self.hours_by_status[status]
         assessing = status == ASSESSMENT
         cases = idx[assessing]
-        needed[assessing] = journey.hours_needed[cases] / np.maximum(journey.due[cases] - journey.stage_start[cases], 1)
+        needed[assessing] = journey.hours_rate[cases]
         return needed
 
     def step(self, open_cases: np.ndarray) -> None:
@@ -155,8 +155,9 @@ class Workforce:
         self.direct_share = direct / np.maximum(worked, p.weekly_hours)
         in_post = self.filled != VACANT
 
-        self.burnout = np.maximum(self.burnout + p.burnout_gain_per_overload_hour * np.maximum(worked - p.weekly_hours, 0)
-                                  - p.burnout_recovery_per_week, 0.0)
+        overload = np.maximum(worked - p.weekly_hours, 0.0)
+        self.burnout += (p.burnout_gain_per_overload_hour * overload * (1.0 - self.burnout)
+                         - p.burnout_recovery_per_week * self.burnout)
         logit = (p.satisfaction_intercept + p.satisfaction_judgment_weight * self.judgment
                  + p.satisfaction_direct_work_weight * self.direct_share
                  - p.satisfaction_caseload_weight * (self.caseload / p.caseload_reference - 1.0)
