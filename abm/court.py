@@ -29,6 +29,7 @@ class FamilyCourt(mesa.Agent):
         self.work_needed = np.empty(0)
         self.work_done = np.empty(0)
         self.started = np.empty(0, dtype=np.int64)
+        self.capacity = p.court_work_units_per_10k_children_week * p.children_0_19 / 1e4
         self.threshold = log_hazard(p.care_threshold_annual_risk, p.harm_hazard_base_per_week)
 
     @property
@@ -64,7 +65,7 @@ class FamilyCourt(mesa.Agent):
         weight = np.ones(self.backlog)
         if p.court_timetable_target_weeks > 0:
             weight[age >= p.court_timetable_target_weeks] = p.court_timetable_priority
-        share = p.court_work_units_per_week * weight / weight.sum()
+        share = self.capacity * weight / weight.sum()
         self.work_done += np.minimum(share, p.court_max_progress_per_case_week)
         done = self.work_done >= self.work_needed
         if not done.any():

@@ -25,6 +25,7 @@ class FrontDoor:
         self.referral_threshold = log_hazard(p.referral_threshold_annual_risk, base)
         self.early_help_threshold = log_hazard(p.early_help_threshold_annual_risk, base)
         self.assessment_threshold = log_hazard(p.initial_assessment_threshold_annual_risk, base)
+        self.capacity = p.front_door_contacts_per_10k_children_week * p.children_0_19 / 1e4
         self.rng = model.rngs["front_door"]
         self.inbox: list[np.ndarray] = []
         self.consultations: list[np.ndarray] = []
@@ -43,7 +44,7 @@ class FrontDoor:
         self.consultations.clear()
         idx = idx[pop.status[idx] < OPEN]
         model.ledger.contacts += len(idx)
-        load = len(idx) / p.front_door_contacts_per_week_capacity
+        load = len(idx) / self.capacity
         noise = p.front_door_noise_sd * (1.0 + p.front_door_overload_noise_gain * max(load - 1.0, 0.0))
         estimate = pop.risk(idx) + self.rng.normal(0.0, noise, len(idx))
         shift = p.intervention_anxiety_sensitivity * model.public.anxiety

@@ -43,6 +43,7 @@ class Journey:
         self.estimate = np.zeros(n)
         self.rng = model.rngs["help"]
         self.changed: list[np.ndarray] = []
+        self.early_help_places = round(self.p.early_help_places_per_10k_children * n / 1e4)
 
     def helped(self) -> np.ndarray:
         """Children in early help or an open case."""
@@ -73,6 +74,7 @@ class Journey:
         p = self.p
         self.model.early_help_open -= int((self.pop.status[idx] == EARLY_HELP).sum())
         self.pop.status[idx] = ASSESSMENT
+        self.quality[idx] = 0.0
         self.changed.append(idx)
         self.pop.assessments[idx] += 1
         self.worker[idx] = -1
@@ -168,7 +170,7 @@ class Journey:
         """Start early help for as many of `idx` as there is capacity for; the rest get nothing."""
         pop = self.pop
         idx = np.unique(idx[pop.status[idx] == NONE])
-        free = self.p.early_help_capacity_children - self.model.early_help_open
+        free = self.early_help_places - self.model.early_help_open
         idx = idx[: max(free, 0)]
         if not len(idx):
             return
@@ -194,7 +196,6 @@ class Journey:
             pop.in_proceedings[pending] = False
             model.court.withdraw(pending)
         self.worker[idx] = -1
-        self.quality[idx] = 0.0
         pop.status[idx] = NONE
         pop.in_care_order[idx] = False
         pop.last_closed[idx] = model.week
@@ -209,7 +210,9 @@ class Journey:
         self.changed.clear()
         unhelped = pop.status[idx] == NONE
         ebbing = pop.ebb_from[idx] != ONGOING
-        pop.start_ebbing(idx[unhelped & ~ebbing & ~pop.permanent_home[idx]])
+        ending = idx[unhelped & ~ebbing & ~pop.permanent_home[idx]]
+        pop.start_ebbing(ending, self.quality[ending])
+        self.quality[ending] = 0.0
         pop.stop_ebbing(idx[~unhelped & ebbing])
         pop.refresh(idx)
 

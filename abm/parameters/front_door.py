@@ -3,8 +3,8 @@
 A = "assumption"
 
 PARAMETERS = [
-    ("front_door_contacts_per_week_capacity", 220.0, 1.0, 100000.0,
-     "contacts the front door can screen properly in a week", A),
+    ("front_door_contacts_per_10k_children_week", 27.0, 0.1, 10000.0,
+     "contacts the front door can screen properly in a week, per 10,000 children", A),
     ("front_door_noise_sd", 0.8, 0.05, 5.0,
      "error (log-hazard units) in the front door's estimate of risk at normal load", A),
     ("front_door_overload_noise_gain", 1.0, 0.0, 10.0,
