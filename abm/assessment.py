@@ -79,7 +79,7 @@ class Assessment:
         self.finished = finished
 
     def decide(self) -> None:
-        """Decide on every assessment finished this week."""
+        """Decide on every assessment finished this week (the journey applies the decisions after help)."""
         model, journey = self.model, self.model.journey
         idx = self.finished
         estimate = journey.estimate[idx]
@@ -93,9 +93,9 @@ class Assessment:
         full = journey.kind[decided] != INITIAL
         care = full & (estimate >= self.care_threshold - shift)
         protect = full & ~care & (estimate >= self.cp_threshold - shift)
-        journey.take_into_care(decided[care])
+        journey.queue_care(decided[care])
         planned = intervene & ~care
-        journey.start_plan(decided[planned], np.where(protect[planned], CP, CIN))
-        journey.turn_away(decided[~intervene])
+        journey.queue_plan(decided[planned], np.where(protect[planned], CP, CIN))
+        journey.queue_close(decided[~intervene], turned_away=True)
         self.finished = np.empty(0, dtype=np.int64)
 

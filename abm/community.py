@@ -97,7 +97,7 @@ def _harm(model, pop, p, rng, now) -> None:
     reviewed_errors = missed & (rng.random(len(harmed)) < p.error_review_share)
     model.management.review_errors(int((serious & recently_known).sum() + reviewed_errors.sum()))
     model.public.local_deaths(int((died & recently_known).sum()))
-    model.referrers["health"].report_harm(harmed[~known & ~died])
+    model.referrers.report_harm(harmed[~known & ~died])
     dead = harmed[died]
     if len(dead):
         model.journey.close(dead[pop.status[dead] != NONE])

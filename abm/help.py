@@ -14,7 +14,7 @@ import numpy as np
 
 from abm.calendar import WEEKS_PER_YEAR
 from abm.risk import log_hazard
-from abm.population import CIN, CP, EARLY_HELP, LOOKED_AFTER, NONE
+from abm.population import CIN, CP, EARLY_HELP, LOOKED_AFTER
 
 
 class Help:
@@ -42,8 +42,7 @@ class Help:
         left_care = self.leave_care(helped[looked_after])
         adult = open_cases[pop.age_weeks(open_cases, now) >= p.referral_age_limit_years * WEEKS_PER_YEAR]
         ended = early[now - journey.stage_start[early] >= p.early_help_weeks]
-        closing = np.unique(np.concatenate([reviewed_out, left_care, adult, ended]))
-        journey.close(closing[pop.status[closing] != NONE])
+        journey.queue_close(np.concatenate([reviewed_out, left_care, adult, ended]))
 
     def review(self, idx: np.ndarray) -> np.ndarray:
         """Review plans; returns the children whose plans close."""
@@ -60,9 +59,9 @@ class Help:
         down = on_cp & ~care & (estimate < self.step_down_threshold - shift)
         close = estimate < assessment.close_threshold - shift
         model.decisions.record("review", idx, estimate, assessment.close_threshold - shift, ~close)
-        journey.take_into_care(idx[care])
+        journey.queue_care(idx[care])
         moved = (up | down) & ~close
-        journey.start_plan(idx[moved], np.where(up[moved], CP, CIN))
+        journey.queue_plan(idx[moved], np.where(up[moved], CP, CIN))
         journey.next_review[idx] = model.week + self.p.plan_review_weeks
         return idx[close & ~care]
 

@@ -7,8 +7,9 @@ open: the allocated worker (-1 while unallocated), when that worker took the cas
 current stage's start, due week and direct hours, whether the family engages, the last
 estimate of risk and the quality of help received this week.
 
-Children whose status changed are collected and `settle` refreshes them once at the end of
-the week: their cached hazard bound (looked-after children are safer), when their need
+Decisions on finished assessments and plan reviews, and the week's endings of help, are
+queued and applied together once help has been given (`apply_queued`). Children whose
+status changed are collected and `settle` refreshes them once at the end of the week: their cached hazard bound (looked-after children are safer), when their need
 began, and whether their mitigation ebbs (no help) or holds (help).
 """
 
@@ -43,6 +44,9 @@ class Journey:
         self.estimate = np.zeros(n)
         self.rng = model.rngs["help"]
         self.changed: list[np.ndarray] = []
+        self.queued_care: list[np.ndarray] = []
+        self.queued_plans: list[tuple[np.ndarray, np.ndarray]] = []
+        self.queued_closes: list[np.ndarray] = []
         self.early_help_places = round(self.p.early_help_places_per_10k_children * n / 1e4)
 
     def helped(self) -> np.ndarray:
@@ -201,6 +205,34 @@ class Journey:
         pop.last_closed[idx] = model.week
         self.changed.append(idx)
 
+    def queue_care(self, idx: np.ndarray) -> None:
+        self.queued_care.append(idx)
+
+    def queue_plan(self, idx: np.ndarray, status: np.ndarray) -> None:
+        self.queued_plans.append((idx, status))
+
+    def queue_close(self, idx: np.ndarray, turned_away: bool = False) -> None:
+        if turned_away:
+            self.pop.last_turned_away[idx] = self.model.week
+        self.queued_closes.append(idx)
+
+    def apply_queued(self) -> None:
+        """Apply the week's queued decisions: closures first, then care and plans for the rest."""
+        pop = self.pop
+        closing = np.unique(np.concatenate(self.queued_closes)) if self.queued_closes else np.empty(0, dtype=np.int64)
+        self.close(closing[pop.status[closing] != NONE])
+        if self.queued_care:
+            care = np.concatenate(self.queued_care)
+            self.take_into_care(care[~np.isin(care, closing)])
+        if self.queued_plans:
+            idx = np.concatenate([i for i, _ in self.queued_plans])
+            status = np.concatenate([s for _, s in self.queued_plans])
+            keep = ~np.isin(idx, closing)
+            self.start_plan(idx[keep], status[keep])
+        self.queued_care.clear()
+        self.queued_plans.clear()
+        self.queued_closes.clear()
+
     def settle(self) -> None:
         """Refresh, once a week, the children whose status changed during it."""
         if not self.changed:
@@ -217,6 +249,5 @@ class Journey:
         pop.refresh(idx)
 
     def turn_away(self, idx: np.ndarray) -> None:
-        """No further action after a contact, referral or assessment (early help, if any, goes on)."""
+        """No further action at the front door (early help, if any, goes on)."""
         self.pop.last_turned_away[idx] = self.model.week
-        self.close(idx[self.pop.status[idx] == ASSESSMENT])

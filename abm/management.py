@@ -25,28 +25,23 @@ from abm.workforce import VACANT
 
 
 class Manager(mesa.Agent):
-    """A team manager: supervision, and reaction to the team's performance indicator."""
+    """A team manager; the team's state lives in the `Management` arrays indexed by team."""
 
     def __init__(self, model, team: int):
         super().__init__(model)
-        p = model.p
         self.team = team
-        self.posts = int((model.workforce.team == team).sum())
-        self.timeliness = p.indicator_target_share_in_timescale
-        self.enforcement = p.prescription_initial
-        self.supervision_quality = 0.0
-        self.judgment = 1.0
 
-    def step(self, in_post: int, enforcement_target: float) -> None:
-        p = self.model.p
-        shortfall = max(p.indicator_target_share_in_timescale - self.timeliness, 0.0)
-        target = min(enforcement_target + p.enforcement_indicator_weight * shortfall, 1.0)
-        self.enforcement += p.enforcement_adjust_per_week * (target - self.enforcement)
-        hours_each = p.supervision_hours_per_worker_week * self.posts / max(in_post, 1)
-        reflective = min(p.supervision_reflective_share * (1 - p.supervision_enforcement_crowding * self.enforcement)
-                         + p.principal_social_worker_feedback * (1 - p.supervision_reflective_share), 1.0)
-        self.supervision_quality = min(hours_each / p.supervision_hours_needed_per_worker_week, 1.0) * reflective
-        self.judgment = max(1.0 - p.judgment_enforcement_weight * self.enforcement, 0.0)
+    @property
+    def enforcement(self) -> float:
+        return float(self.model.management.enforcement[self.team])
+
+    @property
+    def timeliness(self) -> float:
+        return float(self.model.management.timeliness[self.team])
+
+    @property
+    def supervision_quality(self) -> float:
+        return float(self.model.management.supervision[self.team])
 
 
 class Governance:
@@ -83,15 +78,9 @@ class Governance:
         p = self.p
         return 1.0 - p.blame_defence_strength * self.compliance * (1 - p.learning_culture)
 
-    def step(self, managers, workforce) -> None:
+    def step(self, team_enforcement: np.ndarray) -> None:
         p = self.p
-        in_post = np.bincount(workforce.team[workforce.filled != VACANT], minlength=workforce.teams)
-        target = self.enforcement_target
-        for manager in managers:
-            manager.step(int(in_post[manager.team]), target)
-        workforce.supervision = np.array([m.supervision_quality for m in managers])[workforce.team]
-        workforce.judgment = np.array([m.judgment for m in managers])[workforce.team]
-        self.enforcement = float(np.mean([m.enforcement for m in managers]))
+        self.enforcement = float(team_enforcement.mean())
         self.compliance = self._compliance(self.enforcement)
         culture, reviews = p.learning_culture, self.reviews
         self.reflection += (p.reflection_per_review * culture * self.acknowledgement * reviews
@@ -107,24 +96,45 @@ class Governance:
 
 
 class Management:
-    """The managers and governance together, as the model's ninth weekly process."""
+    """The team managers and governance, as the model's ninth weekly process.
+
+    Each team manager's indicator (running share of the team's assessments in timescale),
+    compliance enforcement and supervision quality are held in arrays indexed by team, so
+    that every manager's rule runs vectorised; the managers themselves are `Manager` agents.
+    """
 
     def __init__(self, model):
         self.model = model
+        p = self.p = model.p
         self.governance = model.governance
-        self.managers = [Manager(model, team) for team in range(model.workforce.teams)]
+        teams = model.workforce.teams
+        self.managers = [Manager(model, team) for team in range(teams)]
+        self.posts = np.bincount(model.workforce.team, minlength=teams)
+        self.timeliness = np.full(teams, p.indicator_target_share_in_timescale)
+        self.enforcement = np.full(teams, p.prescription_initial)
+        self.supervision = np.zeros(teams)
 
     def report_timeliness(self, teams: np.ndarray, in_time: np.ndarray) -> None:
-        p = self.model.p
         completed = np.bincount(teams, minlength=len(self.managers))
         on_time = np.bincount(teams, weights=in_time, minlength=len(self.managers))
-        for manager in self.managers:
-            if completed[manager.team]:
-                share = on_time[manager.team] / completed[manager.team]
-                manager.timeliness += p.indicator_smoothing_per_week * (share - manager.timeliness)
+        share = np.divide(on_time, completed, out=self.timeliness.copy(), where=completed > 0)
+        self.timeliness += self.p.indicator_smoothing_per_week * (share - self.timeliness)
 
     def review_errors(self, count: int) -> None:
         self.governance.reviews += count
 
     def step(self) -> None:
-        self.governance.step(self.managers, self.model.workforce)
+        """Each manager reacts to the team's indicator and supervises; then governance learns."""
+        p, wf = self.p, self.model.workforce
+        shortfall = np.maximum(p.indicator_target_share_in_timescale - self.timeliness, 0.0)
+        target = np.minimum(self.governance.enforcement_target + p.enforcement_indicator_weight * shortfall, 1.0)
+        self.enforcement += p.enforcement_adjust_per_week * (target - self.enforcement)
+        in_post = np.bincount(wf.team[wf.filled != VACANT], minlength=len(self.managers))
+        hours_each = p.supervision_hours_per_worker_week * self.posts / np.maximum(in_post, 1)
+        reflective = np.minimum(
+            p.supervision_reflective_share * (1 - p.supervision_enforcement_crowding * self.enforcement)
+            + p.principal_social_worker_feedback * (1 - p.supervision_reflective_share), 1.0)
+        self.supervision = np.minimum(hours_each / p.supervision_hours_needed_per_worker_week, 1.0) * reflective
+        wf.supervision = self.supervision[wf.team]
+        wf.judgment = np.maximum(1.0 - p.judgment_enforcement_weight * self.enforcement, 0.0)[wf.team]
+        self.governance.step(self.enforcement)

@@ -34,7 +34,7 @@ from abm.management import Governance, Management
 from abm.outcomes import NAMES
 from abm.population import OPEN, Population
 from abm.public import Public
-from abm.referrers import create_referrers
+from abm.referrers import Referrers
 from abm.seeds import streams
 from abm.workforce import Workforce
 
@@ -58,7 +58,7 @@ class ChildProtectionModel(mesa.Model):
         self.journey = Journey(self)
         self.workforce = Workforce(self)
         self.management = Management(self)
-        self.referrers = create_referrers(self)
+        self.referrers = Referrers(self)
         self.front_door = FrontDoor(self)
         self.assessment = Assessment(self)
         self.help = Help(self)
@@ -71,13 +71,13 @@ class ChildProtectionModel(mesa.Model):
 
     def step(self) -> None:
         community_step(self)
-        for referrer in self.referrers.values():
-            referrer.step()
+        self.referrers.step()
         self.front_door.step()
         known = self.known = self.journey.helped()
         self.assessment.step(known[self.population.status[known] >= OPEN])
         self.assessment.decide()
         self.help.step(known)
+        self.journey.apply_queued()
         self.court.step()
         self.workforce.step(known[self.population.status[known] >= OPEN])
         self.management.step()
@@ -93,5 +93,5 @@ class ChildProtectionModel(mesa.Model):
         self.workforce.leavers = 0
 
 
-def _outcomes(model) -> list[float]:
-    return [model.outcomes[name] for name in NAMES]
+def _outcomes(model) -> np.ndarray:
+    return np.array([model.outcomes[name] for name in NAMES])

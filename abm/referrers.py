@@ -1,9 +1,11 @@
 """Referrer agencies: police, schools, health and others.
 
-Each agency is a Mesa agent. Every week it takes a number of looks at eligible children
-(a Poisson number at its rate per child), perceives each child's latent risk with its own
-noise, and makes a contact when the perceived risk passes its threshold, which falls as
-the agency's anxiety rises (the referral flood after a high-profile death). With access to
+Each agency is a Mesa agent with its own reach, perception noise, threshold and anxiety.
+Every week it takes a number of looks at children (a Poisson number at its rate per
+child), perceives each child's latent risk with its own noise, and makes a contact about
+an eligible child when the perceived risk passes its threshold, which falls as the
+agency's anxiety rises (the referral flood after a high-profile death). All agencies'
+looks are perceived in one vectorised pass (`Referrers.step`). With access to
 social-work consultation, a marginal concern is talked through and the family offered
 early help instead of a contact. The police also attend domestic-violence incidents and,
 under an auto-referral rule, refer every child in the household without any indication
@@ -34,54 +36,74 @@ class ReferrerAgency(mesa.Agent):
         self.consultation_access = getattr(p, f"{kind}_consultation_access")
         self.min_age_weeks = p.school_age_from_years * WEEKS_PER_YEAR if kind == "schools" else 0
         self.anxiety = p.anxiety_initial
-        self.stream = model.rngs["referrers"]
         self.contacts = 0
 
-    def eligible(self, idx: np.ndarray) -> np.ndarray:
-        """Children among `idx` this agency can refer: under the age limit, of its age range, not open cases."""
+    def adapt(self) -> float:
+        """The agency's anxiety follows the public's; returns its threshold for this week."""
+        p = self.model.p
+        self.anxiety += p.referrer_anxiety_adaptation_per_week * (self.model.public.anxiety - self.anxiety)
+        return self.threshold - p.referrer_anxiety_sensitivity * self.anxiety
+
+
+class Referrers:
+    """The referrer agencies' weekly process: every agency's looks perceived in one vectorised pass."""
+
+    def __init__(self, model):
+        self.model = model
+        self.agencies = [ReferrerAgency(model, kind) for kind in KINDS]
+        self.by_kind = {agency.kind: agency for agency in self.agencies}
+        self.looks_per_child_week = np.array([a.looks_per_child_week for a in self.agencies])
+        self.noise_sd = np.array([a.noise_sd for a in self.agencies])
+        self.consultation_access = np.array([a.consultation_access for a in self.agencies])
+        self.min_age_weeks = np.array([a.min_age_weeks for a in self.agencies])
+        self.stream = model.rngs["referrers"]
+
+    def eligible(self, idx: np.ndarray, min_age_weeks: np.ndarray | int = 0) -> np.ndarray:
+        """Which of `idx` an agency can refer: of its age range, under the age limit, not open cases."""
         model = self.model
         age = model.population.age_weeks(idx, model.week)
-        return idx[(age >= self.min_age_weeks) & (age < model.p.referral_age_limit_years * WEEKS_PER_YEAR)
-                   & (model.population.status[idx] < OPEN)]
+        return ((age >= min_age_weeks) & (age < model.p.referral_age_limit_years * WEEKS_PER_YEAR)
+                & (model.population.status[idx] < OPEN))
 
     def step(self) -> None:
-        model, p, stream = self.model, self.model.p, self.stream
-        self.anxiety += p.referrer_anxiety_adaptation_per_week * (model.public.anxiety - self.anxiety)
-        pop = model.population
+        model, p, stream, pop = self.model, self.model.p, self.stream, self.model.population
+        thresholds = np.array([agency.adapt() for agency in self.agencies])
         looks = stream.poisson(self.looks_per_child_week * pop.n)
-        seen = (stream.random(looks) * pop.n).astype(np.int64)
-        perceived = pop.base_risk[seen] + stream.normal(0.0, self.noise_sd, looks)
-        threshold = self.threshold - p.referrer_anxiety_sensitivity * self.anxiety
-        possible = perceived >= threshold  # mitigation only lowers risk: filter before computing it
-        seen = seen[possible]
-        perceived = perceived[possible] - pop.mitigation(seen)
-        concern = perceived >= threshold
-        seen, perceived = seen[concern], perceived[concern]
-        consult = ((perceived < threshold + p.consultation_band_log_hazard)
-                   & (stream.random(len(seen)) < self.consultation_access))
-        model.front_door.consulted(self.eligible(seen[consult]))
-        self.contact(self.eligible(seen[~consult]))
-        if self.kind == "police":
-            self.attend_domestic_violence(threshold)
+        kind = np.repeat(np.arange(len(self.agencies)), looks)
+        seen = (stream.random(len(kind)) * pop.n).astype(np.int64)
+        perceived = pop.base_risk[seen] + stream.standard_normal(len(kind)) * self.noise_sd[kind]
+        possible = perceived >= thresholds[kind]  # mitigation only lowers risk: filter before computing it
+        seen, perceived, kind = seen[possible], perceived[possible], kind[possible]
+        perceived -= pop.mitigation(seen)
+        threshold = thresholds[kind]
+        concern = (perceived >= threshold) & self.eligible(seen, self.min_age_weeks[kind])
+        consult = concern & (perceived < threshold + p.consultation_band_log_hazard) & (
+            stream.random(len(seen)) < self.consultation_access[kind])
+        model.front_door.consulted(seen[consult])
+        refer = concern & ~consult
+        for agency, count in zip(self.agencies, np.bincount(kind[refer], minlength=len(self.agencies))):
+            agency.contacts += int(count)
+        model.front_door.receive(seen[refer])
+        self.attend_domestic_violence(thresholds[KINDS.index("police")])
 
     def attend_domestic_violence(self, threshold: float) -> None:
+        """Police attend domestic-violence call-outs; under the auto-referral rule every child is referred."""
         model, p, stream, pop = self.model, self.model.p, self.stream, self.model.population
+        police = self.by_kind["police"]
         violent = pop.violent
         calls = violent[stream.random(len(violent)) < p.domestic_violence_incidents_per_household_year / WEEKS_PER_YEAR]
-        children = self.eligible(pop.children_of(calls))
+        children = pop.children_of(calls)
+        children = children[self.eligible(children)]
         if not p.police_auto_refer_domestic_violence:
-            perceived = pop.risk(children) + stream.normal(0.0, self.noise_sd, len(children))
+            perceived = pop.risk(children) + stream.normal(0.0, police.noise_sd, len(children))
             children = children[perceived >= threshold]
-        self.contact(children)
+        police.contacts += len(children)
+        model.front_door.receive(children)
 
     def report_harm(self, harmed: np.ndarray) -> None:
+        """Health services report a share of the harm they see (A&E) in children not known."""
+        health = self.by_kind["health"]
         noticed = harmed[self.stream.random(len(harmed)) < self.model.p.harm_noticed_share]
-        self.contact(self.eligible(noticed))
-
-    def contact(self, idx: np.ndarray) -> None:
-        self.contacts += len(idx)
-        self.model.front_door.receive(idx)
-
-
-def create_referrers(model) -> dict[str, ReferrerAgency]:
-    return {kind: ReferrerAgency(model, kind) for kind in KINDS}
+        noticed = noticed[self.eligible(noticed)]
+        health.contacts += len(noticed)
+        self.model.front_door.receive(noticed)

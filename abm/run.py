@@ -31,7 +31,7 @@ def run(scenario, seed: int) -> pd.DataFrame:
     for _ in range(warmup + weeks):
         model.step()
     weekly = model.datacollector.model_vars["outcomes"][warmup:]
-    table = pd.DataFrame(np.array(weekly, dtype=np.float64), columns=list(NAMES))
+    table = pd.DataFrame(np.vstack(weekly), columns=list(NAMES))
     labels = calendar.year_labels(scenario.start_date, weeks)
     frame = pd.DataFrame({
         "scenario": scenario.name,

@@ -231,9 +231,9 @@ ONLY_AUTHORITY = {"referrer_anxiety_sensitivity": 0.0}
 
 
 def _effective_referrer_threshold(model) -> float:
-    """The referrers' mean threshold for a contact (log-hazard) after their anxiety, as ReferrerAgency.step uses it."""
+    """The referrers' mean threshold for a contact (log-hazard) after their anxiety, as Referrers.step uses it."""
     p = model.p
-    return float(np.mean([r.threshold - p.referrer_anxiety_sensitivity * r.anxiety for r in model.referrers.values()]))
+    return float(np.mean([r.threshold - p.referrer_anxiety_sensitivity * r.anxiety for r in model.referrers.agencies]))
 
 
 def test_link_public_anxiety_to_referrer_thresholds():
