@@ -19,7 +19,7 @@ import numpy as np
 
 from abm.journey import INITIAL
 from abm.population import ASSESSMENT, CIN, CP
-from abm.risk import log_hazard
+from abm.risk import threshold_log_hazard
 
 
 class Assessment:
@@ -28,12 +28,11 @@ class Assessment:
     def __init__(self, model):
         self.model = model
         p = self.p = model.p
-        base = p.harm_hazard_base_per_week
-        self.core_threshold = log_hazard(p.core_assessment_threshold_annual_risk, base)
-        self.cin_threshold = log_hazard(p.cin_plan_threshold_annual_risk, base)
-        self.cp_threshold = log_hazard(p.cp_plan_threshold_annual_risk, base)
-        self.care_threshold = log_hazard(p.care_threshold_annual_risk, base)
-        self.close_threshold = log_hazard(p.close_threshold_annual_risk, base)
+        self.core_threshold = threshold_log_hazard(p, "core_assessment_threshold_annual_risk")
+        self.cin_threshold = threshold_log_hazard(p, "cin_plan_threshold_annual_risk")
+        self.cp_threshold = threshold_log_hazard(p, "cp_plan_threshold_annual_risk")
+        self.care_threshold = threshold_log_hazard(p, "care_threshold_annual_risk")
+        self.close_threshold = threshold_log_hazard(p, "close_threshold_annual_risk")
         self.rng = model.rngs["assessment"]
         self.finished = np.empty(0, dtype=np.int64)
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from abm.risk import log_hazard
+from abm.risk import threshold_log_hazard
 
 
 class FamilyCourt(mesa.Agent):
@@ -30,7 +30,7 @@ class FamilyCourt(mesa.Agent):
         self.work_done = np.empty(0)
         self.started = np.empty(0, dtype=np.int64)
         self.capacity = p.court_work_units_per_10k_children_week * p.children_0_19 / 1e4
-        self.threshold = log_hazard(p.care_threshold_annual_risk, p.harm_hazard_base_per_week)
+        self.threshold = threshold_log_hazard(p, "care_threshold_annual_risk")
 
     @property
     def backlog(self) -> int:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from abm.population import OPEN
-from abm.risk import log_hazard
+from abm.risk import threshold_log_hazard
 
 
 class FrontDoor:
@@ -21,10 +21,9 @@ class FrontDoor:
     def __init__(self, model):
         self.model = model
         p = self.p = model.p
-        base = p.harm_hazard_base_per_week
-        self.referral_threshold = log_hazard(p.referral_threshold_annual_risk, base)
-        self.early_help_threshold = log_hazard(p.early_help_threshold_annual_risk, base)
-        self.assessment_threshold = log_hazard(p.initial_assessment_threshold_annual_risk, base)
+        self.referral_threshold = threshold_log_hazard(p, "referral_threshold_annual_risk")
+        self.early_help_threshold = threshold_log_hazard(p, "early_help_threshold_annual_risk")
+        self.assessment_threshold = threshold_log_hazard(p, "initial_assessment_threshold_annual_risk")
         self.capacity = p.front_door_contacts_per_10k_children_week * p.children_0_19 / 1e4
         self.rng = model.rngs["front_door"]
         self.inbox: list[np.ndarray] = []

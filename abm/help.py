@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from abm.calendar import WEEKS_PER_YEAR
-from abm.risk import log_hazard
+from abm.risk import threshold_log_hazard
 from abm.population import CIN, CP, EARLY_HELP, LOOKED_AFTER
 
 
@@ -25,7 +25,7 @@ class Help:
         self.p = model.p
         self.rng = model.rngs["help"]
         self.helped = np.empty(0, dtype=np.int64)
-        self.step_down_threshold = log_hazard(model.p.step_down_threshold_annual_risk, model.p.harm_hazard_base_per_week)
+        self.step_down_threshold = threshold_log_hazard(model.p, "step_down_threshold_annual_risk")
 
     def step(self, known: np.ndarray) -> None:
         model, p, pop, journey = self.model, self.p, self.model.population, self.model.journey

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from abm.calendar import WEEKS_PER_YEAR
-from abm.population import CIN, CP, LOOKED_AFTER
+from abm.population import ASSESSMENT, CIN, CP, LOOKED_AFTER
 from abm.workforce import AGENCY, PERMANENT, VACANT
 
 COUNTERS = (
@@ -64,6 +64,7 @@ class Ledger:
             "assessment_in_timescale_rate": self.assessments_in_timescale / completed if completed else np.nan,
             "assessments_completed_per_year": completed * y,
             "children_in_need_per_year": self.cin_starts * y,
+            "children_in_need_stock": float(status_counts[ASSESSMENT:].sum()),
             "children_in_need_open": float(status_counts[CIN]),
             "cp_plans_per_year": self.cp_starts * y,
             "cp_plans_open": float(status_counts[CP]),

@@ -48,6 +48,7 @@ OUTCOMES: tuple[Outcome, ...] = (
     O("assessment_in_timescale_rate", "Share of assessments in timescale", "neither", "ratio",
       "assessments_in_timescale_per_year", "assessments_completed_per_year"),
     O("assessments_completed_per_year", "Assessments completed", "neither"),
+    O("children_in_need_stock", "Children in need: open cases of children's social care (31 March)", "neither", "end"),
     O("children_in_need_per_year", "Children starting a child-in-need plan", "neither"),
     O("children_in_need_open", "Children on a child-in-need plan", "neither", "end"),
     O("cp_plans_per_year", "Children starting a child protection plan", "neither", headline=True),

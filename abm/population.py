@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from abm.risk import log_hazard
+from abm.risk import threshold_log_hazard
 
 NONE, EARLY_HELP, ASSESSMENT, CIN, CP, LOOKED_AFTER = range(6)
 STATUS_NAMES = ("none", "early help", "assessment", "child in need plan",
@@ -100,8 +100,8 @@ class Population:
         self.high_hazard = np.zeros(n, dtype=bool)
         self.ebb_after = (1.0 - p.mitigation_decay_per_week) ** np.arange(EBB_TABLE_WEEKS, dtype=float)
         self.base = p.harm_hazard_base_per_week
-        self.z_need = log_hazard(p.early_help_threshold_annual_risk, self.base)
-        self.z_significant = log_hazard(p.significant_harm_annual_risk, self.base)
+        self.z_need = threshold_log_hazard(p, "early_help_threshold_annual_risk")
+        self.z_significant = threshold_log_hazard(p, "significant_harm_annual_risk")
         self.refresh(np.arange(n))
 
     def new_children(self, rng: np.random.Generator, idx: np.ndarray) -> None:

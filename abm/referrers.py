@@ -20,7 +20,7 @@ import numpy as np
 from abm.calendar import WEEKS_PER_YEAR
 from abm.parameters.referrers import KINDS
 from abm.population import OPEN
-from abm.risk import log_hazard
+from abm.risk import threshold_log_hazard
 
 
 class ReferrerAgency(mesa.Agent):
@@ -32,7 +32,7 @@ class ReferrerAgency(mesa.Agent):
         self.kind = kind
         self.looks_per_child_week = getattr(p, f"{kind}_observations_per_child_year") / WEEKS_PER_YEAR
         self.noise_sd = getattr(p, f"{kind}_perception_noise_sd")
-        self.threshold = log_hazard(getattr(p, f"{kind}_threshold_annual_risk"), p.harm_hazard_base_per_week)
+        self.threshold = threshold_log_hazard(p, f"{kind}_threshold_annual_risk")
         self.consultation_access = getattr(p, f"{kind}_consultation_access")
         self.min_age_weeks = p.school_age_from_years * WEEKS_PER_YEAR if kind == "schools" else 0
         self.anxiety = p.anxiety_initial

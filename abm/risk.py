@@ -17,6 +17,11 @@ def log_hazard(annual_risk: float, base_per_week: float) -> float:
     return math.log(weekly / base_per_week)
 
 
+def threshold_log_hazard(params, name: str) -> float:
+    """The log-hazard of the annual-risk threshold parameter `name`."""
+    return log_hazard(getattr(params, name), params.harm_hazard_base_per_week)
+
+
 def annual_risk(z, base_per_week: float):
     """Inverse of `log_hazard` (works on floats and numpy arrays)."""
     import numpy as np
