@@ -9,8 +9,9 @@ estimate of risk and the quality of help received this week.
 
 Decisions on finished assessments and plan reviews, and the week's endings of help, are
 queued and applied together once help has been given (`apply_queued`). Children whose
-status changed are collected and `settle` refreshes them once at the end of the week: their cached hazard bound (looked-after children are safer), when their need
-began, and whether their mitigation ebbs (no help) or holds (help).
+status changed are collected and `settle` refreshes them once at the end of the week:
+their cached hazard bound (looked-after children are safer), when their need began, and
+whether their mitigation ebbs (no help) or holds (help).
 """
 
 from __future__ import annotations
@@ -173,7 +174,8 @@ class Journey:
     def offer_early_help(self, idx: np.ndarray) -> None:
         """Start early help for as many of `idx` as there is capacity for; the rest get nothing."""
         pop = self.pop
-        idx = np.unique(idx[pop.status[idx] == NONE])
+        idx = idx[pop.status[idx] == NONE]
+        idx = idx[np.sort(np.unique(idx, return_index=True)[1])]  # once each, in the order offered
         free = self.early_help_places - self.model.early_help_open
         idx = idx[: max(free, 0)]
         if not len(idx):

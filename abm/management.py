@@ -78,9 +78,10 @@ class Governance:
         p = self.p
         return 1.0 - p.blame_defence_strength * self.compliance * (1 - p.learning_culture)
 
-    def step(self, team_enforcement: np.ndarray) -> None:
+    def step(self, enforcement: float) -> None:
+        """Learn from the week's reviews, given the authority's enforcement (teams weighted by posts)."""
         p = self.p
-        self.enforcement = float(team_enforcement.mean())
+        self.enforcement = float(enforcement)
         self.compliance = self._compliance(self.enforcement)
         culture, reviews = p.learning_culture, self.reviews
         self.reflection += (p.reflection_per_review * culture * self.acknowledgement * reviews
@@ -137,4 +138,4 @@ class Management:
         self.supervision = np.minimum(hours_each / p.supervision_hours_needed_per_worker_week, 1.0) * reflective
         wf.supervision = self.supervision[wf.team]
         wf.judgment = np.maximum(1.0 - p.judgment_enforcement_weight * self.enforcement, 0.0)[wf.team]
-        self.governance.step(self.enforcement)
+        self.governance.step(np.average(self.enforcement, weights=self.posts))

@@ -6,13 +6,14 @@
 2. referrers      agencies look at children and make contacts
 3. front door     contacts screened into referrals, early help, no further action
 4. assessment     allocation, direct work, assessments finished
-5. decision       plans, care or no further action on finished assessments
-6. help           quality of help, plan reviews, leaving care, early help ending
+5. decision       plans, care or no further action on finished assessments (queued)
+6. help           quality of help, plan reviews, leaving care, early help ending (queued);
+                  then the week's queued decisions are applied together
 7. court          care proceedings progress and conclude
 8. workforce      time split, satisfaction, burnout, skill, leaving, recruitment
 9. management     managers' enforcement and supervision, learning loops, prescription
 10. public        anxiety decays (events and local deaths raise it)
-11. collect       the week's outcomes
+11. collect       the week's outcomes; then the children whose status changed are settled
 """
 
 from __future__ import annotations
@@ -82,8 +83,8 @@ class ChildProtectionModel(mesa.Model):
         self.workforce.step(known[self.population.status[known] >= OPEN])
         self.management.step()
         self.public.step()
-        self.journey.settle()
         self.collect()
+        self.journey.settle()
         self.week += 1
 
     def collect(self) -> None:

@@ -10,8 +10,9 @@ has built, and their journey through children's social care (`status`).
 A child's latent risk (a log-hazard, see abm.risk) is `base_risk - mitigation`. The base
 risk and an upper bound of the harm hazard (without mitigation) are cached and refreshed
 only for children whose circumstances changed. Mitigation is kept lazily: it is
-`mitigation_level` while help goes on and ebbs geometrically from the week help ended
-(`ebb_from`), so it is computed only for the children a process looks at. The weekly
+`mitigation_level` while help goes on; from the week help ended (`ebb_from`) the part
+above `mitigation_durable` ebbs geometrically, so it is computed only for the children a
+process looks at. The weekly
 work is proportional to events, not to the population.
 """
 
