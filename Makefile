@@ -25,7 +25,7 @@ $(STAMP): pyproject.toml | $(PY)
 	@$(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))' || \
 	  { echo "$(VENV) is not Python >= 3.12: run 'make clean' then 'make install'" >&2; exit 1; }
 	@echo "installing cpsim and its pinned dependencies into $(VENV)"
-	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pip install -q -e '.[test,dask,ray,analysis]'
 	@touch $@
 
 run: install

@@ -5,6 +5,8 @@
 results folder and prints each outcome's median and 90% interval over seeds per year,
 as a table or, with --json, as JSON alone on stdout; progress goes to stderr.
 `cpsim params` lists every parameter with its default, allowed range, meaning and source.
+`cpsim sweep` runs a sweep file (abm/sweep/spec.py) on a chosen engine, saving each run as
+it finishes (abm/sweep/store.py) so that --resume loses nothing that had finished.
 """
 
 from __future__ import annotations
@@ -111,6 +113,226 @@ def params(
         lines.append(f"      {p.meaning}. Source: {p.source}")
     typer.echo("\n".join(lines))
 
+
+@app.command(short_help="Analyse a sweep's results: sensitivity indices, failure regions, national totals.")
+def analyze(
+    results_dir: Annotated[Path, typer.Argument(
+        help="A sweep's results folder (written by cpsim sweep).", show_default=False)],
+    outcomes: Annotated[str | None, typer.Option(
+        metavar="A,B", help="Comma-separated outcomes to analyse (names as in abm/outcomes.py) [default: every kept outcome].",
+        show_default=False)] = None,
+    method: Annotated[str, typer.Option(
+        help="Sensitivity indices: auto (the design's own: sobol or morris), sobol or morris.")] = "auto",
+    criterion: Annotated[list[str] | None, typer.Option(
+        metavar="OUTCOME>VALUE", help="A failure criterion OUTCOME>VALUE (or >=, <, <=) for scenario discovery; repeat for several "
+             "(a point fails when any holds).", show_default=False)] = None,
+    out: Annotated[Path | None, typer.Option(
+        help="Folder for the tables, plots and report.md; an earlier analysis there is replaced "
+             "[default: RESULTS_DIR/analysis].", show_default=False)] = None,
+    as_json: Annotated[bool, typer.Option(
+        "--json", help="Print the indices and PRIM boxes as JSON instead of the report.")] = False,
+) -> None:
+    """Analyse a sweep's results without re-running the model, and write tables, plots and report.md."""
+    from abm.analysis import AnalysisError, summary, write_analysis
+    from abm.analysis import analyze as run_analysis
+    from abm.analysis.output import REPORT, check_out
+
+    out_dir = out or results_dir / "analysis"
+    chosen = [name.strip() for name in outcomes.split(",") if name.strip()] if outcomes is not None else None
+    try:
+        check_out(out_dir)
+        found = run_analysis(results_dir, chosen, method, criterion)
+        write_analysis(found, out_dir)
+    except AnalysisError as e:
+        _fail(str(e))
+    except OSError as e:
+        _fail(f"--out: cannot write {out_dir} ({e})")
+    for note in found.notes:
+        typer.echo(f"note: {note}", err=True)
+    typer.echo(json.dumps(summary(found)) if as_json else
+               (out_dir / REPORT).read_text() + f"\nwritten to {out_dir}")
+
+
+_BASELINE = Path(__file__).resolve().parent.parent / "scenarios" / "england_2006_2011.toml"
+_TARGETS = Path(__file__).resolve().parent / "validation" / "targets.toml"
+
+
+@app.command(short_help="Check the historical baseline against its calibration targets; exit 1 if any fails.")
+def validate(
+    seeds: Annotated[int | None, typer.Option(
+        help="Replicate runs, each with its own seed [default: the scenario's scenario.seeds].",
+        show_default=False)] = None,
+    as_json: Annotated[bool, typer.Option(
+        "--json", help="Print {\"ok\", \"targets\": [...]} as JSON instead of a table.")] = False,
+    report: Annotated[Path | None, typer.Option(
+        help="Folder to write the HTML report in (validation.html; an earlier one is replaced).",
+        show_default=False)] = None,
+    workers: Annotated[int | None, typer.Option(
+        help="Worker processes [default: one per core, at most one per seed].", show_default=False)] = None,
+    scenario: Annotated[Path, typer.Option(
+        help="Scenario file [default: scenarios/england_2006_2011.toml].", show_default=False)] = _BASELINE,
+    targets: Annotated[Path, typer.Option(
+        help="Targets file [default: abm/validation/targets.toml].", show_default=False)] = _TARGETS,
+) -> None:
+    """Run the historical baseline and print each calibration target beside the simulated median and
+    5th-95th percentile over seeds, its band and PASS or FAIL. Exit status 1 if any target fails, 2 if
+    the scenario or targets file is wrong."""
+    from abm.validation import TargetsError, check_periods, load_targets
+
+    try:
+        chosen = load_scenario(scenario).with_overrides(seeds=seeds)
+    except ScenarioError as e:
+        _fail(str(e))
+    try:
+        target_list = load_targets(targets)
+        check_periods(target_list, chosen)
+    except TargetsError as e:
+        _fail(str(e))
+    if workers is not None and workers < 1:
+        _fail(f"--workers: {workers} is out of range: allowed 1 or more")
+    if report is not None and report.exists() and not report.is_dir():
+        _fail(f"--report: {report} is a file, not a folder")
+    from abm.engines import run_replicates
+    from abm.seeds import replicate_seeds
+    from abm.validation import as_json as results_json, evaluate, render
+
+    seed_list = replicate_seeds(chosen.root_seed, chosen.seeds)
+    pool = min(workers or os.cpu_count() or 1, len(seed_list))
+    try:
+        weekly = run_replicates(chosen, seed_list, engine="local", workers=pool, progress=True)
+        try:
+            results = evaluate(weekly, target_list, chosen.start_date)
+        except ValueError as e:
+            _fail(str(e))
+        if report is not None:
+            from abm.run import simulate
+            from abm.validation.report import write_report
+
+            typer.echo(f"drawing the report, with the decisions of seed {seed_list[0]}", err=True)
+            model = simulate(chosen, seed_list[0])
+            try:
+                path = write_report(report, chosen, results, weekly, model, seed_list[0])
+            except OSError as e:
+                _fail(f"--report: cannot write to {report}: {e.strerror or e}")
+            typer.echo(f"report: {path}", err=True)
+    except KeyboardInterrupt:
+        typer.echo("interrupted: no report written", err=True)
+        raise typer.Exit(130) from None
+    typer.echo(json.dumps(results_json(results)) if as_json else render(results, chosen.name, len(seed_list)))
+    if not all(r.ok for r in results):
+        raise typer.Exit(1)
+
+
+@app.command(short_help="Fit the calibration parameters to the targets; --write saves the fit.")
+def calibrate(
+    trials: Annotated[int, typer.Option(help="Completed trials the search should hold (with --resume: in all).")] = 60,
+    seeds: Annotated[int, typer.Option(
+        help="Search seeds each trial runs (the scenario's first replicate seeds).")] = 4,
+    holdout_seeds: Annotated[int, typer.Option(
+        help="Held-aside seeds (spawned from root_seed + 1) on which the fit must beat the starting guess.")] = 8,
+    resume: Annotated[bool, typer.Option(
+        "--resume", help="Continue the search saved in --out (e.g. after it was killed).")] = False,
+    out: Annotated[Path, typer.Option(
+        help="Folder for the search (study.db), its report (calibration.json) and the proposed calibrated.toml.")]
+    = Path("results/calibration"),
+    workers: Annotated[int, typer.Option(help="Worker processes.")] = 2,
+    write: Annotated[bool, typer.Option(
+        "--write",
+        help="Write the fit to the scenario's parameter file (scenarios/calibrated.toml), if it beats the guess.")]
+    = False,
+    scenario: Annotated[Path | None, typer.Option(
+        help="Historical scenario to fit [default: scenarios/england_2006_2011.toml].", show_default=False)] = None,
+    parameters: Annotated[Path | None, typer.Option(
+        help="Calibration parameters [default: abm/calibration/parameters.toml].", show_default=False)] = None,
+    targets: Annotated[Path | None, typer.Option(
+        help="Targets [default: abm/validation/targets.toml].", show_default=False)] = None,
+) -> None:
+    """Search the declared calibration parameters (optuna TPE) against the targets, then compare the best
+    trial with the starting guess on held-aside seeds; with --write save it with its provenance."""
+    from abm.calibration import CalibrationError, calibrate as fit
+    from abm.calibration.search import SCENARIO_FILE, SPACE_FILE
+    from abm.validation import TARGETS_FILE, TargetsError
+
+    try:
+        done = fit(scenario or SCENARIO_FILE, parameters or SPACE_FILE, targets or TARGETS_FILE, out, trials, seeds,
+                   holdout_seeds, resume, workers, write)
+    except (CalibrationError, ScenarioError, TargetsError) as e:
+        _fail(str(e))
+    except KeyboardInterrupt:
+        typer.echo(f"interrupted: the completed trials are saved in {out}; continue with --resume", err=True)
+        raise typer.Exit(130) from None
+    c = done.comparison
+    typer.echo(done.summary)
+    typer.echo(f"\nreport: {out / 'calibration.json'}; proposed parameter file: {done.proposal}")
+    if not c.beats_guess:
+        typer.echo(f"the best trial does NOT beat the starting guess on the held-aside seeds (loss "
+                   f"{c.best_holdout:.3f} against {c.guess_holdout:.3f}): "
+                   f"{'nothing written' if write else 'do not use it'}", err=True)
+        raise typer.Exit(1)
+    if done.written:
+        typer.echo(f"written: {done.written}")
+    else:
+        typer.echo("not written (pass --write to write it to the scenario's parameter file)")
+
+
+@app.command(short_help="Run a sweep file: many runs over a design, each saved as it finishes; resumable.")
+def sweep(
+    sweep_file: Annotated[Path, typer.Argument(
+        help="Sweep file (TOML), e.g. scenarios/sweeps/smoke.toml.", show_default=False)],
+    engine: Annotated[str, typer.Option(
+        help="Where the runs execute: local (a process pool), dask or ray.")] = "local",
+    address: Annotated[str | None, typer.Option(
+        help="A running Dask scheduler or Ray cluster to use [default: start one on 127.0.0.1].",
+        show_default=False)] = None,
+    workers: Annotated[int | None, typer.Option(
+        help="Worker processes [default: one per core].", show_default=False)] = None,
+    out: Annotated[Path | None, typer.Option(
+        help="Results folder [default: results/sweeps/<sweep name>].", show_default=False)] = None,
+    resume: Annotated[bool, typer.Option(
+        "--resume", help="Continue the sweep in --out, skipping its finished runs.")] = False,
+    dashboard: Annotated[bool, typer.Option(
+        "--dashboard", help="Start the Dask dashboard on 127.0.0.1 (engine dask; needs bokeh).")] = False,
+) -> None:
+    """Run every (design point, replicate) of a sweep file and save each run as it finishes.
+
+    A run that raises is recorded in the folder's failures/ and the sweep goes on; the exit
+    status is 0 unless every run failed (1). A mistake in the file or the options: one line,
+    exit status 2, nothing run or written.
+    """
+    from abm.engines import EngineError
+    from abm.sweep.design import make_design
+    from abm.sweep.runner import check_engine, run_sweep
+    from abm.sweep.spec import SweepError, load_sweep
+    from abm.sweep.store import SweepStoreError
+
+    try:
+        chosen = load_sweep(sweep_file)
+        design = make_design(chosen)
+    except SweepError as e:
+        _fail(str(e))
+    try:
+        check_engine(engine, workers, address, dashboard)
+    except (ValueError, EngineError) as e:
+        _fail(str(e))
+    out_dir = out or Path("results") / "sweeps" / chosen.name
+    if out_dir.exists() and not out_dir.is_dir():
+        _fail(f"--out: {out_dir} is a file, not a folder")
+    for note in (*chosen.notes, *design.notes):
+        typer.echo(f"note: {note}", err=True)
+    try:
+        report = run_sweep(chosen, design, out_dir, engine=engine, workers=workers, address=address,
+                           dashboard=dashboard, resume=resume)
+    except (SweepStoreError, EngineError) as e:
+        _fail(str(e))
+    except KeyboardInterrupt:
+        typer.echo(f"interrupted: the finished runs are saved in {out_dir}; continue with --resume", err=True)
+        raise typer.Exit(130) from None
+    typer.echo(f"{chosen.name}: {report.done} of {report.total} runs finished ({report.earlier} earlier), "
+               f"{report.failed} failed; results in {out_dir}")
+    if report.failed:
+        typer.echo(f"{report.failed} runs failed: see {out_dir / 'failures'} (each with its error and seed)", err=True)
+    if report.failed and report.done == 0:
+        raise typer.Exit(1)
 
 if __name__ == "__main__":
     app(prog_name="cpsim")

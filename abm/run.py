@@ -22,14 +22,22 @@ def scenario_params(scenario, seed: int):
     return resolve(values)
 
 
-def run(scenario, seed: int) -> pd.DataFrame:
-    """Run `scenario` once with `seed`; one row per week after the warm-up."""
+def simulate(scenario, seed: int) -> ChildProtectionModel:
+    """Run `scenario` once with `seed` and return the finished model (warm-up and years simulated)."""
     params = scenario_params(scenario, seed)
     warmup = scenario.warmup_years * calendar.WEEKS_PER_YEAR
     weeks = scenario.years * calendar.WEEKS_PER_YEAR
     model = ChildProtectionModel(params, seed, warmup_weeks=warmup, events=scenario.event_weeks())
     for _ in range(warmup + weeks):
         model.step()
+    return model
+
+
+def run(scenario, seed: int) -> pd.DataFrame:
+    """Run `scenario` once with `seed`; one row per week after the warm-up."""
+    model = simulate(scenario, seed)
+    warmup = model.warmup_weeks
+    weeks = scenario.years * calendar.WEEKS_PER_YEAR
     weekly = model.datacollector.model_vars["outcomes"][warmup:]
     table = pd.DataFrame(np.vstack(weekly), columns=list(NAMES))
     labels = calendar.year_labels(scenario.start_date, weeks)

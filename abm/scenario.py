@@ -8,6 +8,11 @@ each `[[levers]]` table switches a registered reform on (its other keys are the 
 arguments); each `[[events]]` table is an exogenous public event at a `date` or at a
 `week` after the warm-up. See scenarios/baseline.toml.
 
+`[scenario] parameters = "calibrated.toml"` names a parameter file (a path relative to the
+scenario file) holding a `[constants]` table, checked like the scenario's own, and a free-form
+`[provenance]` table. Its constants apply first, under the scenario's: a parameter the
+scenario sets in `[constants]` or `[uncertainties]` keeps the scenario's setting.
+
 Nothing is silently defaulted or coerced: every mistake is one `ScenarioError` naming the
 file, the key ("scenario.years", "events[2].date", tables of an array counted from 1),
 the problem and the allowed range or the close matches.
@@ -28,7 +33,8 @@ from abm.parameters import PARAMETERS, ParameterError, check_value
 
 MAX_FILE_BYTES = 1_000_000
 SECTIONS = ("scenario", "constants", "uncertainties", "levers", "events")
-HEADER = ("name", "description", "start_date", "years", "warmup_years", "seeds", "root_seed")
+HEADER = ("name", "description", "start_date", "years", "warmup_years", "seeds", "root_seed", "parameters")
+PARAMETER_SECTIONS = ("constants", "provenance")
 EVENT_KINDS = ("national_publicity", "over_intervention_scandal")
 RANGES: dict[str, tuple[int | float, int | float]] = {
     "years": (1, 100),
@@ -169,6 +175,7 @@ class Scenario(_Strict):
     warmup_years: int = _bounded("warmup_years")
     seeds: int = _bounded("seeds")
     root_seed: int = _bounded("root_seed")
+    parameters: str | None = None  # the parameter file as written; its constants are already in `constants`
     constants: dict[str, float | int | bool] = {}
     uncertainties: dict[str, Uncertainty] = {}
     levers: tuple[Lever, ...] = ()
@@ -279,7 +286,7 @@ def _translate(error: ValidationError, where: str, key: Callable[[tuple], tuple]
     return ScenarioError(f"{where}: {_path(key(loc))}: {message}" if loc else f"{where}: {message}")
 
 
-def _read(path: Path) -> dict:
+def _read(path: Path, empty: str = "a scenario needs at least a [scenario] table") -> dict:
     if not path.exists():
         raise ScenarioError(f"{path}: no such file")
     if not path.is_file():
@@ -298,7 +305,7 @@ def _read(path: Path) -> dict:
     except tomllib.TOMLDecodeError as e:
         raise ScenarioError(f"{path}: not valid TOML: {e}") from None
     if not raw:
-        raise ScenarioError(f"{path}: file is empty; a scenario needs at least a [scenario] table")
+        raise ScenarioError(f"{path}: file is empty; {empty}")
     return raw
 
 
@@ -329,10 +336,43 @@ def _arrange(path: Path, raw: dict) -> dict:
             "events": tuple(raw.get("events", [])), "source": str(path)}
 
 
-def load_scenario(path: str | Path) -> Scenario:
-    """The scenario in the TOML file at `path`, or a ScenarioError saying what is wrong with it."""
+def load_parameter_file(path: str | Path) -> tuple[dict[str, float | int | bool], dict[str, Any]]:
+    """The `[constants]` and `[provenance]` of the parameter file at `path`, or a ScenarioError naming it."""
+    path = Path(path)
+    raw = _read(path, "a parameter file needs a [constants] table")
+    for section, value in raw.items():
+        if section not in PARAMETER_SECTIONS:
+            raise ScenarioError(f"{path}: {_unknown('section', section, PARAMETER_SECTIONS)} (a parameter file)")
+        if not isinstance(value, dict):
+            raise ScenarioError(f"{path}: {section}: must be a table written [{section}]")
+    if "constants" not in raw:
+        raise ScenarioError(f"{path}: constants: is missing; a parameter file needs a [constants] table")
+    try:
+        constants = {key: check_value(key, value) for key, value in raw["constants"].items()}
+    except ParameterError as e:
+        raise ScenarioError(f"{path}: constants.{e.key}: {e}") from None
+    return constants, raw.get("provenance", {})
+
+
+def load_scenario(path: str | Path, parameter_file: bool = True) -> Scenario:
+    """The scenario in the TOML file at `path`, or a ScenarioError saying what is wrong with it.
+
+    With `parameter_file=False` the constants of the file named by `[scenario] parameters`
+    are left out (calibration fits them).
+    """
     path = Path(path)
     data = _arrange(path, _read(path))
+    named = data.get("parameters")
+    if named is not None and not isinstance(named, str):
+        raise ScenarioError(f"{path}: scenario.parameters: must be text in quotes (a parameter file's path "
+                            f"relative to this file), not {_show(named)}")
+    if named is not None and parameter_file:
+        try:
+            fitted, _ = load_parameter_file(path.parent / named)
+        except ScenarioError as e:
+            raise ScenarioError(f"{path}: scenario.parameters: {e}") from None
+        own = data["uncertainties"] if isinstance(data["uncertainties"], dict) else {}
+        data["constants"] = {**{k: v for k, v in fitted.items() if k not in own}, **data["constants"]}
     try:
         return Scenario.model_validate(data)
     except ValidationError as e:

@@ -69,8 +69,8 @@ def test_different_seeds_differ():
 
 
 def test_unknown_engine_names_the_allowed_ones():
-    with pytest.raises(ValueError, match="allowed: local"):
-        run_replicates(SCENARIO, SEEDS, engine="dask", progress=False)
+    with pytest.raises(ValueError, match="allowed: dask, local, ray"):
+        run_replicates(SCENARIO, SEEDS, engine="spark", progress=False)
 
 
 def test_progress_bar_on_stderr(capsys):

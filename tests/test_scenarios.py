@@ -17,11 +17,12 @@ from abm.engines import run_replicates
 from abm.outcomes import NAMES, yearly
 from abm.parameters import PARAMETERS
 from abm.results import ID_COLUMNS
-from abm.scenario import Event, ScenarioError, Uncertainty, load_scenario
+from abm.scenario import Event, ScenarioError, Uncertainty, load_parameter_file, load_scenario
 from abm.seeds import replicate_seeds
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
-FILES = sorted(SCENARIOS.rglob("*.toml"))
+FILES = sorted(p for p in SCENARIOS.rglob("*.toml") if p.name != "calibrated.toml"  # a parameter file
+               and "sweeps" not in p.relative_to(SCENARIOS).parts)  # sweep files: tests/test_sweep_spec.py
 
 
 RUN = "[scenario]\nyears = 1\nwarmup_years = 1\nseeds = 1\nroot_seed = 1\n"
@@ -38,7 +39,9 @@ def test_baseline_is_the_average_authority():
     assert SCENARIOS / "baseline.toml" in FILES
     assert (baseline.name, baseline.start_date, baseline.years, baseline.warmup_years, baseline.seeds,
             baseline.root_seed) == ("baseline", dt.date(2011, 4, 1), 10, 5, 10, 20110510)
-    assert (baseline.constants, baseline.uncertainties, baseline.levers, baseline.events) == ({}, {}, (), ())
+    fitted, _ = load_parameter_file(SCENARIOS / "calibrated.toml")
+    assert baseline.parameters == "calibrated.toml"
+    assert (baseline.constants, baseline.uncertainties, baseline.levers, baseline.events) == (fitted, {}, (), ())
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: str(p.relative_to(SCENARIOS)))

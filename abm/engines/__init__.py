@@ -4,8 +4,10 @@ An engine is a context manager class built from a number of workers: entering st
 its workers, leaving stops them (also on error or interrupt), and `map(fn, items)`
 yields `(index, fn(item))` pairs in whatever order the runs finish. `run_replicates`
 puts the results back in the order of the seeds, so the engine never changes the
-answer. A Dask or Ray engine is one more class in this package and one entry in
-`ENGINES`.
+answer. Besides the local process pool there are Dask (`abm.engines.dask`) and Ray
+(`abm.engines.ray`) engines, which take the same `workers` and also an `address` of a
+cluster; they import dask or ray only when started, so the base install works without
+them. An engine that cannot start raises `EngineError`.
 """
 
 from __future__ import annotations
@@ -17,7 +19,10 @@ from typing import Callable, Iterable, Iterator, Protocol
 import pandas as pd
 from tqdm import tqdm
 
+from abm.engines.dask import DaskEngine
+from abm.engines.errors import EngineError
 from abm.engines.local import LocalEngine
+from abm.engines.ray import RayEngine
 from abm.run import run
 
 
@@ -31,7 +36,8 @@ class Engine(Protocol):
     def map(self, fn: Callable, items: Iterable) -> Iterator[tuple[int, object]]: ...
 
 
-ENGINES: dict[str, type[Engine]] = {"local": LocalEngine}
+ENGINES: dict[str, type[Engine]] = {"local": LocalEngine, "dask": DaskEngine, "ray": RayEngine}
+__all__ = ["ENGINES", "Engine", "EngineError", "run_replicates"]
 
 
 def run_replicates(scenario, seeds: list[int], engine: str = "local", workers: int | None = None,
