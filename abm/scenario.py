@@ -22,16 +22,15 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Callable
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from abm.tomlfile import read_toml
 from abm import calendar
 from abm.parameters import PARAMETERS, ParameterError, check_value
 
-MAX_FILE_BYTES = 1_000_000
 SECTIONS = ("scenario", "constants", "uncertainties", "levers", "events")
 HEADER = ("name", "description", "start_date", "years", "warmup_years", "seeds", "root_seed", "parameters")
 PARAMETER_SECTIONS = ("constants", "provenance")
@@ -287,26 +286,7 @@ def _translate(error: ValidationError, where: str, key: Callable[[tuple], tuple]
 
 
 def _read(path: Path, empty: str = "a scenario needs at least a [scenario] table") -> dict:
-    if not path.exists():
-        raise ScenarioError(f"{path}: no such file")
-    if not path.is_file():
-        raise ScenarioError(f"{path}: not a file (give the path of a .toml scenario file)")
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise ScenarioError(f"{path}: file is {size:,} bytes; scenario files are limited to {MAX_FILE_BYTES:,}")
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except OSError as e:
-        raise ScenarioError(f"{path}: cannot read: {e.strerror}") from None
-    except UnicodeDecodeError:
-        raise ScenarioError(f"{path}: not UTF-8 text; is it really a TOML scenario file?") from None
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as e:
-        raise ScenarioError(f"{path}: not valid TOML: {e}") from None
-    if not raw:
-        raise ScenarioError(f"{path}: file is empty; {empty}")
-    return raw
+    return read_toml(path, "scenario", ScenarioError, empty)
 
 
 def _lever(table: dict) -> dict:

@@ -35,13 +35,13 @@ matches, in the words of abm.scenario.
 from __future__ import annotations
 
 import difflib
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from abm.tomlfile import read_toml
 from abm import scenario as scenario_module
 from abm.outcomes import NAMES
 from abm.parameters import PARAMETERS, ParameterError, check_value
@@ -59,7 +59,6 @@ from abm.scenario import (
     load_scenario,
 )
 
-MAX_FILE_BYTES = 1_000_000
 MAX_POINTS = 1_000_000  # run files are named p000000 to p999999
 SECTIONS = ("sweep", "design", "constants", "parameters", "levers")
 DESIGNS = ("grid", "latin", "sobol", "morris", "ensemble")
@@ -300,25 +299,7 @@ def load_sweep(path: str | Path) -> Sweep:
 
 
 def _read(path: Path) -> dict:
-    if not path.exists():
-        raise SweepError(f"{path}: no such file")
-    if not path.is_file():
-        raise SweepError(f"{path}: not a file (give the path of a .toml sweep file)")
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise SweepError(f"{path}: file is {size:,} bytes; sweep files are limited to {MAX_FILE_BYTES:,}")
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except OSError as e:
-        raise SweepError(f"{path}: cannot read: {e.strerror}") from None
-    except UnicodeDecodeError:
-        raise SweepError(f"{path}: not UTF-8 text; is it really a TOML sweep file?") from None
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as e:
-        raise SweepError(f"{path}: not valid TOML: {e}") from None
-    if not raw:
-        raise SweepError(f"{path}: file is empty; a sweep needs [sweep], [design] and [parameters] tables")
+    raw = read_toml(path, "sweep", SweepError, "a sweep needs [sweep], [design] and [parameters] tables")
     for section, value in raw.items():
         if section in Header.model_fields or section in DesignTable.model_fields:
             table = "sweep" if section in Header.model_fields else "design"

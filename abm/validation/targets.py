@@ -26,10 +26,10 @@ import datetime as dt
 import difflib
 import math
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from abm.tomlfile import read_toml
 from abm import calendar
 from abm.outcomes import BY_NAME
 
@@ -140,18 +140,7 @@ def _number(value) -> bool:
 
 
 def _read(path: Path) -> dict:
-    if not path.exists():
-        raise TargetsError(f"{path}: no such file")
-    if not path.is_file():
-        raise TargetsError(f"{path}: not a file (give the path of a targets .toml file)")
-    try:
-        raw = tomllib.loads(path.read_bytes().decode("utf-8"))
-    except OSError as e:
-        raise TargetsError(f"{path}: cannot read: {e.strerror}") from None
-    except UnicodeDecodeError:
-        raise TargetsError(f"{path}: not UTF-8 text") from None
-    except tomllib.TOMLDecodeError as e:
-        raise TargetsError(f"{path}: not valid TOML: {e}") from None
+    raw = read_toml(path, "targets", TargetsError, "give a [tolerances] table and [[target]] tables")
     for section in raw:
         if section not in SECTIONS:
             raise TargetsError(f"{path}: unknown section '{section}'{_close(section, SECTIONS)} "
