@@ -10,6 +10,7 @@ crash between exactly those two leaves the old complete folder under its hidden 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -50,20 +51,28 @@ def write_results(out_dir, scenario, seeds: list[int], weekly: pd.DataFrame) -> 
         raise ValueError(f"weekly table columns differ from {columns}")
     if out.exists() and not _is_results_folder(out):
         raise ValueError(f"refusing to replace {out}: it is not a results folder")
+    with atomic_folder(out) as tmp:
+        weekly.to_parquet(tmp / TABLE, index=False)
+        manifest = json.dumps(_manifest(scenario, seeds), indent=2, default=_jsonable) + "\n"
+        (tmp / MANIFEST).write_bytes(manifest.encode())
+    return out
+
+
+@contextlib.contextmanager
+def atomic_folder(out: Path):
+    """Build a folder beside `out`, then swap it in whole (files synced); on any error remove it."""
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = _sibling(out, "tmp")
     os.mkdir(tmp)
     try:
-        weekly.to_parquet(tmp / TABLE, index=False)
-        _fsync(tmp / TABLE)
-        manifest = json.dumps(_manifest(scenario, seeds), indent=2, default=_jsonable) + "\n"
-        atomic_write_bytes(tmp / MANIFEST, manifest.encode())
+        yield tmp
+        for path in sorted(tmp.rglob("*"), reverse=True):
+            _fsync(path)
         _fsync(tmp)
         _swap_in(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return out
 
 
 def read_results(out_dir) -> tuple[pd.DataFrame, dict]:

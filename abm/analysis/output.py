@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -20,7 +18,7 @@ import pandas as pd
 from abm.analysis import plots
 from abm.analysis.analyze import AnalysisError
 from abm.analysis.report import report_markdown
-from abm.results import _fsync, _sibling, _swap_in
+from abm.results import atomic_folder
 
 REPORT = "report.md"
 SUMMARY = "summary.json"
@@ -36,22 +34,12 @@ def write_analysis(analysis, out) -> Path:
     """Write every table, plot, the report and the summary of `analysis` into `out`, atomically."""
     out = Path(out)
     check_out(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = _sibling(out, "tmp")
-    os.mkdir(tmp)
-    try:
+    with atomic_folder(out) as tmp:
         files = _tables(analysis, tmp) | _plots(analysis, tmp)
         files[SUMMARY] = "the indices, PRIM boxes and national totals as JSON (what `--json` prints)"
         files[REPORT] = "this report"
         (tmp / SUMMARY).write_text(json.dumps(summary(analysis), indent=1) + "\n")
         (tmp / REPORT).write_text(report_markdown(analysis, files))
-        for path in sorted(tmp.rglob("*"), reverse=True):
-            _fsync(path)
-        _fsync(tmp)
-        _swap_in(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return out
 
 
