@@ -1,11 +1,13 @@
 """Reading the project's TOML input files (scenarios, parameter files, sweeps, targets).
 
 Every problem with the file itself (missing, not a file, too large, not UTF-8, not TOML,
-empty) is one message naming the file, raised as the caller's own error type.
+empty) is one message naming the file, raised as the caller's own error type; an unknown
+word in one gets a "did you mean" hint.
 """
 
 from __future__ import annotations
 
+import difflib
 import tomllib
 from pathlib import Path
 
@@ -34,3 +36,10 @@ def read_toml(path: Path, kind: str, error: type[Exception], empty: str) -> dict
     if not raw:
         raise error(f"{path}: file is empty; {empty}")
     return raw
+
+
+def did_you_mean(word: str, allowed) -> str:
+    """A "; did you mean ...?" hint naming close or prefix matches of `word` among `allowed`, or ""."""
+    near = difflib.get_close_matches(word, list(allowed), n=3, cutoff=0.6)
+    near += [a for a in allowed if a.startswith(word) and a not in near][: 3 - len(near)]
+    return f"; did you mean {' or '.join(repr(n) for n in near)}?" if near else ""

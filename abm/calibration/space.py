@@ -21,13 +21,12 @@ the key and what is allowed.
 
 from __future__ import annotations
 
-import difflib
 import math
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from abm.parameters import PARAMETERS, check_value
+from abm.tomlfile import did_you_mean, read_toml
 
 SPACE_FILE = Path(__file__).with_name("parameters.toml")
 KEYS = ("low", "high", "guess", "log", "reason", "scales")
@@ -88,10 +87,6 @@ def _number(x) -> bool:
     return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
 
 
-def _close(word: str, allowed) -> str:
-    near = difflib.get_close_matches(word, list(allowed), n=3, cutoff=0.6)
-    return f"; did you mean {' or '.join(repr(n) for n in near)}?" if near else ""
-
 
 def _dimension(path: Path, name: str, entry) -> Dimension:
     where = f"{path}: {name}"
@@ -99,7 +94,7 @@ def _dimension(path: Path, name: str, entry) -> Dimension:
         raise CalibrationError(f"{where}: must be a table written [{name}] with low, high, guess, log and reason")
     for key in entry:
         if key not in KEYS:
-            raise CalibrationError(f"{where}.{key}: unknown key{_close(key, KEYS)} (allowed: {', '.join(KEYS)})")
+            raise CalibrationError(f"{where}.{key}: unknown key{did_you_mean(key, KEYS)} (allowed: {', '.join(KEYS)})")
     for key in REQUIRED:
         if key not in entry:
             raise CalibrationError(f"{where}: {key} is missing; it is required")
@@ -122,7 +117,7 @@ def _dimension(path: Path, name: str, entry) -> Dimension:
     scales = entry.get("scales")
     if scales is None:
         if name not in PARAMETERS:
-            raise CalibrationError(f"{where}: unknown parameter '{name}'{_close(name, PARAMETERS)} (a table names "
+            raise CalibrationError(f"{where}: unknown parameter '{name}'{did_you_mean(name, PARAMETERS)} (a table names "
                                    "a parameter listed by `cpsim params`, or has scales = [...])")
         p = PARAMETERS[name]
         if p.kind is bool:
@@ -139,7 +134,7 @@ def _dimension(path: Path, name: str, entry) -> Dimension:
         raise CalibrationError(f"{where}.low: {entry['low']} must be above 0 for a factor (scales)")
     for s in scales:
         if s not in PARAMETERS:
-            raise CalibrationError(f"{where}.scales: unknown parameter '{s}'{_close(s, PARAMETERS)}")
+            raise CalibrationError(f"{where}.scales: unknown parameter '{s}'{did_you_mean(s, PARAMETERS)}")
         if PARAMETERS[s].kind is not float:
             raise CalibrationError(f"{where}.scales: '{s}' is not a decimal parameter and cannot be scaled")
         for key in ("low", "high"):
@@ -160,14 +155,7 @@ def _inside(where: str, key: str, name: str, value, shown: str = "") -> None:
 def load_space(path: str | Path = SPACE_FILE) -> tuple[Dimension, ...]:
     """The calibration parameters declared in the TOML file at `path`, or a CalibrationError."""
     path = Path(path)
-    if not path.is_file():
-        raise CalibrationError(f"{path}: no such file")
-    try:
-        raw = tomllib.loads(path.read_bytes().decode("utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
-        raise CalibrationError(f"{path}: cannot read it as TOML: {e}") from None
-    if not raw:
-        raise CalibrationError(f"{path}: declares no calibration parameter")
+    raw = read_toml(path, "calibration parameters", CalibrationError, "it declares no calibration parameter")
     space = tuple(_dimension(path, name, entry) for name, entry in raw.items())
     owner: dict[str, str] = {}
     for d in space:

@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
 from abm.tomlfile import read_toml
 from abm import scenario as scenario_module
@@ -55,6 +55,7 @@ from abm.scenario import (
     _Problem,
     _range,
     _show,
+    _Strict,
     _unknown,
     load_scenario,
 )
@@ -83,10 +84,6 @@ class SweepError(ValueError):
 def _bounded(name: str, default: Any = ...) -> Any:
     low, high = RANGES[name]
     return Field(default, ge=low, le=high)
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
 class Header(_Strict):

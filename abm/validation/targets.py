@@ -23,13 +23,12 @@ year the targets are read in.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from abm.tomlfile import read_toml
+from abm.tomlfile import did_you_mean, read_toml
 from abm import calendar
 from abm.outcomes import BY_NAME
 
@@ -129,11 +128,6 @@ def period_span(period: str) -> tuple[dt.date, dt.date]:
     return dt.date(int(period), 1, 1), dt.date(int(period), 12, 31)
 
 
-def _close(word: str, allowed) -> str:
-    near = difflib.get_close_matches(word, list(allowed), n=3, cutoff=0.6)
-    near += [a for a in allowed if a.startswith(word) and a not in near][: 3 - len(near)]
-    return f"; did you mean {' or '.join(repr(n) for n in near)}?" if near else ""
-
 
 def _number(value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
@@ -143,7 +137,7 @@ def _read(path: Path) -> dict:
     raw = read_toml(path, "targets", TargetsError, "give a [tolerances] table and [[target]] tables")
     for section in raw:
         if section not in SECTIONS:
-            raise TargetsError(f"{path}: unknown section '{section}'{_close(section, SECTIONS)} "
+            raise TargetsError(f"{path}: unknown section '{section}'{did_you_mean(section, SECTIONS)} "
                                f"(allowed: [tolerances] and [[target]])")
     if not isinstance(raw.get("tolerances"), dict) or not raw["tolerances"]:
         raise TargetsError(f"{path}: tolerances: missing or empty; give a [tolerances] table of named bands, "
@@ -160,7 +154,7 @@ def _band(path: Path, name: str, entry) -> Band:
         raise TargetsError(f"{where}: must be a table {{ tolerance = 0.1, reason = \"...\" }}, not {entry!r}")
     for key in entry:
         if key not in BAND_KEYS:
-            raise TargetsError(f"{where}.{key}: unknown key{_close(key, BAND_KEYS)} (allowed: tolerance, reason)")
+            raise TargetsError(f"{where}.{key}: unknown key{did_you_mean(key, BAND_KEYS)} (allowed: tolerance, reason)")
     reason = entry.get("reason")
     if not isinstance(reason, str) or not reason.strip():
         raise TargetsError(f"{where}: has no reason; every band must say why it is that wide "
@@ -182,7 +176,7 @@ def _target(path: Path, i: int, entry: dict, bands: dict[str, Band]) -> Target:
     allowed = REQUIRED + OPTIONAL
     for key in entry:
         if key not in allowed:
-            raise TargetsError(f"{where}.{key}: unknown key{_close(key, allowed)} (allowed: {', '.join(allowed)})")
+            raise TargetsError(f"{where}.{key}: unknown key{did_you_mean(key, allowed)} (allowed: {', '.join(allowed)})")
     for key in REQUIRED:
         if key not in entry:
             raise TargetsError(f"{where}: {key} is missing; it is required")
@@ -193,11 +187,11 @@ def _target(path: Path, i: int, entry: dict, bands: dict[str, Band]) -> Target:
         raise TargetsError(f"{where}.name: '{entry['name']}' must be 1-64 letters, digits, '.', '_' or '-'")
     kind = entry["kind"]
     if kind not in KINDS:
-        raise TargetsError(f"{where}.kind: unknown kind '{kind}'{_close(kind, KINDS)} (allowed: {', '.join(KINDS)})")
+        raise TargetsError(f"{where}.kind: unknown kind '{kind}'{did_you_mean(kind, KINDS)} (allowed: {', '.join(KINDS)})")
     for key in ("outcome", "denominator"):
         name = entry.get(key)
         if name is not None and name not in BY_NAME:
-            raise TargetsError(f"{where}.{key}: unknown outcome '{name}'{_close(name, BY_NAME)} "
+            raise TargetsError(f"{where}.{key}: unknown outcome '{name}'{did_you_mean(name, BY_NAME)} "
                                "(the outcomes are listed in abm/outcomes.py)")
     for key in ("period", "base_period", "denominator"):
         if key in NEEDS[kind] and key not in entry:
@@ -223,7 +217,7 @@ def _target(path: Path, i: int, entry: dict, bands: dict[str, Band]) -> Target:
         raise TargetsError(f"{where}.value: must be a number above 0{top}, not {value!r}")
     band = entry["band"]
     if band not in bands:
-        raise TargetsError(f"{where}.band: unknown band '{band}'{_close(band, bands)} "
+        raise TargetsError(f"{where}.band: unknown band '{band}'{did_you_mean(band, bands)} "
                            f"(the bands in [tolerances]: {', '.join(bands)})")
     return Target(name=entry["name"], outcome=entry["outcome"], kind=kind, value=float(value), band=bands[band],
                   source=entry["source"].strip(), period=entry.get("period"), base_period=entry.get("base_period"),
