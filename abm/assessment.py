@@ -27,14 +27,18 @@ class Assessment:
 
     def __init__(self, model):
         self.model = model
-        p = self.p = model.p
+        self.configure(model.p)
+        self.rng = model.rngs["assessment"]
+        self.finished = np.empty(0, dtype=np.int64)
+
+    def configure(self, p) -> None:
+        """Take the parameters `p` and the decision thresholds they give."""
+        self.p = p
         self.core_threshold = threshold_log_hazard(p, "core_assessment_threshold_annual_risk")
         self.cin_threshold = threshold_log_hazard(p, "cin_plan_threshold_annual_risk")
         self.cp_threshold = threshold_log_hazard(p, "cp_plan_threshold_annual_risk")
         self.care_threshold = threshold_log_hazard(p, "care_threshold_annual_risk")
         self.close_threshold = threshold_log_hazard(p, "close_threshold_annual_risk")
-        self.rng = model.rngs["assessment"]
-        self.finished = np.empty(0, dtype=np.int64)
 
     def estimate(self, idx: np.ndarray, time_fraction: np.ndarray) -> np.ndarray:
         """A worker's estimate of the log-hazard of children `idx`."""

@@ -167,6 +167,9 @@ def validate(
     report: Annotated[Path | None, typer.Option(
         help="Folder to write the HTML report in (validation.html; an earlier one is replaced).",
         show_default=False)] = None,
+    stability: Annotated[bool, typer.Option(
+        "--stability", help="Also show, for growing seed counts up to --seeds, which targets pass "
+                            "(the median over the first n seeds), and the count from which all do.")] = False,
     workers: Annotated[int | None, typer.Option(
         help="Worker processes [default: one per core, at most one per seed].", show_default=False)] = None,
     scenario: Annotated[Path, typer.Option(
@@ -218,7 +221,21 @@ def validate(
     except KeyboardInterrupt:
         typer.echo("interrupted: no report written", err=True)
         raise typer.Exit(130) from None
-    typer.echo(json.dumps(results_json(results)) if as_json else render(results, chosen.name, len(seed_list)))
+    if as_json:
+        out = results_json(results)
+        if stability:
+            from abm.validation.stability import passing, stable_count
+
+            table = passing(results)
+            out["stability"] = {"stable_from": stable_count(results), "counts": [int(n) for n in table.columns],
+                                "passing": {label: [bool(v) for v in row] for label, row in table.iterrows()}}
+        typer.echo(json.dumps(out))
+    else:
+        typer.echo(render(results, chosen.name, len(seed_list)))
+        if stability:
+            from abm.validation.stability import render_stability
+
+            typer.echo("\n" + render_stability(results))
     if not all(r.ok for r in results):
         raise typer.Exit(1)
 
@@ -247,7 +264,7 @@ def calibrate(
     targets: Annotated[Path | None, typer.Option(
         help="Targets [default: abm/validation/targets.toml].", show_default=False)] = None,
 ) -> None:
-    """Search the declared calibration parameters (optuna TPE) against the targets, then compare the best
+    """Search the declared calibration parameters (optuna CMA-ES) against the targets, then compare the best
     trial with the starting guess on held-aside seeds; with --write save it with its provenance."""
     from abm.calibration import CalibrationError, calibrate as fit
     from abm.calibration.search import SCENARIO_FILE, SPACE_FILE
@@ -333,6 +350,149 @@ def sweep(
         typer.echo(f"{report.failed} runs failed: see {out_dir / 'failures'} (each with its error and seed)", err=True)
     if report.failed and report.done == 0:
         raise typer.Exit(1)
+
+
+@app.command("app", short_help="Start the reviewers' app (Solara) and print its address to open in a browser.")
+def app_command(
+    port: Annotated[int, typer.Option(help="Port to serve the app on.")] = 8765,
+    host: Annotated[str, typer.Option(help="Address to listen on; 127.0.0.1 serves this machine only.")] = "127.0.0.1",
+) -> None:
+    """Serve the app (Compare, Workshop, Inside the system, Keep and share) until Ctrl-C."""
+    import sys
+
+    from abm.results import PROJECT_ROOT
+
+    sys.path.insert(0, str(PROJECT_ROOT))  # the app lives in the project's app/ folder, not in the package
+    from app.server import ServerError, serve
+
+    try:
+        serve(host, port)
+    except ServerError as e:
+        _fail(str(e))
+
+
+def _load_all(paths: list[Path], years: int | None) -> list:
+    try:
+        return [load_scenario(path).with_overrides(years=years) for path in paths]
+    except ScenarioError as e:
+        _fail(str(e))
+
+
+def _check_run_options(workers: int | None, report: Path | None, *checks) -> None:
+    """The shared checks of `compare` and `workshop` (each of `checks` a call that may raise CompareError)."""
+    from abm.compare import CompareError
+    from abm.compare.page import check_report_folder
+
+    if workers is not None and workers < 1:
+        raise CompareError(f"--workers: {workers} is out of range: allowed 1 or more")
+    for check in checks:
+        check()
+    if report is not None:
+        check_report_folder(report)
+
+
+def _run_and_report(what: str, total: int, job, report: Path | None, write_report) -> dict:
+    """`job(progress)` under one tqdm bar of `total` runs on stderr, then its report written to `report` if given."""
+    import sys
+
+    from tqdm import tqdm
+
+    from abm.compare import CompareError
+
+    try:
+        with tqdm(total=total, desc=what, unit="run", file=sys.stderr) as bar:
+            result = job(lambda done, _total: bar.update(done - bar.n))
+        if report is not None:
+            try:
+                typer.echo(f"report: {write_report(report, result)}", err=True)
+            except (OSError, CompareError) as e:
+                _fail(f"--report: cannot write {report}: {e}")
+    except KeyboardInterrupt:
+        typer.echo("interrupted: nothing written", err=True)
+        raise typer.Exit(130) from None
+    return result
+
+
+@app.command(short_help="Run scenarios on the same seeds; print each outcome's medians and paired differences.")
+def compare(
+    scenarios: Annotated[list[Path], typer.Argument(
+        help="Scenario files (TOML); differences are from the first.", show_default=False)],
+    seeds: Annotated[int | None, typer.Option(
+        help="Seeds every scenario runs on [default: the first file's scenario.seeds].", show_default=False)] = None,
+    years: Annotated[int | None, typer.Option(
+        help="Years to simulate after the warm-up, for every scenario [default: the files' own, which must agree].",
+        show_default=False)] = None,
+    as_json: Annotated[bool, typer.Option(
+        "--json", help="Print the comparison as JSON instead of a table.")] = False,
+    report: Annotated[Path | None, typer.Option(
+        help="Folder to write the HTML report in (index.html and its charts; an earlier report is replaced).",
+        show_default=False)] = None,
+    workers: Annotated[int | None, typer.Option(
+        help="Worker processes [default: one per core].", show_default=False)] = None,
+) -> None:
+    """Run every scenario on the same seeds (common random numbers) and print, for each outcome, each scenario's
+    median over seeds and the paired difference from the first scenario with its 90% interval."""
+    chosen = _load_all(scenarios, years)
+    from abm.compare import CompareError, run_scenarios
+    from abm.compare import compare as comparison
+    from abm.compare.report import write_report
+    from abm.compare.running import check_pairable, check_seeds
+    from abm.compare.table import render_comparison
+
+    n = seeds if seeds is not None else chosen[0].seeds
+    try:
+        _check_run_options(workers, report, lambda: check_pairable(chosen), lambda: check_seeds(n))
+    except CompareError as e:
+        _fail(str(e))
+    total = len(chosen) * n
+    typer.echo(f"compare: {len(chosen)} scenarios x {n} seeds = {total} runs", err=True)
+    result = _run_and_report("compare", total, lambda progress: comparison(
+        run_scenarios(chosen, n, workers=workers, progress=progress), [s.name for s in chosen]), report, write_report)
+    typer.echo(json.dumps(result) if as_json else render_comparison(result))
+
+
+@app.command(short_help="The cherry-picking analysis: every subset of a package's reform families.")
+def workshop(
+    package: Annotated[Path, typer.Argument(
+        help="A package scenario file (TOML) whose [[levers]] switch reforms on, "
+             "e.g. scenarios/reforms/munro_full.toml.", show_default=False)],
+    seeds: Annotated[int | None, typer.Option(
+        help="Seeds every combination runs on (runs: 2^families x seeds) [default: 5].", show_default=False)] = None,
+    years: Annotated[int | None, typer.Option(
+        help="Years to simulate after the warm-up [default: the file's scenario.years].", show_default=False)] = None,
+    as_json: Annotated[bool, typer.Option(
+        "--json", help="Print families, subsets, effects, time profile and findings as JSON.")] = False,
+    report: Annotated[Path | None, typer.Option(
+        help="Folder to write the HTML report in (index.html and its charts; an earlier report is replaced).",
+        show_default=False)] = None,
+    workers: Annotated[int | None, typer.Option(
+        help="Worker processes [default: one per core].", show_default=False)] = None,
+) -> None:
+    """Group the package's reforms into families (at most 6), run every subset of the families on the same seeds,
+    and report each subset's outcomes, each family's main effect and two-way interactions, which partial
+    packages go the other way from the full package, and the time profile: findings first."""
+    [chosen] = _load_all([package], years)
+    from abm.compare import CompareError
+    from abm.compare.running import check_seeds
+    from abm.workshop import WorkshopError, plan, run_plan
+    from abm.workshop.report import write_report
+    from abm.workshop.running import DEFAULT_SEEDS
+    from abm.workshop.table import render_workshop
+
+    seeds = DEFAULT_SEEDS if seeds is None else seeds
+    try:
+        ws = plan(chosen)
+        _check_run_options(workers, report, lambda: check_seeds(seeds))
+    except (WorkshopError, CompareError) as e:
+        _fail(str(e))
+    total = len(ws.subsets) * seeds
+    families = "; ".join(f"{f}: {', '.join(r)}" for f, r in ws.families.items())
+    typer.echo(f"workshop: {len(ws.families)} families ({families}), {len(ws.subsets)} combinations x {seeds} "
+               f"seeds = {total} runs", err=True)
+    result = _run_and_report("workshop", total, lambda progress: run_plan(ws, seeds, workers=workers,
+                                                                           progress=progress), report, write_report)
+    typer.echo(json.dumps(result) if as_json else render_workshop(result))
+
 
 if __name__ == "__main__":
     app(prog_name="cpsim")

@@ -23,12 +23,16 @@ class FamilyCourt(mesa.Agent):
 
     def __init__(self, model):
         super().__init__(model)
-        p = self.p = model.p
+        self.configure(model.p)
         self.stream = model.rngs["court"]
         self.child = np.empty(0, dtype=np.int64)
         self.work_needed = np.empty(0)
         self.work_done = np.empty(0)
         self.started = np.empty(0, dtype=np.int64)
+
+    def configure(self, p) -> None:
+        """Take the parameters `p` and the capacity and care threshold they give."""
+        self.p = p
         self.capacity = p.court_work_units_per_10k_children_week * p.children_0_19 / 1e4
         self.threshold = threshold_log_hazard(p, "care_threshold_annual_risk")
 

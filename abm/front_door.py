@@ -20,14 +20,18 @@ class FrontDoor:
 
     def __init__(self, model):
         self.model = model
-        p = self.p = model.p
+        self.configure(model.p)
+        self.rng = model.rngs["front_door"]
+        self.inbox: list[np.ndarray] = []
+        self.consultations: list[np.ndarray] = []
+
+    def configure(self, p) -> None:
+        """Take the parameters `p` and the thresholds and capacity they give."""
+        self.p = p
         self.referral_threshold = threshold_log_hazard(p, "referral_threshold_annual_risk")
         self.early_help_threshold = threshold_log_hazard(p, "early_help_threshold_annual_risk")
         self.assessment_threshold = threshold_log_hazard(p, "initial_assessment_threshold_annual_risk")
         self.capacity = p.front_door_contacts_per_10k_children_week * p.children_0_19 / 1e4
-        self.rng = model.rngs["front_door"]
-        self.inbox: list[np.ndarray] = []
-        self.consultations: list[np.ndarray] = []
 
     def receive(self, idx: np.ndarray) -> None:
         self.inbox.append(idx)

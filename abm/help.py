@@ -22,10 +22,14 @@ class Help:
 
     def __init__(self, model):
         self.model = model
-        self.p = model.p
+        self.configure(model.p)
         self.rng = model.rngs["help"]
         self.helped = np.empty(0, dtype=np.int64)
-        self.step_down_threshold = threshold_log_hazard(model.p, "step_down_threshold_annual_risk")
+
+    def configure(self, p) -> None:
+        """Take the parameters `p` and the step-down threshold they give."""
+        self.p = p
+        self.step_down_threshold = threshold_log_hazard(p, "step_down_threshold_annual_risk")
 
     def step(self, known: np.ndarray) -> None:
         model, p, pop, journey = self.model, self.p, self.model.population, self.model.journey
@@ -57,8 +61,9 @@ class Help:
         care = on_cp & (estimate >= assessment.care_threshold - shift)
         up = ~on_cp & (estimate >= assessment.cp_threshold - shift)
         down = on_cp & ~care & (estimate < self.step_down_threshold - shift)
-        close = estimate < assessment.close_threshold - shift
-        model.decisions.record("review", idx, estimate, assessment.close_threshold - shift, ~close)
+        close_at = assessment.close_threshold - self.p.closure_anxiety_sensitivity * model.public.anxiety
+        close = estimate < close_at
+        model.decisions.record("review", idx, estimate, close_at, ~close)
         journey.queue_care(idx[care])
         moved = (up | down) & ~close
         journey.queue_plan(idx[moved], np.where(up[moved], CP, CIN))

@@ -48,7 +48,12 @@ class Journey:
         self.queued_care: list[np.ndarray] = []
         self.queued_plans: list[tuple[np.ndarray, np.ndarray]] = []
         self.queued_closes: list[np.ndarray] = []
-        self.early_help_places = round(self.p.early_help_places_per_10k_children * n / 1e4)
+        self.configure(model.p)
+
+    def configure(self, p) -> None:
+        """Take the parameters `p` and the early-help capacity they give."""
+        self.p = p
+        self.early_help_places = round(p.early_help_places_per_10k_children * self.pop.n / 1e4)
 
     def helped(self) -> np.ndarray:
         """Children in early help or an open case."""
@@ -162,8 +167,15 @@ class Journey:
         pop.in_care_order[idx] = False
         self.next_review[idx] = self.model.week + self.p.plan_review_weeks
         self.changed.append(idx)
-        apply = idx[self.rng.random(len(idx)) < self.p.care_application_share]
+        apply = idx[self.rng.random(len(idx)) < self.application_share()]
         self.model.court.apply(apply)
+
+    def application_share(self) -> float:
+        """The chance that a child entering care comes with a care application: its log-odds rise with anxiety."""
+        p = self.p
+        base = min(max(p.care_application_share, 1e-9), 1 - 1e-9)
+        log_odds = np.log(base / (1 - base)) + p.care_application_anxiety_sensitivity * self.model.public.anxiety
+        return float(1.0 / (1.0 + np.exp(-log_odds)))
 
     def return_home(self, idx: np.ndarray) -> None:
         """Looked-after children go home on a child-in-need plan (the court made no care order)."""

@@ -58,6 +58,10 @@ class Governance:
         self.reviews = 0
         self.compliance = self._compliance(self.enforcement)
 
+    def configure(self, p) -> None:
+        """Take the parameters `p` (nothing is derived from them)."""
+        self.p = p
+
     @property
     def enforcement_target(self) -> float:
         p = self.p
@@ -92,7 +96,8 @@ class Governance:
         pe += p.blame_prescription_increment * (1 - culture) * reviews * (1 - pe)
         pe -= p.reflection_effectiveness_weight * self.reflection / WEEKS_PER_YEAR * pe
         self.perceived_effectiveness = min(max(pe, 0.0), 1.0)
-        self.prescription += p.prescription_adjust_per_week * (self.perceived_effectiveness - self.prescription)
+        target = p.prescription_target_scale * self.perceived_effectiveness
+        self.prescription += p.prescription_adjust_per_week * (target - self.prescription)
         self.reviews = 0
 
 
@@ -114,6 +119,10 @@ class Management:
         self.timeliness = np.full(teams, p.indicator_target_share_in_timescale)
         self.enforcement = np.full(teams, p.prescription_initial)
         self.supervision = np.zeros(teams)
+
+    def configure(self, p) -> None:
+        """Take the parameters `p` (nothing is derived from them)."""
+        self.p = p
 
     def report_timeliness(self, teams: np.ndarray, in_time: np.ndarray) -> None:
         completed = np.bincount(teams, minlength=len(self.managers))

@@ -2,6 +2,7 @@
 
 `ChildProtectionModel.step` runs the weekly processes of docs/ODD.md in their order:
 
+0. reforms        a scenario's reforms move their levers (only in weeks when a ramp moves)
 1. community      parental problems, escalation, help's effect, births, harm
 2. referrers      agencies look at children and make contacts
 3. front door     contacts screened into referrals, early help, no further action
@@ -33,6 +34,7 @@ from abm.journey import Journey
 from abm.ledger import Ledger
 from abm.management import Governance, Management
 from abm.outcomes import NAMES
+from abm.parameters import PARAMETERS
 from abm.population import OPEN, Population
 from abm.public import Public
 from abm.referrers import Referrers
@@ -40,12 +42,26 @@ from abm.seeds import streams
 from abm.workforce import Workforce
 
 
-class ChildProtectionModel(mesa.Model):
-    """One local authority, its children, agencies, workforce, managers, court and public."""
+# Parameters read only when the model is built (the population and its risk, the authority's size and posts,
+# starting states): a change during a run would do nothing, so `set_params` refuses it.
+FIXED_DURING_RUN = frozenset(
+    [name for name, spec in PARAMETERS.items() if spec.group == "community"]
+    + ["social_worker_posts_per_10k_children", "team_size_workers", "prescription_initial",
+       "perceived_effectiveness_initial", "initial_vacancy_rate", "initial_agency_share",
+       "experience_years_mean_initial", "anxiety_initial"])
 
-    def __init__(self, params, seed: int, warmup_weeks: int = 0, events=()):
+
+class ChildProtectionModel(mesa.Model):
+    """One local authority, its children, agencies, workforce, managers, court and public.
+
+    `reforms` (an abm.reforms.ReformSchedule, or None) gives new parameters at the start of
+    the weeks in which a reform's ramp moves; `set_params` applies them.
+    """
+
+    def __init__(self, params, seed: int, warmup_weeks: int = 0, events=(), reforms=None):
         super().__init__(rng=np.random.default_rng(seed))
         self.p = params
+        self.reforms = reforms
         self.warmup_weeks = warmup_weeks
         self.week = 0
         self.rngs = streams(seed)
@@ -70,7 +86,21 @@ class ChildProtectionModel(mesa.Model):
         for (week, _kind, _jump), event in zip(events, self.public_events):
             self.schedule_event(event, at=warmup_weeks + week + 0.5)
 
+    def set_params(self, params) -> None:
+        """Use `params` from now on: rebind them and let every component that derives values from them reconfigure."""
+        fixed = sorted(name for name in FIXED_DURING_RUN if getattr(params, name) != getattr(self.p, name))
+        if fixed:
+            raise ValueError(f"cannot change {', '.join(fixed)} during a run: read only when the model is built")
+        self.p = params
+        for component in (self.public, self.governance, self.journey, self.workforce, self.management,
+                          self.referrers, self.front_door, self.assessment, self.help, self.court):
+            component.configure(params)
+
     def step(self) -> None:
+        if self.reforms is not None:
+            params = self.reforms.params_at(self.week - self.warmup_weeks)
+            if params is not None:
+                self.set_params(params)
         community_step(self)
         self.referrers.step()
         self.front_door.step()

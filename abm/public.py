@@ -12,9 +12,13 @@ class Public:
     """Public anxiety about child protection."""
 
     def __init__(self, params):
-        self.p = params
+        self.configure(params)
         self.anxiety = params.anxiety_initial
-        self.decay = 0.5 ** (1.0 / params.anxiety_half_life_weeks)
+
+    def configure(self, p) -> None:
+        """Take the parameters `p` and the weekly decay they give."""
+        self.p = p
+        self.decay = 0.5 ** (1.0 / p.anxiety_half_life_weeks)
 
     def jump(self, amount: float) -> None:
         self.anxiety += amount

@@ -28,15 +28,19 @@ class ReferrerAgency(mesa.Agent):
 
     def __init__(self, model, kind: str):
         super().__init__(model)
-        p = model.p
         self.kind = kind
+        self.configure(model.p)
+        self.anxiety = model.p.anxiety_initial
+        self.contacts = 0
+
+    def configure(self, p) -> None:
+        """Take the agency's reach, perception, threshold and consultation access from the parameters `p`."""
+        kind = self.kind
         self.looks_per_child_week = getattr(p, f"{kind}_observations_per_child_year") / WEEKS_PER_YEAR
         self.noise_sd = getattr(p, f"{kind}_perception_noise_sd")
         self.threshold = threshold_log_hazard(p, f"{kind}_threshold_annual_risk")
         self.consultation_access = getattr(p, f"{kind}_consultation_access")
         self.min_age_weeks = p.school_age_from_years * WEEKS_PER_YEAR if kind == "schools" else 0
-        self.anxiety = p.anxiety_initial
-        self.contacts = 0
 
     def adapt(self) -> float:
         """The agency's anxiety follows the public's; returns its threshold for this week."""
@@ -52,11 +56,17 @@ class Referrers:
         self.model = model
         self.agencies = [ReferrerAgency(model, kind) for kind in KINDS]
         self.by_kind = {agency.kind: agency for agency in self.agencies}
+        self.configure(model.p)
+        self.stream = model.rngs["referrers"]
+
+    def configure(self, p) -> None:
+        """Configure every agency from the parameters `p` and gather their settings for the vectorised pass."""
+        for agency in self.agencies:
+            agency.configure(p)
         self.looks_per_child_week = np.array([a.looks_per_child_week for a in self.agencies])
         self.noise_sd = np.array([a.noise_sd for a in self.agencies])
         self.consultation_access = np.array([a.consultation_access for a in self.agencies])
         self.min_age_weeks = np.array([a.min_age_weeks for a in self.agencies])
-        self.stream = model.rngs["referrers"]
 
     def eligible(self, idx: np.ndarray, min_age_weeks: np.ndarray | int = 0) -> np.ndarray:
         """Which of `idx` an agency can refer: of its age range, under the age limit, not open cases."""

@@ -9,6 +9,7 @@ from abm import calendar
 from abm.model import ChildProtectionModel
 from abm.outcomes import NAMES
 from abm.parameters import PARAMETERS, resolve
+from abm.reforms import ReformSchedule
 from abm.seeds import streams
 
 
@@ -27,7 +28,8 @@ def simulate(scenario, seed: int) -> ChildProtectionModel:
     params = scenario_params(scenario, seed)
     warmup = scenario.warmup_years * calendar.WEEKS_PER_YEAR
     weeks = scenario.years * calendar.WEEKS_PER_YEAR
-    model = ChildProtectionModel(params, seed, warmup_weeks=warmup, events=scenario.event_weeks())
+    model = ChildProtectionModel(params, seed, warmup_weeks=warmup, events=scenario.event_weeks(),
+                                 reforms=ReformSchedule.from_scenario(scenario, params))
     for _ in range(warmup + weeks):
         model.step()
     return model
@@ -35,7 +37,11 @@ def simulate(scenario, seed: int) -> ChildProtectionModel:
 
 def run(scenario, seed: int) -> pd.DataFrame:
     """Run `scenario` once with `seed`; one row per week after the warm-up."""
-    model = simulate(scenario, seed)
+    return weekly_outcomes(simulate(scenario, seed), scenario, seed)
+
+
+def weekly_outcomes(model: ChildProtectionModel, scenario, seed: int) -> pd.DataFrame:
+    """The finished model's outcomes, one row per week after the warm-up (the app reads a model's own run)."""
     warmup = model.warmup_weeks
     weeks = scenario.years * calendar.WEEKS_PER_YEAR
     weekly = model.datacollector.model_vars["outcomes"][warmup:]

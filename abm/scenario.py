@@ -13,6 +13,9 @@ scenario file) holding a `[constants]` table, checked like the scenario's own, a
 `[provenance]` table. Its constants apply first, under the scenario's: a parameter the
 scenario sets in `[constants]` or `[uncertainties]` keeps the scenario's setting.
 
+`Scenario.with_levers` gives a copy with other reforms switched on, and `scenario_toml`
+writes a scenario back as a file that `load_scenario` reads.
+
 Nothing is silently defaulted or coerced: every mistake is one `ScenarioError` naming the
 file, the key ("scenario.years", "events[2].date", tables of an array counted from 1),
 the problem and the allowed range or the close matches.
@@ -22,8 +25,9 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import json
 from pathlib import Path
-from typing import Annotated, Any, Callable
+from typing import Annotated, Any, Callable, Sequence
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -41,7 +45,10 @@ RANGES: dict[str, tuple[int | float, int | float]] = {
     "seeds": (1, 10_000),
     "root_seed": (0, 2**63 - 1),
     "week": (-50 * calendar.WEEKS_PER_YEAR, 100 * calendar.WEEKS_PER_YEAR),
+    "start_week": (-50 * calendar.WEEKS_PER_YEAR, 100 * calendar.WEEKS_PER_YEAR),
     "anxiety_jump": (-5.0, 5.0),
+    "ramp_years": (0, 30),
+    "strength": (0, 1),
 }
 NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
 
@@ -60,7 +67,10 @@ class _Problem(ValueError):
 
 
 def registered_reforms() -> dict:
-    return {}
+    """The reform registry (abm.reforms.REFORMS), imported here so that abm.reforms may import this module."""
+    from abm.reforms import REFORMS
+
+    return REFORMS
 
 
 def _bounded(name: str, default: Any = ...) -> Any:
@@ -140,6 +150,29 @@ class Lever(_Strict):
             raise _Problem((), _unknown("reform", name, registry, "registered"))
         return name
 
+    @model_validator(mode="after")
+    def _valid_arguments(self) -> Lever:
+        self.build()
+        return self
+
+    def build(self):
+        """The reform object these arguments make (None for a registry entry that is not a reform class)."""
+        reform = registered_reforms()[self.reform]
+        if not hasattr(reform, "model_validate"):
+            return None
+        try:
+            return reform.model_validate(self.arguments)
+        except ValidationError as e:
+            errors = e.errors(include_url=False)
+            error = next((x for x in errors if x["type"] == "extra_forbidden"), errors[0])
+            found = error.get("ctx", {}).get("error")
+            if error["type"] == "extra_forbidden":
+                key = str(error["loc"][-1])
+                raise _Problem((key,), _unknown("key", key, ["reform", *reform.model_fields])) from None
+            if hasattr(found, "key"):
+                raise _Problem((found.key,), str(found)) from None
+            raise _Problem(*_explain(error)) from None
+
 
 class Event(_Strict):
     """An exogenous public event raising (or lowering) public anxiety, at a date or a week after the warm-up."""
@@ -215,6 +248,22 @@ class Scenario(_Strict):
             if self._week(event) < earliest:
                 first = "" if self.start_date is None else f" ({calendar.week_start(self.start_date, earliest)})"
                 raise _Problem(key, f"falls before the warm-up starts: allowed from week {earliest}{first} on")
+        seen: dict[str, int] = {}
+        for i, lever in enumerate(self.levers):
+            if lever.reform in seen:
+                raise _Problem(("levers", i, "reform"), f"'{lever.reform}' is already switched on in "
+                                                        f"levers[{seen[lever.reform] + 1}]; switch each reform on once")
+            seen[lever.reform] = i
+            reform = lever.build()
+            if reform is None:
+                continue
+            key = ("levers", i, "start_week" if reform.start is None else "start")
+            if reform.start is not None and self.start_date is None:
+                raise _Problem(key, "a reform with a start date needs scenario.start_date; set it, "
+                                    "or give start_week = N instead")
+            if reform.first_week(self.start_date) < earliest:
+                first = "" if self.start_date is None else f" ({calendar.week_start(self.start_date, earliest)})"
+                raise _Problem(key, f"falls before the warm-up starts: allowed from week {earliest}{first} on")
         return self
 
     def _week(self, event: Event) -> int:
@@ -223,6 +272,15 @@ class Scenario(_Strict):
     def event_weeks(self) -> list[tuple[int, str, float]]:
         """(week after the warm-up, kind, anxiety jump) of every event, in time order."""
         return sorted((self._week(e), e.kind, e.anxiety_jump) for e in self.events)
+
+    def with_levers(self, levers: Sequence[Lever | tuple[str, dict]], name: str | None = None) -> Scenario:
+        """This scenario with its levers replaced by `levers` (each a Lever or (reform, arguments)), and renamed."""
+        tables = tuple(lever if isinstance(lever, Lever) else {"reform": lever[0], "arguments": dict(lever[1])}
+                       for lever in levers)
+        try:
+            return Scenario.model_validate({**dict(self), "levers": tables, **({} if name is None else {"name": name})})
+        except ValidationError as e:
+            raise _translate(e, self.source or self.name, lambda loc: loc) from None
 
     def with_overrides(self, seeds: int | None = None, years: int | None = None) -> Scenario:
         """This scenario with the replicate count and/or years replaced (the CLI's --seeds, --years)."""
@@ -357,3 +415,43 @@ def load_scenario(path: str | Path, parameter_file: bool = True) -> Scenario:
         return Scenario.model_validate(data)
     except ValidationError as e:
         raise _translate(e, str(path), _file_key) from None
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str):  # a TOML basic string: JSON's escapes, plus DEL, which TOML wants escaped
+        return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
+    if isinstance(value, (dict, BaseModel)):
+        items = value.items() if isinstance(value, dict) else dict(value).items()
+        return "{ " + ", ".join(f"{k} = {_toml_value(v)}" for k, v in items) + " }"
+    raise TypeError(f"cannot write {value!r} to TOML")
+
+
+def _toml_table(header: str, table: dict) -> list[str]:
+    return ["", header, *(f"{key} = {_toml_value(value)}" for key, value in table.items() if value is not None)]
+
+
+def scenario_toml(scenario: Scenario) -> str:
+    """`scenario` as the text of a scenario file that `load_scenario` reads back to an equal scenario.
+
+    The file stands alone: the constants of a parameter file the scenario named are written
+    in its `[constants]` (a comment names the file), so the copy loads from any folder; only
+    `source` and `parameters` differ once it is read back.
+    """
+    s = scenario
+    lines = [f"# Scenario '{s.name}', written by cpsim."]
+    if s.parameters is not None:
+        lines.append(f"# Its [constants] include those of the parameter file {s.parameters}.")
+    lines += _toml_table("[scenario]", {key: getattr(s, key) for key in HEADER if key != "parameters"})
+    lines += _toml_table("[constants]", s.constants)
+    lines += _toml_table("[uncertainties]", s.uncertainties)
+    for lever in s.levers:
+        lines += _toml_table("[[levers]]", {"reform": lever.reform, **lever.arguments})
+    for event in s.events:
+        lines += _toml_table("[[events]]", dict(event))
+    return "\n".join(lines) + "\n"

@@ -74,9 +74,7 @@ class Workforce:
         self.supervision = np.zeros(posts)
         self.judgment = np.ones(posts)
         self.agents: list[SocialWorker | None] = [None] * posts
-        self.hours_by_status = np.zeros(LOOKED_AFTER + 1)
-        self.hours_by_status[[CIN, CP, LOOKED_AFTER]] = (p.cin_direct_hours_per_case_week, p.cp_direct_hours_per_case_week,
-                                                         p.looked_after_direct_hours_per_case_week)
+        self.configure(p)
         self.status = 1.0
         self.leavers = 0
 
@@ -85,6 +83,13 @@ class Workforce:
         for slot in np.flatnonzero(in_post):
             experience = rng.exponential(p.experience_years_mean_initial)
             self.hire(int(slot), AGENCY if agency[slot] else PERMANENT, experience)
+
+    def configure(self, p) -> None:
+        """Take the parameters `p` and the direct hours per case they give (posts and teams stay as built)."""
+        self.p = p
+        self.hours_by_status = np.zeros(LOOKED_AFTER + 1)
+        self.hours_by_status[[CIN, CP, LOOKED_AFTER]] = (p.cin_direct_hours_per_case_week, p.cp_direct_hours_per_case_week,
+                                                         p.looked_after_direct_hours_per_case_week)
 
     def hire(self, slot: int, employment: int, experience: float) -> None:
         """Put a new worker in `slot` (replacing any agency cover), with skill grown from experience."""

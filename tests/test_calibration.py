@@ -52,7 +52,7 @@ def write(tmp_path: Path, text: str, name: str = "space.toml") -> Path:
 
 def test_the_project_parameters_load_within_their_ranges():
     space = load_space()
-    assert 8 <= len(space) <= 16
+    assert 8 <= len(space) <= 24
     point = constants(space, guess(space))
     assert all(PARAMETERS[name].low <= value <= PARAMETERS[name].high for name, value in point.items())
     assert all(d.reason and d.low <= d.guess <= d.high for d in space)

@@ -282,6 +282,19 @@ def test_link_public_anxiety_to_intervention_thresholds():
     moves(low, high, "false_positive_rate", "up")
 
 
+def test_link_public_anxiety_to_closing_and_court_going():
+    """public anxiety -> intervention thresholds (O): the threshold to close a plan and the readiness to go to court
+
+    Under the same anxiety, a stronger response of the close threshold keeps more children in
+    need open, and a stronger response of the decision to apply makes more care applications.
+    """
+    anxious = {**ANXIOUS, **ONLY_AUTHORITY}
+    moves({**anxious, "closure_anxiety_sensitivity": 0.0}, {**anxious, "closure_anxiety_sensitivity": 2.0},
+          "children_in_need_stock", "up")
+    moves({**anxious, "care_application_anxiety_sensitivity": 0.0},
+          {**anxious, "care_application_anxiety_sensitivity": 2.0}, "care_applications_per_year", "up")
+
+
 def test_link_referrals_to_caseload():
     """referrals -> caseload (S)"""
     low = {f"{kind}_threshold_annual_risk": 0.08 for kind in KINDS}

@@ -6,7 +6,7 @@ search seeds are the scenario's first replicate seeds (`replicate_seeds(root_see
 the held-aside seeds are spawned from `root_seed + 1`, so they share none of the search
 seeds' random streams. `search` runs trials until the study in `DIR/study.db` (an optuna
 RDB storage) holds the number asked for: the first trial is the starting guess, the rest
-come from a TPE sampler seeded for each trial from (root seed, trial number), so a search
+come from a CMA-ES sampler started at the guess and seeded for each trial from (root seed, trial number), so a search
 continued with `--resume` asks for the same points as one never stopped. Each trial runs
 the scenario for the search seeds with its values as constants and scores the runs with
 `abm.calibration.loss`. `compare` then runs the best trial and the guess on the held-aside
@@ -45,6 +45,7 @@ STUDY_FILE = "study.db"
 STUDY_NAME = "cpsim-calibrate"
 REPORT_FILE = "calibration.json"
 PROPOSAL_FILE = "calibrated.toml"
+SIGMA0 = 0.04  # CMA-ES's first step, as a share of each parameter's range (log range where log = true)
 
 
 @dataclass(frozen=True)
@@ -153,11 +154,17 @@ def _labels(results) -> list[str]:
     return [f"{r.target.name} {r.target.when}" for r in results]
 
 
-def _sampler(root_seed: int, number: int):
+def _sampler(root_seed: int, number: int, start: dict[str, float]):
+    """CMA-ES from the starting guess, seeded per trial number (its state lives in the study, so resuming works)."""
+    import warnings
+
     import optuna
 
     seed = int(np.random.SeedSequence([root_seed, number]).generate_state(1)[0])
-    return optuna.samplers.TPESampler(seed=seed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+        warnings.simplefilter("ignore", FutureWarning)  # x0 is deprecated in favour of a warm-start study
+        return optuna.samplers.CmaEsSampler(x0=start, sigma0=SIGMA0, seed=seed, warn_independent_sampling=False)
 
 
 def open_study(setup: Setup, out: Path, resume: bool):
@@ -174,7 +181,7 @@ def open_study(setup: Setup, out: Path, resume: bool):
     out.mkdir(parents=True, exist_ok=True)
     storage = optuna.storages.RDBStorage(f"sqlite:///{db.resolve()}")
     study = optuna.create_study(storage=storage, study_name=STUDY_NAME, direction="minimize",
-                                load_if_exists=resume, sampler=_sampler(setup.scenario.root_seed, 0))
+                                load_if_exists=resume, sampler=_sampler(setup.scenario.root_seed, 0, guess(setup.space)))
     fingerprint = setup.fingerprint()
     if not resume:
         study.set_user_attr("setup", fingerprint)
@@ -213,7 +220,7 @@ def search(setup: Setup, study, runner: Runner, trials: int, progress: bool = Tr
               disable=not progress, file=sys.stderr, dynamic_ncols=True) as bar:
         bar.set_postfix_str(f"best loss {best:.2f}" if done else "first trial: the starting guess")
         while len(done) < trials:
-            study.sampler = _sampler(setup.scenario.root_seed, len(study.get_trials(deepcopy=False)))
+            study.sampler = _sampler(setup.scenario.root_seed, len(study.get_trials(deepcopy=False)), guess(setup.space))
             trial = study.ask()
             start = time.perf_counter()
             try:

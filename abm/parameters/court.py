@@ -6,7 +6,10 @@ FJR = "Family Justice Review final report (Norgrove 2011)"
 
 PARAMETERS = [
     ("care_application_share", 0.25, 0.0, 1.0,
-     "share of children entering care for whom the authority applies for a care order", A),
+     "share of children entering care for whom the authority applies for a care order, at zero public anxiety", A),
+    ("care_application_anxiety_sensitivity", 0.0, 0.0, 5.0,
+     "rise in the log-odds of applying for a care order per unit of public anxiety (the authority goes to court "
+     "more readily)", "Cafcass care demand 2008-2010: applications rose about 30% while care starts rose 8% (MODEL.md s6)"),
     ("court_work_units_per_10k_children_week", 3.7, 0.01, 1000.0,
      "work the court can do on the authority's care cases in a week (case-weeks), per 10,000 children", A),
     ("court_case_work_units", 18.0, 1.0, 200.0,

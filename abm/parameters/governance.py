@@ -6,6 +6,10 @@ M2 = "Munro 2010 Appendix 2 (causal loop diagram)"
 PARAMETERS = [
     ("prescription_initial", 0.75, 0.0, 1.0, "level of procedural prescription at the start (0-1)", A),
     ("perceived_effectiveness_initial", 0.75, 0.0, 1.0, "perceived effectiveness of the prescriptive approach at the start", A),
+    ("prescription_target_scale", 1.0, 0.0, 1.0,
+     "level of prescription the authority aims for, as a share of the perceived effectiveness of the prescriptive "
+     "approach (1: prescription follows it; revised statutory guidance, reform R1, lowers it)",
+     "Munro 2011 rec 1"),
     ("prescription_adjust_per_week", 0.01, 0.0, 1.0,
      "weekly share of the gap to the perceived effectiveness that prescription closes", M2),
     ("enforcement_adjust_per_week", 0.05, 0.0, 1.0, "weekly share of the gap to its target that compliance enforcement closes", A),

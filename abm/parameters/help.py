@@ -6,6 +6,9 @@ PARAMETERS = [
     ("plan_review_weeks", 13, 1, 104, "weeks between reviews of a child-in-need or protection plan", "Working Together 2010 (review at 3 then 6 months)"),
     ("close_threshold_annual_risk", 0.004, 0.0005, 0.9,
      "assessed annual risk below which a plan closes at review", A),
+    ("closure_anxiety_sensitivity", 0.4, 0.0, 5.0,
+     "fall of the close threshold (log-hazard) per unit of public anxiety: fewer plans close while anxiety is high "
+     "(defensive practice)", "Munro 2011 s1.18-1.20 on defensive practice; children in need rose 25% in 2009/10 (MODEL.md s6)"),
     ("step_down_threshold_annual_risk", 0.03, 0.0005, 0.9,
      "assessed annual risk below which a child protection plan steps down to a child-in-need plan at review", A),
     ("cin_direct_hours_per_case_week", 1.5, 0.0, 20.0,

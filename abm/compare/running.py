@@ -1,0 +1,96 @@
+"""Running several scenarios on the same seeds (common random numbers) as one job.
+
+Every scenario runs with every seed of one list, so a scenario differs from another only
+by what it changes: the families, referrals and events each seed draws are the same.
+Scenarios can be paired only when they cover the same weeks (years, warm-up, start date).
+The runs go to one engine together; `progress(done, total)` is called after each finished
+run and `cancelled()` polled between runs: when it returns True the queued runs are
+dropped, the engine is shut down and `Cancelled` is raised.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Callable, Sequence
+
+import pandas as pd
+
+from abm.engines import ENGINES
+from abm.run import run
+from abm.scenario import RANGES
+from abm.seeds import replicate_seeds
+
+PAIRED = ("years", "warmup_years", "start_date")
+
+
+class CompareError(ValueError):
+    """Scenarios or options that cannot be compared, explained in one line."""
+
+
+class Cancelled(Exception):
+    """The caller cancelled the job; nothing was returned."""
+
+
+def _where(scenario) -> str:
+    return scenario.source or f"scenario '{scenario.name}'"
+
+
+def check_pairable(scenarios: Sequence) -> None:
+    """CompareError unless the scenarios have distinct names and cover the same weeks."""
+    if not scenarios:
+        raise CompareError("no scenarios to compare")
+    seen: dict[str, object] = {}
+    for s in scenarios:
+        if s.name in seen:
+            raise CompareError(f"{_where(s)}: scenario.name: '{s.name}' is also the name of {_where(seen[s.name])}; "
+                               "scenarios compared together need distinct names")
+        seen[s.name] = s
+    first = scenarios[0]
+    for s in scenarios[1:]:
+        for key in PAIRED:
+            if getattr(s, key) != getattr(first, key):
+                raise CompareError(
+                    f"{_where(s)}: scenario.{key}: {getattr(s, key)} differs from {getattr(first, key)} in "
+                    f"{_where(first)}; runs can be paired seed by seed only over the same weeks, so "
+                    f"{', '.join(PAIRED)} must agree")
+
+
+def check_seeds(seeds: int) -> None:
+    """CompareError unless `seeds` is in the allowed range of a scenario's seeds."""
+    low, high = RANGES["seeds"]
+    if not low <= seeds <= high:
+        raise CompareError(f"--seeds: {seeds} is out of range: allowed {low:,} to {high:,}")
+
+
+def _run_job(job: tuple) -> pd.DataFrame:
+    scenario, seed = job
+    return run(scenario, seed)
+
+
+def run_scenarios(scenarios: Sequence, seeds: int | None = None, *, root_seed: int | None = None,
+                  workers: int | None = None, engine: str = "local",
+                  progress: Callable[[int, int], None] | None = None,
+                  cancelled: Callable[[], bool] | None = None) -> pd.DataFrame:
+    """The weekly tables of every scenario on the same seeds, stacked (scenario by scenario, seed by seed)."""
+    scenarios = list(scenarios)
+    check_pairable(scenarios)
+    first = scenarios[0]
+    n = first.seeds if seeds is None else seeds
+    check_seeds(n)
+    if engine not in ENGINES:
+        raise CompareError(f"unknown engine '{engine}' (allowed: {', '.join(ENGINES)})")
+    if workers is not None and workers < 1:
+        raise CompareError(f"--workers: {workers} is out of range: allowed 1 or more")
+    seed_list = replicate_seeds(first.root_seed if root_seed is None else root_seed, n)
+    jobs = [(scenario, seed) for scenario in scenarios for seed in seed_list]
+    tables: list[pd.DataFrame | None] = [None] * len(jobs)
+    if cancelled is not None and cancelled():
+        raise Cancelled("cancelled before the first run")
+    with ENGINES[engine](min(workers or os.cpu_count() or 1, len(jobs))) as pool:
+        for done, (i, table) in enumerate(pool.map(_run_job, jobs), start=1):
+            tables[i] = table
+            if progress is not None:
+                progress(done, len(jobs))
+            if cancelled is not None and cancelled():
+                raise Cancelled(f"cancelled after {done} of {len(jobs)} runs")
+    return pd.concat(tables, ignore_index=True)

@@ -1,0 +1,76 @@
+"""The statistics of a comparison: one value per run, bands over seeds, paired differences.
+
+A run's value of an outcome is the outcome aggregated over the run's whole horizon (or a
+window of its years) the way `abm.outcomes.yearly` aggregates a year: a flow is its mean
+per year, a stock its value at the last week, a ratio the ratio of sums. A scenario's band
+is the median with the 5th and 95th percentiles over seeds. A paired difference (one
+scenario minus another, seed by seed: the same seeds give both the same random numbers)
+is its mean over seeds with a 90% Student t confidence interval; seeds where either value
+is undefined are left out, and with fewer than 2 seeds there is no interval.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from abm.outcomes import yearly
+
+LEVEL = 0.90
+RUN = ["scenario", "seed"]
+
+
+def _plain(x) -> float | None:
+    x = float(x)
+    return x if math.isfinite(x) else None
+
+
+def run_values(weekly: pd.DataFrame, years: list[int] | None = None) -> pd.DataFrame:
+    """One row per (scenario, seed) with each outcome's value over the horizon (or over `years` only)."""
+    chosen = weekly if years is None else weekly[weekly["year"].isin(years)]
+    return yearly(chosen, RUN).set_index(RUN)
+
+
+def band(values: np.ndarray) -> dict:
+    """Median, p05 and p95 of the defined values (all None if there are none)."""
+    finite = values[np.isfinite(values)]
+    if not len(finite):
+        return {"median": None, "p05": None, "p95": None}
+    low, mid, high = np.quantile(finite, [0.05, 0.5, 0.95])
+    return {"median": _plain(mid), "p05": _plain(low), "p95": _plain(high)}
+
+
+def mean_interval(differences: np.ndarray) -> dict:
+    """Mean of the defined differences with its 90% t interval; p05 and p95 are None below 2 seeds."""
+    finite = differences[np.isfinite(differences)]
+    n = len(finite)
+    if n == 0:
+        return {"mean": None, "p05": None, "p95": None, "n": 0}
+    mean = float(finite.mean())
+    if n < 2:
+        return {"mean": mean, "p05": None, "p95": None, "n": 1}
+    half = stats.t.ppf(0.5 + LEVEL / 2, n - 1) * finite.std(ddof=1) / math.sqrt(n)
+    return {"mean": mean, "p05": _plain(mean - half), "p95": _plain(mean + half), "n": n}
+
+
+def verdict(difference: dict, better: str) -> str:
+    """"better" or "worse" (or "higher"/"lower" for an outcome with no better side) when the 90% interval
+    lies entirely on one side of zero; "no clear difference" when it does not; "no interval" without one."""
+    low, high = difference["p05"], difference["p95"]
+    if low is None or high is None:
+        return "no interval"
+    if low > 0 or high < 0:
+        side = "higher" if low > 0 else "lower"
+        if better == "neither":
+            return side
+        return "better" if side == better else "worse"
+    return "no clear difference"
+
+
+def paired_matrix(values: pd.DataFrame, outcome: str, names: list[str]) -> pd.DataFrame:
+    """Seeds (rows) by scenarios (columns, in the order of `names`) of one outcome's run values."""
+    return values[outcome].unstack("scenario").reindex(columns=names)
+

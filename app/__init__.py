@@ -1,0 +1,1 @@
+"""The reviewers' app (Solara): see app/README.md."""

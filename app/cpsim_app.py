@@ -1,0 +1,104 @@
+"""The reviewers' app: one page with four views (Compare, Workshop, Inside the system, Keep and share).
+
+Solara serves `Page` (start it with `cpsim app` or `make app`). Each browser session gets its own
+`Session` (app/session.py): its own setup, runs and results, made here from per-session
+reactive values, so two sessions never see each other's runs. The comparison runs in a
+background thread of the session (`solara.lab.use_task`), so the page stays live: the progress
+bar moves and Cancel works while the model runs in worker processes.
+"""
+
+from __future__ import annotations
+
+import solara
+import solara.lab
+
+from abm.compare import Cancelled, CompareError
+from abm.scenario import ScenarioError, load_scenario
+from app.session import Session, SessionContext
+from app.state import CompareSetup, RunJob, SetupError, baseline_files, run_comparison
+from app.views.compare import CompareView
+from app.views.inside import InsideView
+from app.views.share import ShareView
+from app.views.workshop import WorkshopView
+
+VIEWS = (("compare", "Compare"), ("workshop", "Workshop"), ("inside", "Inside the system"),
+         ("share", "Keep and share"))
+PREFERRED_BASELINE = "baseline"
+PROJECTOR_CSS = """
+.cpsim-projector .cpsim-nav .v-btn { font-size: 1.3rem !important; height: 52px !important; }
+.cpsim-projector .cpsim-nav .v-label { font-size: 1.3rem !important; }
+.cpsim-big { zoom: 1.3; }
+.cpsim-big .cpsim-what { display: none; }
+"""
+
+
+def first_setup(files: dict) -> CompareSetup:
+    name = PREFERRED_BASELINE if PREFERRED_BASELINE in files else next(iter(files))
+    return CompareSetup.from_scenario(load_scenario(files[name]))
+
+
+@solara.component
+def Navigation(view: solara.Reactive[str], projector: solara.Reactive[bool]):
+    with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}, classes=["cpsim-nav"]):
+        for key, label in VIEWS:
+            solara.Button(label, text=view.value != key, color="primary", classes=[f"cpsim-nav-{key}"],
+                          on_click=lambda key=key: view.set(key))
+        solara.Switch(label="Projector (large type)", value=projector)
+
+
+@solara.component
+def Page():
+    files = solara.use_memo(baseline_files, [])
+    initial = solara.use_memo(lambda: first_setup(files) if files else None, [])
+    session = Session(setup=solara.use_reactive(initial), comparison=solara.use_reactive(None),
+                      projector=solara.use_reactive(False), job=solara.use_reactive(None),
+                      progress=solara.use_reactive((0, 0)), run_message=solara.use_reactive(None),
+                      workshop=solara.use_reactive(None), inside=solara.use_reactive(None))
+    view = solara.use_reactive("compare")
+
+    def work():
+        job = session.job.value
+        try:
+            session.comparison.set(run_comparison(session.setup.value, job,
+                                                  on_progress=lambda done, total: session.progress.set((done, total))))
+        except Cancelled:
+            session.run_message.set("Run cancelled: the earlier results (if any) are still shown.")
+        except (SetupError, CompareError, ScenarioError) as e:
+            session.run_message.set(f"The run could not start: {e}")
+        except Exception as e:  # shown on the page, so a failed run never leaves it waiting
+            session.run_message.set(f"The run failed: {type(e).__name__}: {e}")
+        finally:
+            session.job.set(None)
+
+    task = solara.lab.use_task(work, dependencies=None)
+
+    def start() -> None:
+        if session.job.value is not None:
+            return
+        session.progress.set((0, 0))
+        session.run_message.set(None)
+        session.job.set(RunJob())
+        task()
+
+    def cancel() -> None:
+        if session.job.value is not None:
+            session.job.value.cancel()
+            session.run_message.set("Cancelling: stopping after the runs under way...")
+
+    solara.Title("cpsim: compare reforms")
+    solara.Style(PROJECTOR_CSS)
+    if not files:
+        solara.Error("No scenario file found to use as a baseline (scenarios/*.toml).")
+        return
+    SessionContext.provide(session)
+    with solara.Column(classes=["cpsim-root"] + (["cpsim-projector"] if session.projector.value else []),
+                       style={"padding": "12px"}):
+        Navigation(view, session.projector)
+        if view.value == "compare":
+            CompareView(files, start, cancel)
+        elif view.value == "workshop":
+            WorkshopView()
+        elif view.value == "inside":
+            InsideView()
+        else:
+            ShareView()

@@ -1,0 +1,40 @@
+"""What every view of one browser session shares: the Compare setup, the last comparison, projector mode.
+
+The entry page (`app/cpsim_app.py`) makes one `Session` per browser session from
+`solara.use_reactive` values and provides it through `SessionContext`; a view reads it with
+`use_session()`. Nothing here is module-level state: each session gets its own values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import solara
+
+from app.state import CompareSetup, Comparison, RunJob
+
+
+@dataclass(frozen=True)
+class Session:
+    """One browser session's shared values (each a solara reactive: `.value` to read, `.set` to change)."""
+
+    setup: solara.Reactive[CompareSetup]
+    comparison: solara.Reactive[Comparison | None]  # the last finished comparison (all views read it)
+    projector: solara.Reactive[bool]  # large type for a projector
+    job: solara.Reactive[RunJob | None]  # the background run under way, if any
+    progress: solara.Reactive[tuple[int, int]]  # (runs done, runs in all) of that run
+    run_message: solara.Reactive[str | None]  # why the last run stopped, if it did not finish
+    # engineer B (Workshop, Inside the system): their finished results, kept while the reviewer visits other views
+    workshop: solara.Reactive  # app.views.workshop.WorkshopRun | None: the last finished workshop
+    inside: solara.Reactive  # app.views.run_reading.RunReading | None: the last run looked inside
+
+
+SessionContext = solara.create_context(None)
+
+
+def use_session() -> Session:
+    """The session of the page being rendered."""
+    session = solara.use_context(SessionContext)
+    if session is None:
+        raise RuntimeError("use_session() outside the app's Page")
+    return session

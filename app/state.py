@@ -1,0 +1,305 @@
+"""The state of one browser session, as plain Python the app's components hold and replace.
+
+`CompareSetup` is what a reviewer has chosen on the Compare page: the baseline scenario,
+the start year, horizon and seeds, and up to `MAX_SCENARIOS` named scenarios, the first
+the baseline itself and each other one the baseline with a set of reforms switched on. It
+is immutable: every change returns a new setup (the app keeps it in a per-session reactive
+value, never at module level, so sessions never see each other's choices or runs).
+`RunJob` is one background run's progress and cancel flag, shared between the page and the
+worker thread; `run_comparison` runs the scenarios on the same seeds through
+`abm.compare.run_scenarios` and returns a `Comparison`. `load_upload` checks an uploaded
+scenario file exactly as `cpsim run` would, on a temporary copy that is never executed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import re
+import shutil
+import tempfile
+import threading
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+from pydantic import ValidationError
+
+from abm.compare import compare, run_scenarios
+from abm.reforms import FAMILIES, FAMILY_LABELS, REFORMS
+from abm.results import PROJECT_ROOT
+from abm.scenario import NAME_PATTERN, Scenario, ScenarioError, load_scenario
+
+MAX_SCENARIOS = 4
+MAX_UPLOAD_BYTES = 64 * 1024
+# What the page lets a reviewer choose (the scenario file's own values are the defaults).
+YEARS = (1, 30)
+SEEDS = (1, 50)
+START_YEARS = (1990, 2050)
+START_MONTH_DAY = (4, 1)  # a start year means the financial year starting 1 April
+SCENARIO_DIR_VARIABLE = "CPSIM_APP_SCENARIOS"
+WORKERS_VARIABLE = "CPSIM_APP_WORKERS"
+
+
+class SetupError(ValueError):
+    """A choice on the page that cannot be used, explained in one line."""
+
+
+def scenario_dir() -> Path:
+    """The folder whose scenario files are offered as baselines (CPSIM_APP_SCENARIOS, else scenarios/)."""
+    return Path(os.environ.get(SCENARIO_DIR_VARIABLE) or PROJECT_ROOT / "scenarios")
+
+
+def baseline_files(folder: Path | None = None) -> dict[str, Path]:
+    """Scenario name -> file for every scenario file directly in `folder` that loads (parameter files do not)."""
+    found = {}
+    for path in sorted((folder or scenario_dir()).glob("*.toml")):
+        try:
+            found.setdefault(load_scenario(path).name, path)
+        except ScenarioError:
+            continue
+    return found
+
+
+def packages(folder: Path | None = None) -> dict[str, tuple[str, ...]]:
+    """Package name -> its reforms, for each reform package file in `folder`/reforms/ that loads and switches
+    two or more reforms on as they are (no lever arguments), so that ticking them is the same package (one
+    reform alone is one tick)."""
+    found = {}
+    for path in sorted(((folder or scenario_dir()) / "reforms").glob("*.toml")):
+        try:
+            package = load_scenario(path)
+        except ScenarioError:
+            continue
+        if len(package.levers) > 1 and not any(lever.arguments for lever in package.levers):
+            found.setdefault(package.name, tuple(r for r in REFORMS if r in {lv.reform for lv in package.levers}))
+    return found
+
+
+def reform_catalogue() -> list[tuple[str, str, list[tuple[str, str, str]]]]:
+    """(family, family label, [(reform name, label, what it does here)]) in the registry's order."""
+    return [(family, FAMILY_LABELS[family], [(r, REFORMS[r].label, REFORMS[r].what_it_does) for r in members])
+            for family, members in FAMILIES.items()]
+
+
+def slug(name: str) -> str:
+    """A display name as a scenario name (results folder name): spaces become '_', others must be plain."""
+    return re.sub(r"\s+", "_", name.strip())
+
+
+@dataclass(frozen=True)
+class ScenarioDraft:
+    """A scenario on the page: a display name and the reforms switched on over the baseline."""
+
+    name: str
+    reforms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CompareSetup:
+    """The Compare page's choices: baseline, start year, horizon, seeds and the scenarios (first = baseline)."""
+
+    base: Scenario
+    start_year: int | None
+    years: int
+    seeds: int
+    drafts: tuple[ScenarioDraft, ...] = field(default=())
+
+    @classmethod
+    def from_scenario(cls, base: Scenario) -> CompareSetup:
+        """A setup with `base`'s own settings, comparing it with one scenario of no reforms yet."""
+        return cls(base=base, start_year=base.start_date.year if base.start_date else None,
+                   years=min(max(base.years, YEARS[0]), YEARS[1]), seeds=min(max(base.seeds, SEEDS[0]), SEEDS[1]),
+                   drafts=(ScenarioDraft("Baseline"), ScenarioDraft("Reformed")))
+
+    def with_base(self, base: Scenario) -> CompareSetup:
+        """This setup's scenarios over another baseline, with that baseline's own settings."""
+        fresh = CompareSetup.from_scenario(base)
+        return replace(fresh, drafts=self.drafts)
+
+    def with_settings(self, *, start_year: int | None = None, years: int | None = None,
+                      seeds: int | None = None) -> CompareSetup:
+        """This setup with the start year, years and/or seeds changed (each checked against its range)."""
+        changes = {}
+        for key, value, bounds in (("start_year", start_year, START_YEARS), ("years", years, YEARS),
+                                   ("seeds", seeds, SEEDS)):
+            if value is None:
+                continue
+            if isinstance(value, bool) or not isinstance(value, int) or not bounds[0] <= value <= bounds[1]:
+                raise SetupError(f"{key.replace('_', ' ')}: {value!r} is out of range: allowed whole numbers "
+                                 f"{bounds[0]} to {bounds[1]}")
+            changes[key] = value
+        return replace(self, **changes)
+
+    def with_scenario_added(self, name: str) -> CompareSetup:
+        """This setup with one more scenario (no reforms yet) called `name`."""
+        if len(self.drafts) >= MAX_SCENARIOS:
+            raise SetupError(f"at most {MAX_SCENARIOS} scenarios at once (the baseline counts as one); "
+                             "remove one first")
+        self._check_name(name, None)
+        return replace(self, drafts=(*self.drafts, ScenarioDraft(name.strip())))
+
+    def with_scenario_removed(self, index: int) -> CompareSetup:
+        """This setup without scenario `index` (the baseline, index 0, stays)."""
+        if index == 0:
+            raise SetupError("the baseline is compared with every scenario and cannot be removed")
+        return replace(self, drafts=self.drafts[:index] + self.drafts[index + 1:])
+
+    def renamed(self, index: int, name: str) -> CompareSetup:
+        """This setup with scenario `index` called `name`."""
+        self._check_name(name, index)
+        drafts = list(self.drafts)
+        drafts[index] = replace(drafts[index], name=name.strip())
+        return replace(self, drafts=tuple(drafts))
+
+    def with_reform(self, index: int, reform: str, on: bool) -> CompareSetup:
+        """This setup with `reform` switched on or off in scenario `index` (never in the baseline)."""
+        if index == 0:
+            raise SetupError("the baseline runs as its scenario file says; switch reforms on in another scenario")
+        if reform not in REFORMS:
+            raise SetupError(f"unknown reform '{reform}' (registered: {', '.join(REFORMS)})")
+        chosen = set(self.drafts[index].reforms) | {reform} if on else set(self.drafts[index].reforms) - {reform}
+        drafts = list(self.drafts)
+        drafts[index] = replace(drafts[index], reforms=tuple(r for r in REFORMS if r in chosen))
+        return replace(self, drafts=tuple(drafts))
+
+    def with_reforms(self, index: int, reforms: tuple[str, ...]) -> CompareSetup:
+        """This setup with scenario `index` switching on exactly `reforms`."""
+        setup = self
+        for reform in self.drafts[index].reforms:
+            setup = setup.with_reform(index, reform, False)
+        for reform in reforms:
+            setup = setup.with_reform(index, reform, True)
+        return setup
+
+    def scenarios(self) -> list[Scenario]:
+        """The scenarios to run, baseline first, with this setup's start year, years and seeds."""
+        settings = {"years": self.years, "seeds": self.seeds}
+        if self.start_year is not None:
+            settings["start_date"] = dt.date(self.start_year, *START_MONTH_DAY)
+        try:
+            base = Scenario.model_validate({**dict(self.base), **settings, "name": slug(self.drafts[0].name)})
+        except ValidationError as e:  # e.g. a dated event that falls before the warm-up of a later start
+            raise SetupError(f"{self.base.name}: these settings do not fit the scenario: {_first_error(e)}") from None
+        own = {lever.reform for lever in base.levers}
+        built = [base]
+        for draft in self.drafts[1:]:
+            levers = [*base.levers, *((reform, {}) for reform in draft.reforms if reform not in own)]
+            built.append(base.with_levers(levers, name=slug(draft.name)))
+        return built
+
+    def _check_name(self, name: str, index: int | None) -> None:
+        if not re.match(NAME_PATTERN, slug(name)):
+            raise SetupError(f"scenario name '{name}': use 1-64 letters, digits, spaces, '.', '_' or '-', "
+                             "starting with a letter or digit")
+        taken = {slug(d.name).lower() for i, d in enumerate(self.drafts) if i != index}
+        if slug(name).lower() in taken:
+            raise SetupError(f"scenario name '{name}' is already used; give each scenario its own name")
+
+
+def _first_error(error: ValidationError) -> str:
+    first = error.errors(include_url=False)[0]
+    return f"{'.'.join(map(str, first['loc']))}: {first['msg']}"
+
+
+class RunJob:
+    """One background run: how many model runs are done out of how many, and whether Cancel was pressed."""
+
+    def __init__(self) -> None:
+        self._cancel = threading.Event()
+        self._lock = threading.Lock()
+        self.done = 0
+        self.total = 0
+
+    def report(self, done: int, total: int) -> None:
+        with self._lock:
+            self.done, self.total = done, total
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A finished comparison: the scenarios as run, their weekly outcomes, and the statistics for the page."""
+
+    scenarios: tuple[Scenario, ...]
+    labels: tuple[str, ...]
+    weekly: pd.DataFrame
+    statistics: dict
+
+    @property
+    def names(self) -> list[str]:
+        return [s.name for s in self.scenarios]
+
+
+def workers() -> int:
+    """Worker processes for a run: CPSIM_APP_WORKERS, else one per core."""
+    return int(os.environ.get(WORKERS_VARIABLE) or os.cpu_count() or 1)
+
+
+def run_comparison(setup: CompareSetup, job: RunJob,
+                   on_progress: Callable[[int, int], None] | None = None) -> Comparison:
+    """Run the setup's scenarios on the same seeds; raises abm.compare.Cancelled when `job` is cancelled."""
+    scenarios = setup.scenarios()
+
+    def progress(done: int, total: int) -> None:
+        job.report(done, total)
+        if on_progress is not None:
+            on_progress(done, total)
+
+    weekly = run_scenarios(scenarios, setup.seeds, workers=min(workers(), setup.seeds * len(scenarios)),
+                           progress=progress, cancelled=job.cancelled)
+    names = [s.name for s in scenarios]
+    return Comparison(tuple(scenarios), tuple(d.name for d in setup.drafts), weekly, compare(weekly, names))
+
+
+def load_upload(data: bytes, filename: str, folder: Path | None = None) -> Scenario:
+    """The scenario in an uploaded file, checked like `cpsim run` checks a file (ScenarioError if not usable).
+
+    The file is only parsed, on a temporary copy; a parameter file it names
+    (`[scenario] parameters`) is looked up by its bare name in `folder` (the scenarios folder).
+    """
+    shown = Path(filename or "upload.toml").name
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise ScenarioError(f"{shown}: the file is {len(data):,} bytes; a scenario file may be at most "
+                            f"{MAX_UPLOAD_BYTES:,} bytes")
+    if not shown.endswith(".toml"):
+        raise ScenarioError(f"{shown}: a scenario file is a TOML file ending in .toml")
+    stem = re.sub(r"[^A-Za-z0-9_.-]", "_", shown[:-len(".toml")])[:64] or "upload"
+    if not stem[0].isalnum():
+        stem = "u" + stem[1:]
+    with tempfile.TemporaryDirectory(prefix="cpsim-upload-") as scratch:
+        copy = Path(scratch) / f"{stem}.toml"
+        copy.write_bytes(data)
+        _bring_parameter_file(data, Path(scratch), folder or scenario_dir())
+        try:
+            return load_scenario(copy).model_copy(update={"source": shown})
+        except ScenarioError as e:
+            raise ScenarioError(str(e).replace(str(copy), shown).replace(str(scratch) + os.sep, "")) from None
+
+
+def _bring_parameter_file(data: bytes, scratch: Path, folder: Path) -> None:
+    # a plain `parameters = "name.toml"` line names a file beside the scenario; copy it from `folder`
+    match = re.search(rb'^\s*parameters\s*=\s*"([A-Za-z0-9_.-]+\.toml)"', data, re.MULTILINE)
+    if match:
+        source = folder / match.group(1).decode()
+        if source.is_file():
+            shutil.copyfile(source, scratch / source.name)
+
+
+def results_csv(weekly: pd.DataFrame) -> bytes:
+    """The weekly outcomes of every scenario and seed as CSV."""
+    return weekly.to_csv(index=False).encode()
+
+
+def results_parquet(weekly: pd.DataFrame) -> bytes:
+    """The weekly outcomes of every scenario and seed as Parquet (the layout of a results folder's table)."""
+    buffer = io.BytesIO()
+    weekly.to_parquet(buffer, index=False)
+    return buffer.getvalue()

@@ -1,0 +1,201 @@
+"""The Compare page: pick a baseline, switch reforms on in up to three more named scenarios, set the
+start year, horizon and seeds, press Run; the runs go in the background (progress bar, Cancel) and
+the results appear beside the baseline: a chart per headline outcome (median and 5th-95th
+percentile band per year) and the table of paired differences with 90% intervals."""
+
+from __future__ import annotations
+
+import solara
+
+from abm.scenario import load_scenario
+from app.charts import band_figure, difference_rows
+from app.session import use_session
+from app.state import (MAX_SCENARIOS, SEEDS, START_YEARS, YEARS, Comparison, CompareSetup, SetupError,
+                       packages, reform_catalogue)
+
+
+@solara.component
+def Problem(message: str | None):
+    if message:
+        solara.Error(message, classes=["cpsim-error"])
+
+
+@solara.component
+def RunSettings(setup: solara.Reactive[CompareSetup], files: dict, problem: solara.Reactive[str | None],
+                disabled: bool):
+    def choose_base(name: str) -> None:
+        if name in files:  # an uploaded baseline is listed too, but has no file to load again
+            _act(setup, problem, lambda s: s.with_base(load_scenario(files[name])))
+
+    def change(**settings) -> None:
+        _act(setup, problem, lambda s: s.with_settings(**settings))
+
+    current = setup.value
+    with solara.Card("Run settings"):
+        names = list(files)
+        if current.base.name not in names:
+            names.append(current.base.name)
+        solara.Select("Baseline scenario", values=names, value=current.base.name,
+                      on_value=choose_base, disabled=disabled)
+        if current.base.description:
+            solara.Text(current.base.description, style={"opacity": 0.7})
+        if current.start_year is not None:
+            solara.InputInt(f"Start year (April; {START_YEARS[0]}-{START_YEARS[1]})", value=current.start_year,
+                            on_value=lambda y: change(start_year=y), disabled=disabled)
+        with solara.Div(classes=["cpsim-years"]):
+            solara.Text(f"Years to simulate: {current.years}")
+            solara.SliderInt("", value=current.years, min=YEARS[0], max=YEARS[1],
+                             on_value=lambda y: change(years=y), disabled=disabled)
+        with solara.Div(classes=["cpsim-seeds"]):
+            solara.Text(f"Seeds (runs of each scenario): {current.seeds}")
+            solara.SliderInt("", value=current.seeds, min=SEEDS[0], max=SEEDS[1],
+                             on_value=lambda s: change(seeds=s), disabled=disabled)
+
+
+def _act(setup: solara.Reactive[CompareSetup], problem: solara.Reactive[str | None], change) -> None:
+    try:
+        setup.set(change(setup.value))
+        problem.set(None)
+    except SetupError as e:
+        problem.set(str(e))
+
+
+@solara.component
+def ScenarioNames(setup: solara.Reactive[CompareSetup], problem: solara.Reactive[str | None], disabled: bool):
+    drafts = setup.value.drafts
+    presets = solara.use_memo(packages, [])
+
+    def tick_package(index: int, name: str | None) -> None:
+        if name in presets:
+            _act(setup, problem, lambda s: s.with_reforms(index, presets[name]))
+    with solara.Row(style={"flex-wrap": "wrap", "align-items": "center"}):
+        for index, draft in enumerate(drafts):
+            with solara.Row(classes=[f"cpsim-scenario-{index}"], gap="0px",
+                            style={"align-items": "center", "min-width": "220px"}):
+                solara.InputText("Baseline name" if index == 0 else f"Scenario {index + 1} name", value=draft.name,
+                                 continuous_update=False, disabled=disabled,
+                                 on_value=lambda name, index=index: _act(setup, problem,
+                                                                         lambda s: s.renamed(index, name)))
+                if index > 0 and presets:
+                    solara.Select("Tick a package", values=list(presets), value=None, disabled=disabled,
+                                  classes=[f"cpsim-package-{index}"], style={"max-width": "170px"},
+                                  on_value=lambda name, index=index: tick_package(index, name))
+                if index > 0:
+                    solara.Button(icon_name="mdi-delete", icon=True, disabled=disabled,
+                                  on_click=lambda index=index: _act(setup, problem,
+                                                                    lambda s: s.with_scenario_removed(index)))
+        solara.Button("Add a scenario", icon_name="mdi-plus", classes=["cpsim-add-scenario"],
+                      disabled=disabled or len(drafts) >= MAX_SCENARIOS, on_click=lambda: _add(setup, problem))
+
+
+def _cell(*children, tag: str = "td", style: str = ""):
+    return solara.v.Html(tag=tag, children=list(children), style_=style)
+
+
+@solara.component
+def ReformTable(setup: solara.Reactive[CompareSetup], problem: solara.Reactive[str | None], disabled: bool):
+    """A row per reform (grouped in families), a column per scenario: tick to switch it on there."""
+    drafts = setup.value.drafts
+    head = [_cell("Reform", tag="th", style="text-align: left")]
+    head += [_cell(d.name, tag="th", style="min-width: 110px") for d in drafts]
+    rows = [solara.v.Html(tag="tr", children=head)]
+    for _, family_label, reforms in reform_catalogue():
+        rows.append(solara.v.Html(tag="tr", children=[
+            _cell(family_label, style="font-weight: bold; padding-top: 10px")]))
+        for name, label, what in reforms:
+            describe = solara.v.Html(tag="div", children=[
+                solara.v.Html(tag="div", children=[f"{name} {label}"], style_="font-weight: 500"),
+                solara.v.Html(tag="div", children=[what], class_="cpsim-what",
+                              style_="font-size: 0.85em; opacity: 0.75")])
+            cells = [_cell(describe)]
+            for index, draft in enumerate(drafts):
+                if index == 0:
+                    cells.append(_cell("-", style="text-align: center; opacity: 0.5"))
+                    continue
+                box = solara.v.Checkbox(
+                    v_model=name in draft.reforms, disabled=disabled, hide_details=True, dense=True,
+                    class_=f"cpsim-toggle cpsim-toggle-{index}-{name} mt-0",
+                    on_v_model=lambda on, index=index, name=name: _act(
+                        setup, problem, lambda s: s.with_reform(index, name, bool(on))))
+                cells.append(_cell(box, style="text-align: center"))
+            rows.append(solara.v.Html(tag="tr", children=cells))
+    with solara.Card("Scenarios and reforms", style={"flex": "1", "min-width": "500px"}):
+        ScenarioNames(setup, problem, disabled)
+        solara.Markdown("The baseline runs as its scenario file says; tick a reform to switch it on in a "
+                        "scenario. Every scenario is compared with the baseline on the same seeds.")
+        solara.v.Html(tag="table", children=rows, class_="cpsim-reforms", style_="width: 100%; border-collapse: collapse")
+
+
+@solara.component
+def RunBar(start, cancel):
+    session = use_session()
+    job = session.job.value
+    with solara.Row(style={"align-items": "center"}):
+        solara.Button("Run", color="primary", on_click=start, disabled=job is not None,
+                      classes=["cpsim-run"])
+        if job is not None:
+            solara.Button("Cancel", color="error", on_click=cancel, classes=["cpsim-cancel"],
+                          disabled=job.cancelled())
+    if job is not None:
+        done, total = session.progress.value
+        solara.ProgressLinear(100 * done / total if total else True)
+        solara.Text(f"{done} of {total} runs done" if total else "Starting the runs...",
+                    classes=["cpsim-progress-text"])
+    if session.run_message.value:
+        solara.Info(session.run_message.value, classes=["cpsim-run-message"])
+
+
+@solara.component
+def Results():
+    session = use_session()
+    if session.comparison.value is None:
+        solara.Markdown("No results yet: choose the reforms and press **Run**.")
+    else:
+        ComparisonResults(session.comparison.value, session.projector.value)
+
+
+@solara.component
+def ComparisonResults(comparison: Comparison, projector: bool):
+    """A chart per headline outcome, then the paired-difference table."""
+    result = comparison.statistics
+    labels = list(comparison.labels)
+    headline = [name for name, entry in result["outcomes"].items() if entry["headline"]]
+    figures = solara.use_memo(lambda: [band_figure(result, outcome, labels, projector) for outcome in headline],
+                              [id(comparison), projector])
+    with solara.Div(classes=["cpsim-compare-charts"]):
+        solara.Markdown(f"## Results: {', '.join(labels)} ({len(result['seeds'])} seeds)")
+        with solara.ColumnsResponsive(12, large=6 if not projector else 12):
+            for outcome, figure in zip(headline, figures):
+                solara.FigureMatplotlib(figure, format="png", dependencies=[id(comparison), projector, outcome])
+    with solara.Div(classes=["cpsim-difference-table"]):
+        solara.Markdown("## Paired differences from the baseline")
+        solara.Markdown("Mean difference over seeds [90% interval]; *better* or *worse* when the interval "
+                        "lies on one side of zero. Headline outcomes are marked *.")
+        rows = difference_rows(result, labels)
+        head = list(rows[0])
+        table = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+        table += ["| " + " | ".join(row[h] for h in head) + " |" for row in rows]
+        solara.Markdown("\n".join(table))
+
+
+@solara.component
+def CompareView(files: dict, start, cancel):
+    """The Compare page of one session (`start`/`cancel` run and stop the session's background run)."""
+    session = use_session()
+    problem = solara.use_reactive(None)
+    setup = session.setup
+    running = session.job.value is not None
+    with solara.Column(classes=["cpsim-compare"] + (["cpsim-big"] if session.projector.value else [])):
+        with solara.Row(style={"flex-wrap": "wrap", "align-items": "flex-start"}):
+            with solara.Column(style={"width": "340px"}):
+                RunSettings(setup, files, problem, running)
+                Problem(problem.value)
+                RunBar(start, cancel)
+            ReformTable(setup, problem, running)
+        Results()
+
+
+def _add(setup: solara.Reactive[CompareSetup], problem: solara.Reactive[str | None]) -> None:
+    taken = {d.name for d in setup.value.drafts}
+    name = next(f"Scenario {i}" for i in range(2, MAX_SCENARIOS + 2) if f"Scenario {i}" not in taken)
+    _act(setup, problem, lambda s: s.with_scenario_added(name))

@@ -1,0 +1,50 @@
+"""The workforce and the court over one run, year by year.
+
+Each panel is one outcome of `abm.outcomes` aggregated to the run's years the way the
+model's tables aggregate them (`abm.outcomes.yearly`); rates and shares are shown as
+percentages.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+from abm.outcomes import BY_NAME, yearly
+from abm.summary import PERCENT
+
+WORKFORCE = ("caseload_mean", "direct_work_share", "turnover_rate", "vacancy_rate", "agency_share",
+             "experience_years_mean")
+COURT = ("court_backlog_cases", "court_duration_weeks_mean", "care_applications_per_year")
+
+
+def series(weekly: pd.DataFrame, names: tuple[str, ...]) -> pd.DataFrame:
+    """One row per year of the run (column `year_label`), one column per outcome in `names`,
+    rates and shares as percentages."""
+    years = yearly(weekly, ["year", "year_label"]).sort_values("year")
+    table = years[["year_label", *names]].reset_index(drop=True)
+    for name in names:
+        if name in PERCENT:
+            table[name] = 100 * table[name]
+    return table
+
+
+def series_figure(table: pd.DataFrame, title: str, columns: int = 3) -> Figure:
+    """A panel per outcome column of `table` against its years, large type."""
+    names = [c for c in table.columns if c != "year_label"]
+    rows = -(-len(names) // columns)
+    fig = Figure(figsize=(6 * columns, 4.6 * rows), layout="constrained")
+    axes = fig.subplots(rows, columns, squeeze=False).ravel()
+    x = range(len(table))
+    for ax, name in zip(axes, names):
+        ax.plot(x, table[name], marker="o", markersize=8, linewidth=3, color="#1f4e79")
+        unit = " (%)" if name in PERCENT else ""
+        ax.set_title(BY_NAME[name].label + unit, fontsize=15, wrap=True)
+        ax.set_xticks(list(x), table["year_label"], fontsize=12, rotation=45 if len(table) > 5 else 0)
+        ax.tick_params(axis="y", labelsize=12)
+        ax.set_ylim(bottom=0)
+        ax.grid(alpha=0.3)
+    for ax in axes[len(names):]:
+        ax.set_axis_off()
+    fig.suptitle(title, fontsize=18)
+    return fig

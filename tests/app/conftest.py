@@ -1,0 +1,149 @@
+"""Fixtures for the app's tests: a small scenario folder, the app's server, and a real browser.
+
+`scenario_folder` holds `small.toml` (10,000 children, 1 warm-up year, 2 years, 2 seeds) and
+the calibrated parameter file it names, so a comparison of two scenarios takes seconds.
+`app_url` starts the app's server (`app.server.server_command`, as `cpsim app` does) on a free
+port of 127.0.0.1 with that folder as its baselines and stops it after the module's tests.
+`browser` is Debian's chromium (/usr/bin/chromium) driven by Playwright; browser tests skip,
+saying why, only when it is not installed. `open_app()` opens the app in a fresh browser
+context (a separate session: its own cookies) and returns an `AppPage` that records every
+failed request and can go to a view, tick a reform, move a slider and save a screenshot
+under results/screenshots/.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from app.assets import DEFAULT_CACHE, build_cache
+from app.server import ServerError, free_port, server_command, stop_server, wait_until_up
+from app.state import SCENARIO_DIR_VARIABLE, WORKERS_VARIABLE
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = ROOT / "results" / "screenshots"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SERVER_START_SECONDS = 90
+WAIT_MS = 120_000  # the longest any browser wait may take (a run of the small scenario takes seconds)
+expect.set_options(timeout=WAIT_MS)
+SMALL_SCENARIO = """\
+[scenario]
+name = "small"
+description = "A small authority for the app's tests"
+start_date = 2011-04-01
+years = 2
+warmup_years = 1
+seeds = 2
+root_seed = 20110510
+parameters = "calibrated.toml"
+
+[constants]
+children_0_19 = 10000
+"""
+
+
+@pytest.fixture(scope="session")
+def scenario_folder(tmp_path_factory) -> Path:
+    """A folder with the small test scenario and the parameter file it names."""
+    folder = tmp_path_factory.mktemp("app-scenarios")
+    (folder / "small.toml").write_text(SMALL_SCENARIO)
+    shutil.copyfile(ROOT / "scenarios" / "calibrated.toml", folder / "calibrated.toml")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def app_url(scenario_folder, tmp_path_factory):
+    """The address of a running app server (127.0.0.1, a free port) offering the small scenario."""
+    build_cache(DEFAULT_CACHE)  # a no-op when make install built it
+    port = free_port()
+    argv, env = server_command("127.0.0.1", port)
+    env = {**env, SCENARIO_DIR_VARIABLE: str(scenario_folder), WORKERS_VARIABLE: "2"}
+    log = tmp_path_factory.mktemp("app-server") / "server.log"
+    with open(log, "wb") as out:
+        # its own process group, so that stopping it also stops the worker processes of its runs
+        server = subprocess.Popen(argv, env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
+                                  start_new_session=True)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        try:
+            wait_until_up(url, server, SERVER_START_SECONDS)
+        except ServerError as e:
+            raise RuntimeError(f"{e}:\n{log.read_text()[-3000:]}") from None
+        yield url
+    finally:
+        stop_server(server)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Debian chromium driven by Playwright (skips the test if chromium is not installed)."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium); .ci/run installs it")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class AppPage:
+    """One browser session of the app: its page, the requests that failed, and helpers."""
+
+    def __init__(self, context, url: str):
+        self.context = context
+        self.page = context.new_page()
+        self.page.set_default_timeout(WAIT_MS)
+        self.failed: list[str] = []
+        self.page.on("requestfailed", lambda r: self.failed.append(f"{r.url} ({r.failure})"))
+        self.page.on("response", lambda r: r.status >= 400 and self.failed.append(f"{r.url} (HTTP {r.status})"))
+        self.page.goto(url)
+        self.page.locator(".cpsim-nav-compare").wait_for()
+
+    def go(self, view: str) -> None:
+        """Open a view by its key: compare, workshop, inside, share."""
+        self.page.locator(f".cpsim-nav-{view}").click()
+
+    def tick(self, reform: str, scenario: int = 1) -> None:
+        """Switch `reform` on (or off) in scenario `scenario` of the Compare page's reform table."""
+        box = self.page.locator(f".cpsim-toggle-{scenario}-{reform}")
+        was = box.locator("input").is_checked()
+        box.locator(".v-input--selection-controls__ripple").click()
+        expect(box.locator("input")).to_be_checked(checked=not was)
+
+    def slide(self, slider: str, key: str) -> None:
+        """Press `key` (Home, End, ArrowRight, ...) on the Compare page's `years` or `seeds` slider."""
+        self.page.locator(f".cpsim-{slider} .v-slider__thumb-container").focus()
+        self.page.keyboard.press(key)
+
+    def screenshot(self, name: str) -> Path:
+        """Save a screenshot of the whole app (however long) as results/screenshots/NAME.png."""
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{name}.png"
+        viewport = self.page.viewport_size
+        height = self.page.locator(".cpsim-root").bounding_box()["height"]
+        self.page.set_viewport_size({"width": viewport["width"], "height": int(max(height + 40, viewport["height"]))})
+        self.page.screenshot(path=str(path), full_page=True)
+        self.page.set_viewport_size(viewport)
+        return path
+
+
+@pytest.fixture
+def open_app(browser, app_url):
+    """A function opening the app in a new browser session; every session is closed after the test."""
+    contexts = []
+
+    def open_session() -> AppPage:
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        contexts.append(context)
+        return AppPage(context, app_url)
+
+    yield open_session
+    for context in contexts:
+        context.close()

@@ -1,0 +1,126 @@
+"""The Compare and Keep-and-share views in a real browser (headless Debian chromium, Playwright).
+
+The server offers the small test scenario (tests/app/conftest.py): a comparison of two
+scenarios on two seeds takes seconds. Every wait is on something visible (a chart, a
+message, a button state), never a sleep.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from playwright.sync_api import expect
+
+from abm.scenario import load_scenario
+
+
+def test_page_loads_with_no_failed_request(open_app):
+    app = open_app()
+    expect(app.page.get_by_text("Scenarios and reforms")).to_be_visible()
+    expect(app.page.locator(".cpsim-toggle-1-R1")).to_be_visible()
+    app.page.wait_for_load_state("networkidle")
+    app.screenshot("compare")
+    for view in ("share", "compare"):
+        app.go(view)
+    app.page.get_by_text("Projector (large type)").click()
+    expect(app.page.locator(".cpsim-compare.cpsim-big")).to_be_visible()
+    app.page.wait_for_load_state("networkidle")
+    app.screenshot("compare-projector")
+    assert app.failed == []
+
+
+def test_a_reform_and_run_show_the_comparison(open_app, tmp_path):
+    app = open_app()
+    app.tick("R1")
+    app.page.locator(".cpsim-run").click()
+    expect(app.page.locator(".cpsim-progress-text")).to_be_visible()
+    expect(app.page.locator(".cpsim-compare-charts img").first).to_be_visible()
+    charts = app.page.locator(".cpsim-compare-charts img")
+    assert charts.count() >= 5  # one per headline outcome
+    table = app.page.locator(".cpsim-difference-table")
+    expect(table).to_contain_text("Reformed - Baseline")
+    expect(table).to_contain_text("Referrals")
+    expect(app.page.locator(".cpsim-run")).to_be_enabled()
+    app.screenshot("compare-results")
+
+    # Keep and share: the downloads are the run just made
+    app.go("share")
+    with app.page.expect_download() as csv_download:
+        app.page.get_by_text("Results (CSV)").click()
+    csv_path = tmp_path / "results.csv"
+    csv_download.value.save_as(csv_path)
+    weekly = pd.read_csv(csv_path)
+    assert sorted(weekly["scenario"].unique()) == ["Baseline", "Reformed"]
+    assert weekly["seed"].nunique() == 2
+    with app.page.expect_download() as toml_download:
+        app.page.get_by_text("Reformed.toml").click()
+    toml_path = tmp_path / "Reformed.toml"
+    toml_download.value.save_as(toml_path)
+    scenario = load_scenario(toml_path)
+    assert [lever.reform for lever in scenario.levers] == ["R1"]
+    assert scenario.constants["children_0_19"] == 10000
+    app.screenshot("keep-and-share")
+    assert app.failed == []
+
+
+def test_cancel_stops_a_run(open_app):
+    app = open_app()
+    app.tick("R2")
+    app.slide("seeds", "End")
+    expect(app.page.locator(".cpsim-seeds")).to_contain_text("Seeds (runs of each scenario): 50")
+    app.page.locator(".cpsim-run").click()
+    expect(app.page.locator(".cpsim-progress-text")).to_contain_text("of 100 runs done")
+    app.page.locator(".cpsim-cancel").click()
+    expect(app.page.locator(".cpsim-run-message")).to_contain_text("Run cancelled")
+    expect(app.page.locator(".cpsim-run")).to_be_enabled()
+    expect(app.page.locator(".cpsim-cancel")).to_have_count(0)
+    expect(app.page.locator(".cpsim-compare-charts")).to_have_count(0)
+    app.screenshot("compare-cancelled")
+
+
+def test_a_bad_uploaded_scenario_shows_its_error(open_app, tmp_path):
+    app = open_app()
+    app.go("share")
+    bad = tmp_path / "too_long.toml"
+    bad.write_text("[scenario]\nyears = 500\nwarmup_years = 1\nseeds = 2\nroot_seed = 1\n")
+    app.page.locator(".cpsim-upload-input").set_input_files(str(bad))
+    error = app.page.locator(".cpsim-upload-error")
+    expect(error).to_contain_text("too_long.toml: scenario.years: 500 is out of range: allowed 1 to 100")
+    app.screenshot("upload-error")
+
+    huge = tmp_path / "huge.toml"
+    huge.write_text("# padding\n" * 10_000)
+    app.page.locator(".cpsim-upload-input").set_input_files(str(huge))
+    expect(error).to_contain_text("huge.toml: the file is 100,000 bytes; a scenario file may be at most 65,536 bytes")
+
+    good = tmp_path / "my_authority.toml"
+    good.write_text("[scenario]\nyears = 1\nwarmup_years = 1\nseeds = 2\nroot_seed = 1\n"
+                    "[constants]\nchildren_0_19 = 10000\n")
+    app.page.locator(".cpsim-upload-input").set_input_files(str(good))
+    expect(app.page.locator(".cpsim-upload-ok")).to_contain_text("'my_authority' is now the baseline")
+    expect(error).to_have_count(0)
+    app.go("compare")
+    expect(app.page.locator(".cpsim-compare")).to_contain_text("my_authority")
+
+
+def test_two_sessions_stay_separate(open_app):
+    first, second = open_app(), open_app()
+    name = first.page.locator(".cpsim-scenario-1 input")
+    name.fill("Alpha")
+    name.press("Enter")
+    expect(first.page.locator(".cpsim-reforms")).to_contain_text("Alpha")
+    first.tick("R10")
+    first.slide("years", "Home")
+    expect(first.page.locator(".cpsim-years")).to_contain_text("Years to simulate: 1")
+    first.page.locator(".cpsim-run").click()
+    expect(first.page.locator(".cpsim-compare-charts img").first).to_be_visible()
+    expect(first.page.locator(".cpsim-difference-table")).to_contain_text("Alpha - Baseline")
+
+    second.page.reload()
+    expect(second.page.locator(".cpsim-reforms")).to_contain_text("Reformed")
+    expect(second.page.locator(".cpsim-reforms")).not_to_contain_text("Alpha")
+    expect(second.page.locator(".cpsim-toggle-1-R10 input")).not_to_be_checked()
+    expect(second.page.get_by_text("No results yet")).to_be_visible()
+    second.go("share")
+    expect(second.page.get_by_text("Run a comparison on")).to_be_visible()
+    expect(second.page.locator(".cpsim-scenario-downloads")).to_contain_text("Reformed.toml")
+    expect(second.page.locator(".cpsim-scenario-downloads")).not_to_contain_text("Alpha")

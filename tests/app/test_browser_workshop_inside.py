@@ -1,0 +1,102 @@
+"""The Workshop and Inside-the-system views in a real browser (headless Debian chromium, Playwright).
+
+The server offers the small test scenario (tests/app/conftest.py) and, in its `reforms`
+folder, a two-family package built from it with `Scenario.with_levers` (R1 and R10), so the
+workshop runs 4 subsets x 2 seeds of 2 years in seconds. Every wait is on something visible,
+never a sleep; screenshots go to results/screenshots/.
+"""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from abm.scenario import load_scenario, scenario_toml
+
+NO_ANIMATION = "*, *::before, *::after { transition: none !important; animation: none !important; }"
+
+
+@pytest.fixture(scope="module")
+def two_family_package(scenario_folder):
+    """reforms/two_families.toml beside the small scenario: guidance (R1) and early help (R10)."""
+    small = load_scenario(scenario_folder / "small.toml")
+    package = small.with_levers([("R1", {}), ("R10", {})], name="two_families")
+    folder = scenario_folder / "reforms"
+    folder.mkdir(exist_ok=True)
+    (folder / "two_families.toml").write_text(scenario_toml(package))
+    return package
+
+
+def test_the_workshop_steps_through(two_family_package, open_app):
+    app = open_app()
+    page = app.page
+    page.add_style_tag(content=NO_ANIMATION)
+    app.go("workshop")
+    expect(page.get_by_text("2 families of reforms: 4 combinations x 2 seeds = 8 runs of 2 years.")).to_be_visible()
+    page.locator(".cpsim-workshop-run").click()
+    step = page.locator(".cpsim-workshop-step")
+    expect(step).to_have_text("Step 1 of 3: Less prescription (revised guidance) alone")
+    expect(page.locator(".cpsim-workshop-cancel")).to_have_count(0)  # the run has finished
+    expect(page.locator(".cpsim-workshop-steps img")).to_be_visible()
+    expect(page.locator(".cpsim-workshop-back")).to_be_disabled()
+    app.screenshot("workshop")
+    page.locator(".cpsim-workshop-next").click()
+    expect(step).to_have_text("Step 2 of 3: Early help alone")
+    page.locator(".cpsim-workshop-next").click()
+    expect(step).to_have_text("Step 3 of 3: The whole package")
+    expect(page.get_by_text("The whole package: ")).to_be_visible()
+    expect(page.locator(".cpsim-workshop-next")).to_be_disabled()
+    app.screenshot("workshop-whole-package")
+    page.get_by_text("Projector (large type)").click()
+    expect(page.locator(".cpsim-projector .cpsim-workshop-steps img")).to_be_visible()
+    app.screenshot("workshop-projector")
+    page.locator(".cpsim-workshop-back").click()
+    expect(step).to_have_text("Step 2 of 3: Early help alone")
+    # the finished workshop stays with the session while the facilitator looks elsewhere
+    app.go("compare")
+    app.go("workshop")
+    expect(step).to_be_visible()
+    assert app.failed == []
+
+
+def test_a_workshop_run_can_be_cancelled(two_family_package, open_app):
+    app = open_app()
+    page = app.page
+    app.go("workshop")
+    page.locator(".cpsim-workshop-seeds .v-slider__thumb-container").focus()
+    page.keyboard.press("End")  # 20 seeds: a run long enough to cancel for sure
+    expect(page.get_by_text("= 80 runs of 2 years.")).to_be_visible()
+    page.locator(".cpsim-workshop-run").click()
+    page.locator(".cpsim-workshop-cancel").click()
+    expect(page.locator(".cpsim-workshop-message")).to_have_text("Workshop run cancelled.")
+    expect(page.locator(".cpsim-workshop-step")).to_have_count(0)
+    expect(page.locator(".cpsim-workshop-run")).to_be_enabled()
+
+
+def test_inside_the_system_views_render(open_app):
+    app = open_app()
+    page = app.page
+    page.add_style_tag(content=NO_ANIMATION)
+    app.go("inside")
+    page.locator(".cpsim-inside-run").click()
+    expect(page.locator(".cpsim-inside-title")).to_contain_text("2 years (2011/12 to 2012/13)")
+    expect(page.locator(".cpsim-inside-run")).to_be_enabled()  # the run has finished
+    expect(page.locator(".cpsim-inside-panels img").first).to_be_visible()
+    app.screenshot("inside-journey")
+
+    page.get_by_role("tab", name="Threshold and errors").click()
+    counts = page.locator(".cpsim-threshold-counts")
+    expect(counts).to_contain_text("Missed:")
+    before = counts.inner_text()
+    page.locator(".cpsim-threshold-slider .v-slider__thumb-container").focus()
+    page.keyboard.press("ArrowRight")  # a higher threshold: fewer interventions, more children missed
+    expect(page.get_by_text("(shown: ")).to_be_visible()
+    expect(counts).not_to_have_text(before)
+    app.screenshot("inside-threshold")
+
+    page.get_by_role("tab", name="Causal loops").click()
+    expect(page.get_by_text("Each box: the last year's value")).to_be_visible()
+    app.screenshot("inside-loops")
+    page.get_by_role("tab", name="Workforce and court").click()
+    app.screenshot("inside-workforce-court")
+    assert app.failed == []

@@ -1,0 +1,266 @@
+"""The logic behind the Workshop and Inside-the-system views, without a browser.
+
+Synthetic weekly tables with known values check the aggregation each view shows; one run
+of a small authority checks the Taylor-Russell recount against the model's own decisions;
+a synthetic workshop result (abm.workshop.analysis on runs with known effects) checks the
+walk-through's order, its gains and its sentences.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from abm.calendar import WEEKS_PER_YEAR
+from abm.outcomes import NAMES
+from abm.risk import annual_risk, log_hazard
+from abm.scenario import Scenario, load_scenario
+from abm.validation import taylor_russell as model_tr
+from abm.workshop.analysis import analyse
+from abm.workshop.findings import findings
+from abm.workshop.planning import assemble, subset_name
+from app.views import journey, loops, taylor_russell as tr, workforce, workshop_steps
+from app.views.run_reading import read_run
+
+WEEKS = 2 * WEEKS_PER_YEAR
+
+
+def weekly_table(**columns) -> pd.DataFrame:
+    """Two years of one run: every outcome 1.0 each week unless given (a value per week or one value)."""
+    frame = pd.DataFrame({"scenario": "synthetic", "seed": 1, "week": np.arange(WEEKS),
+                          "year": np.repeat([1, 2], WEEKS_PER_YEAR), "year_label": np.repeat(["y1", "y2"], WEEKS_PER_YEAR)})
+    values = {name: np.broadcast_to(np.asarray(columns.get(name, 1.0), dtype=float), (WEEKS,)) for name in NAMES}
+    return pd.concat([frame, pd.DataFrame(values)], axis=1)
+
+
+def by_year(first: float, second: float) -> np.ndarray:
+    return np.repeat([first, second], WEEKS_PER_YEAR)
+
+
+@pytest.fixture(scope="module")
+def small_run():
+    base = load_scenario("scenarios/baseline.toml")
+    small = Scenario.model_validate({**dict(base), "constants": {**base.constants, "children_0_19": 10000},
+                                     "years": 2, "warmup_years": 1, "name": "small"})
+    return read_run(small)
+
+
+# The child's journey
+
+def test_journey_counts_flows_per_year_stocks_at_the_end_and_waits_as_ratios():
+    closed = by_year(10.0, 30.0)
+    weekly = weekly_table(contacts_per_year=by_year(1000, 2000), referrals_per_year=by_year(300, 500),
+                          initial_assessments_per_year=by_year(100, 200), single_assessments_per_year=50.0,
+                          looked_after_children=np.linspace(40, 60, WEEKS),
+                          care_proceedings_closed_per_year=closed,
+                          court_duration_weeks_total_per_year=closed * by_year(40.0, 60.0))
+    flow = journey.journey_flow(weekly)
+    assert flow.stage("contacts").per_year == pytest.approx(1500)
+    assert flow.stage("referrals").per_year == pytest.approx(400)
+    assert flow.stage("assessments").per_year == pytest.approx(150 + 50)
+    assert flow.stage("care").note == "60 looked after at the end"
+    # the mean court duration weighs each year by its concluded cases: (10*40 + 30*60) / 40
+    assert flow.court_weeks == pytest.approx(55.0)
+    assert flow.stage("court").note == "55 weeks per case"
+    assert flow.years == 2
+    assert {f.target for f in flow.flows} == {s.key for s in flow.stages} - {"contacts"}
+
+
+def test_journey_of_a_run_narrows_from_contacts_to_assessments(small_run):
+    flow = journey.journey_flow(small_run.weekly)
+    contacts, referrals, assessments = (flow.stage(k).per_year for k in ("contacts", "referrals", "assessments"))
+    assert 0 < assessments <= referrals <= contacts
+    assert np.isfinite(flow.weeks_to_help) and flow.weeks_to_help > 0
+    figure = journey.journey_figure(flow, "small")
+    shown = {t.get_text() for t in figure.axes[0].texts}
+    assert f"{contacts:,.0f} a year" in shown
+
+
+# The Taylor-Russell picture
+
+def test_the_models_own_threshold_gives_the_models_own_counts(small_run):
+    own = model_tr.counts(small_run.decisions)
+    for stage, base in small_run.stage_thresholds.items():
+        frame = tr.stage_decisions(small_run.decisions, stage, base)
+        counts = tr.quadrants_at(frame, base)
+        assert dataclasses.asdict(counts) == {q: int(own.at[stage, q]) for q in model_tr.QUADRANTS}
+        assert counts.missed_share == pytest.approx(own.at[stage, "false_negative_rate"])
+
+
+def test_raising_the_threshold_trades_needless_interventions_for_missed_children(small_run):
+    base = small_run.stage_thresholds["front door"]
+    frame = tr.stage_decisions(small_run.decisions, "front door", base)
+    ladder = [z for _, z in tr.threshold_ladder(base, small_run.harm_base_per_week)]
+    assert ladder == sorted(ladder) and base in ladder
+    counts = [tr.quadrants_at(frame, z) for z in ladder]
+    acted = [c.true_positive + c.false_positive for c in counts]
+    missed = [c.false_negative for c in counts]
+    assert acted == sorted(acted, reverse=True) and acted[0] > acted[-1]
+    assert missed == sorted(missed) and missed[0] < missed[-1]
+    assert len({sum(dataclasses.asdict(c).values()) for c in counts}) == 1
+    nobody = tr.quadrants_at(frame, frame["weighed"].max() + 1)
+    assert nobody.true_positive == nobody.false_positive == 0
+
+
+def test_assessed_risk_is_weighed_against_the_weeks_threshold():
+    # two decisions the week's anxiety lowered the threshold for (4.0 instead of 4.5), one on an ordinary week
+    decisions = pd.DataFrame({"stage": ["front door"] * 3, "estimate": [4.2, 3.9, 4.6],
+                              "threshold": [4.0, 4.0, 4.5], "true_log_hazard": [5.0, 3.0, 3.0],
+                              "intervene": [True, False, True], "at_risk": [True, False, False]})
+    frame = tr.stage_decisions(decisions, "front door", 4.5)
+    assert frame["weighed"].tolist() == pytest.approx([4.7, 4.4, 4.6])
+    assert dataclasses.asdict(tr.quadrants_at(frame, 4.5)) == {
+        "true_positive": 1, "false_positive": 1, "false_negative": 0, "true_negative": 1}
+    assert dataclasses.asdict(tr.quadrants_at(frame, 4.65)) == {
+        "true_positive": 1, "false_positive": 0, "false_negative": 0, "true_negative": 2}
+
+
+def test_the_ladder_is_in_annual_risk_with_the_models_own_threshold_exact():
+    base_per_week = 0.0002
+    own = log_hazard(0.035, base_per_week) + 1e-12  # not exactly any step of the fixed ladder
+    ladder = tr.threshold_ladder(own, base_per_week)
+    assert ("3.5%", own) in ladder
+    label, z = next((label, z) for label, z in ladder if label == "10%")
+    assert float(annual_risk(z, base_per_week)) == pytest.approx(0.10)
+
+
+# The causal loop diagram
+
+def test_direction_is_steady_within_one_percent():
+    assert loops.direction(100.0, 100.9) == "steady"
+    assert loops.direction(100.0, 102.0) == "up"
+    assert loops.direction(100.0, 97.0) == "down"
+    assert loops.direction(0.0, 0.0) == "steady"
+    assert loops.direction(float("nan"), 1.0) == "steady"
+
+
+def test_each_variable_reads_its_first_and_last_year_and_says_if_that_is_better():
+    weekly = weekly_table(caseload_mean=by_year(10, 14), scope_for_judgment=by_year(0.5, 0.6),
+                          referrals_per_year=by_year(300, 200), public_anxiety=0.2)
+    decisions = pd.DataFrame({"stage": ["front door"] * 4 + ["assessment"], "year": [1, 1, 2, 2, 2],
+                              "threshold": [1.0, 1.0, 0.5, 0.5, 9.0]})
+    base_per_week = 0.001
+    values = loops.readings(weekly, decisions, base_per_week, variety_mean=0.3)
+    assert values["caseload"] == loops.Reading(10.0, 14.0, "up", "worse")
+    scope = values["scope"]
+    assert (scope.first, scope.last, scope.direction, scope.verdict) == (0.5, pytest.approx(0.6), "up", "better")
+    assert values["referrals"] == loops.Reading(300.0, 200.0, "down", "neither")
+    assert values["anxiety"].direction == "steady"
+    assert values["variety"] == loops.Reading(0.3, 0.3, "fixed", "neither")
+    threshold = values["threshold"]
+    assert (threshold.first, threshold.last) == pytest.approx(
+        (float(annual_risk(1.0, base_per_week)), float(annual_risk(0.5, base_per_week))))
+    assert threshold.direction == "down"
+
+
+def test_the_diagram_joins_known_variables_and_shows_every_value(small_run):
+    keys = {v.key for v in loops.VARIABLES}
+    assert all(a in keys and b in keys and sign in "+-" for a, b, sign in loops.LINKS)
+    assert all(v.source in NAMES or v.source in (loops.THRESHOLD, loops.VARIETY) for v in loops.VARIABLES)
+    values = loops.readings(small_run.weekly, small_run.decisions, small_run.harm_base_per_week,
+                            small_run.variety_mean)
+    texts = " ".join(t.get_text() for t in loops.loops_figure(values, "small").axes[0].texts)
+    for v in loops.VARIABLES:
+        assert loops.show(v.source, values[v.key].last) in texts
+
+
+# The workforce and the court
+
+def test_series_are_yearly_with_rates_and_shares_in_percent():
+    backlog = np.linspace(1, 20, WEEKS)
+    weekly = weekly_table(vacancy_rate=by_year(0.1, 0.2), caseload_mean=by_year(12, 16), court_backlog_cases=backlog)
+    table = workforce.series(weekly, workforce.WORKFORCE)
+    assert table["year_label"].tolist() == ["y1", "y2"]
+    assert table["vacancy_rate"].tolist() == pytest.approx([10.0, 20.0])
+    assert table["caseload_mean"].tolist() == pytest.approx([12.0, 16.0])
+    court = workforce.series(weekly, workforce.COURT)
+    assert court["court_backlog_cases"].iloc[-1] == pytest.approx(backlog[WEEKS_PER_YEAR:].mean())  # a yearly mean
+    figure = workforce.series_figure(table, "Workforce")
+    assert len([ax for ax in figure.axes if ax.lines]) == len(workforce.WORKFORCE)
+
+
+# The workshop's walk-through
+
+def synthetic_workshop(families: list[str], effect, seeds: int = 4) -> dict:
+    """A workshop result from runs whose every outcome is 100 + effect(subset, outcome) + small noise."""
+    ws = assemble("synthetic", {f: (f"R{i + 1}",) for i, f in enumerate(families)},
+                  {f: f"Family {f}" for f in families}, lambda combo: None)
+    rng = np.random.default_rng(7)
+    parts = []
+    for subset in ws.subsets:
+        for seed in range(seeds):
+            frame = pd.DataFrame({"scenario": subset_name(subset.families), "seed": seed, "week": np.arange(WEEKS),
+                                  "year": np.repeat([1, 2], WEEKS_PER_YEAR),
+                                  "year_label": np.repeat(["y1", "y2"], WEEKS_PER_YEAR)})
+            values = {o: 100.0 + effect(subset.families, o) + rng.normal(0, 0.2, WEEKS) for o in NAMES}
+            parts.append(pd.concat([frame, pd.DataFrame(values)], axis=1))
+    result = analyse(ws, pd.concat(parts, ignore_index=True))
+    result["findings"] = findings(result)
+    return result
+
+
+def cheaper_b_dearer_a(families, outcome):
+    """Family a: 5 fewer children harmed and 10 more cost; family b: 8 less cost; c: nothing."""
+    harmed = -5.0 * ("a" in families) if outcome == "children_harmed_per_year" else 0.0
+    cost = (10.0 * ("a" in families) - 8.0 * ("b" in families)) if outcome == "cost_per_year" else 0.0
+    return harmed + cost
+
+
+@pytest.mark.parametrize("k, expected", [(1, 1), (2, 3), (3, 7)])
+def test_steps_go_alone_then_pairs_then_the_whole_package(k, expected):
+    families = ["a", "b", "c"][:k]
+    steps = workshop_steps.workshop_steps(synthetic_workshop(families, cheaper_b_dearer_a, seeds=2))
+    assert len(steps) == expected
+    assert [s.kind for s in steps] == ["alone"] * (k if k > 1 else 0) + ["pair"] * (3 if k == 3 else 0) + ["whole"]
+    assert steps[-1].families == tuple(families)
+    assert len({s.families for s in steps}) == len(steps)
+
+
+def test_gains_are_positive_when_better_in_percent_of_no_reform():
+    result = synthetic_workshop(["a", "b", "c"], cheaper_b_dearer_a)
+    steps = workshop_steps.workshop_steps(result)
+    alone_a = {r["outcome"]: r for r in workshop_steps.gains(result, steps[0].subset)}
+    assert steps[0].title == "Family a alone"
+    assert alone_a["children_harmed_per_year"]["gain"] == pytest.approx(5.0, abs=0.2)  # 5 fewer of 100
+    assert alone_a["children_harmed_per_year"]["verdict"] == "better"
+    assert alone_a["cost_per_year"]["gain"] == pytest.approx(-10.0, abs=0.2)
+    assert alone_a["cost_per_year"]["verdict"] == "worse"
+    assert alone_a["turnover_rate"]["verdict"] == "neither"
+    for row in alone_a.values():
+        assert row["low"] <= row["gain"] <= row["high"]
+
+
+def test_sentences_say_what_is_better_and_worse_and_name_the_cherry_picking():
+    result = synthetic_workshop(["a", "b", "c"], cheaper_b_dearer_a)
+    steps = {s.title: s for s in workshop_steps.workshop_steps(result)}
+    alone_a = workshop_steps.step_sentences(result, steps["Family a alone"])
+    assert alone_a == ["Family a: clearly better than no reform on children harmed; but worse on cost."]
+    whole = workshop_steps.step_sentences(result, steps["The whole package"])
+    # a + b + c: harmed -5 (better), cost +2 (worse); b alone and b + c cost less: cherry-picking goes the other way
+    assert whole[0] == "The whole package: clearly better than no reform on children harmed; but worse on cost."
+    assert whole[1].startswith("Cherry-picking does better on cost")
+    alone_b = workshop_steps.step_sentences(result, steps["Family b alone"])
+    assert len(alone_b) == 2 and "b alone (" in alone_b[1]
+    alone_c = workshop_steps.step_sentences(result, steps["Family c alone"])
+    assert alone_c == ["Family c: no clear difference from no reform on any of the 7 outcomes."]
+
+
+def test_with_one_seed_no_difference_is_called_clear():
+    result = synthetic_workshop(["a", "b"], cheaper_b_dearer_a, seeds=1)
+    first = workshop_steps.workshop_steps(result)[0]
+    assert workshop_steps.step_sentences(result, first) == [
+        "Family a: with 1 seed there is no interval, so no difference can be called clear: run more seeds."]
+    assert all(row["verdict"] == "neither" for row in workshop_steps.gains(result, first.subset))
+
+
+def test_a_step_chart_has_a_bar_per_outcome_checked_and_the_whole_package_beside():
+    result = synthetic_workshop(["a", "b"], cheaper_b_dearer_a, seeds=2)
+    steps = workshop_steps.workshop_steps(result)
+    ax = workshop_steps.step_figure(result, steps[0]).axes[0]
+    assert len(ax.patches) == len(result["checked"])
+    assert [t.get_text() for t in ax.get_yticklabels()][0] == "Children harmed"
+    assert ax.get_legend() is not None  # the whole package's diamonds
+    assert workshop_steps.step_figure(result, steps[-1]).axes[0].get_legend() is None

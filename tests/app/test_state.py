@@ -1,0 +1,173 @@
+"""The app's session state without a browser: the Compare setup, background runs and uploads."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pandas as pd
+import pytest
+
+from abm.compare import Cancelled
+from abm.reforms import REFORMS
+from abm.scenario import ScenarioError, load_scenario
+from app.state import (MAX_SCENARIOS, MAX_UPLOAD_BYTES, CompareSetup, RunJob, SetupError, baseline_files,
+                       load_upload, packages, reform_catalogue, results_csv, results_parquet, run_comparison)
+
+
+@pytest.fixture
+def setup(scenario_folder) -> CompareSetup:
+    return CompareSetup.from_scenario(load_scenario(scenario_folder / "small.toml"))
+
+
+def test_baselines_are_the_loadable_scenario_files(scenario_folder):
+    # calibrated.toml is a parameter file, not a scenario: it is not offered
+    assert baseline_files(scenario_folder) == {"small": scenario_folder / "small.toml"}
+
+
+def test_packages_are_offered_only_when_ticking_their_reforms_is_the_same_package(tmp_path):
+    (tmp_path / "reforms").mkdir()
+    header = "[scenario]\nyears = 1\nwarmup_years = 1\nseeds = 2\nroot_seed = 1\n"
+    (tmp_path / "reforms" / "pair.toml").write_text(header + '[[levers]]\nreform = "R10"\n[[levers]]\nreform = "R2"\n')
+    (tmp_path / "reforms" / "weak.toml").write_text(header + '[[levers]]\nreform = "R1"\nstrength = 0.5\n'
+                                                    '[[levers]]\nreform = "R3"\n')
+    (tmp_path / "reforms" / "single.toml").write_text(header + '[[levers]]\nreform = "R1"\n')
+    (tmp_path / "reforms" / "broken.toml").write_text(header + '[[levers]]\nreform = "R99"\n')
+    assert packages(tmp_path) == {"pair": ("R2", "R10")}
+
+
+def test_a_package_ticks_exactly_its_reforms(setup):
+    ticked = setup.with_reform(1, "R1", True).with_reforms(1, ("R2", "R10"))
+    assert ticked.drafts[1].reforms == ("R2", "R10")
+
+
+def test_a_new_setup_compares_the_baseline_with_one_scenario(setup):
+    assert [d.name for d in setup.drafts] == ["Baseline", "Reformed"]
+    assert (setup.start_year, setup.years, setup.seeds) == (2011, 2, 2)
+    assert all(d.reforms == () for d in setup.drafts)
+
+
+def test_the_catalogue_lists_every_reform_once_in_families():
+    listed = [name for _, _, reforms in reform_catalogue() for name, _, _ in reforms]
+    assert sorted(listed) == sorted(REFORMS)
+    assert all(label and what for _, _, reforms in reform_catalogue() for _, label, what in reforms)
+
+
+def test_reforms_switch_on_and_off_in_registry_order(setup):
+    on = setup.with_reform(1, "R10", True).with_reform(1, "R2", True)
+    assert on.drafts[1].reforms == ("R2", "R10")
+    assert on.with_reform(1, "R2", False).drafts[1].reforms == ("R10",)
+    assert setup.drafts[1].reforms == ()  # the setup is immutable: changes return a new one
+    with pytest.raises(SetupError, match="the baseline runs as its scenario file says"):
+        setup.with_reform(0, "R1", True)
+    with pytest.raises(SetupError, match="unknown reform 'R99'"):
+        setup.with_reform(1, "R99", True)
+
+
+def test_at_most_four_named_scenarios(setup):
+    full = setup.with_scenario_added("Third").with_scenario_added("Fourth")
+    assert len(full.drafts) == MAX_SCENARIOS == 4
+    with pytest.raises(SetupError, match="at most 4 scenarios"):
+        full.with_scenario_added("Fifth")
+    assert [d.name for d in full.with_scenario_removed(2).drafts] == ["Baseline", "Reformed", "Fourth"]
+    with pytest.raises(SetupError, match="cannot be removed"):
+        full.with_scenario_removed(0)
+
+
+def test_scenario_names_must_be_distinct_and_usable(setup):
+    with pytest.raises(SetupError, match="'baseline' is already used"):
+        setup.renamed(1, "baseline")
+    with pytest.raises(SetupError, match="use 1-64 letters"):
+        setup.renamed(1, "no/slashes")
+    assert setup.renamed(1, "Early help").drafts[1].name == "Early help"
+
+
+def test_settings_are_checked_against_their_ranges(setup):
+    changed = setup.with_settings(start_year=2015, years=5, seeds=10)
+    assert (changed.start_year, changed.years, changed.seeds) == (2015, 5, 10)
+    with pytest.raises(SetupError, match="seeds: 0 is out of range: allowed whole numbers 1 to 50"):
+        setup.with_settings(seeds=0)
+    with pytest.raises(SetupError, match="years: 31 is out of range"):
+        setup.with_settings(years=31)
+
+
+def test_the_scenarios_share_the_baseline_and_add_their_reforms(setup):
+    chosen = setup.renamed(1, "Early help").with_reform(1, "R10", True).with_settings(start_year=2014, years=1)
+    base, reformed = chosen.scenarios()
+    assert (base.name, reformed.name) == ("Baseline", "Early_help")
+    assert base.levers == () and [lever.reform for lever in reformed.levers] == ["R10"]
+    for s in (base, reformed):
+        assert (s.years, s.seeds, s.start_date) == (1, 2, dt.date(2014, 4, 1))
+        assert s.constants == setup.base.constants
+
+
+def test_a_run_reports_progress_and_returns_the_comparison(setup):
+    chosen = setup.with_reform(1, "R1", True).with_settings(years=1)
+    seen = []
+    job = RunJob()
+    comparison = run_comparison(chosen, job, on_progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(1, 4), (2, 4), (3, 4), (4, 4)]
+    assert (job.done, job.total) == (4, 4)
+    assert comparison.names == ["Baseline", "Reformed"]
+    assert comparison.labels == ("Baseline", "Reformed")
+    assert set(comparison.weekly.groupby("scenario")["seed"].nunique()) == {2}
+    headline = [o for o, entry in comparison.statistics["outcomes"].items() if entry["headline"]]
+    assert "children_harmed_per_year" in headline
+    assert set(comparison.statistics["outcomes"]["referrals_per_year"]["difference"]) == {"Reformed"}
+
+
+def test_cancel_stops_a_run_between_runs(setup):
+    job = RunJob()
+    seen = []
+
+    def cancel_after_first(done: int, total: int) -> None:
+        seen.append(done)
+        job.cancel()
+
+    with pytest.raises(Cancelled):
+        run_comparison(setup.with_settings(years=1), job, on_progress=cancel_after_first)
+    assert seen == [1]
+    assert job.done == 1 and job.total == 4
+
+
+def test_an_uploaded_scenario_is_checked_like_the_command_line(scenario_folder):
+    with pytest.raises(ScenarioError) as bad:
+        load_upload(b"[scenario]\nyears = 500\nwarmup_years = 1\nseeds = 2\nroot_seed = 1\n", "mine.toml",
+                    scenario_folder)
+    assert str(bad.value) == "mine.toml: scenario.years: 500 is out of range: allowed 1 to 100"
+    with pytest.raises(ScenarioError, match=r"mine.toml: scenario.yeers: unknown key 'yeers'; did you mean 'years'"):
+        load_upload(b"[scenario]\nyeers = 5\n", "mine.toml", scenario_folder)
+    with pytest.raises(ScenarioError, match="mine.toml: "):
+        load_upload(b"import os\nos.system('true')\n", "mine.toml", scenario_folder)
+
+
+def test_an_upload_is_size_limited_and_must_be_toml(scenario_folder):
+    with pytest.raises(ScenarioError, match=f"at most {MAX_UPLOAD_BYTES:,} bytes"):
+        load_upload(b"#" * (MAX_UPLOAD_BYTES + 1), "big.toml", scenario_folder)
+    with pytest.raises(ScenarioError, match="a TOML file ending in .toml"):
+        load_upload(b"[scenario]\n", "scenario.py", scenario_folder)
+
+
+def test_a_good_upload_finds_its_parameter_file_in_the_scenarios_folder(scenario_folder):
+    uploaded = load_upload((scenario_folder / "small.toml").read_bytes(), "my area.toml", scenario_folder)
+    expected = load_scenario(scenario_folder / "small.toml")
+    assert uploaded.name == "small" and uploaded.source == "my area.toml"
+    assert uploaded.constants == expected.constants
+
+
+def test_results_download_as_csv_and_parquet():
+    weekly = pd.DataFrame({"scenario": ["a", "b"], "seed": [1, 1], "referrals_per_year": [1.5, 2.5]})
+    assert pd.read_csv(io.BytesIO(results_csv(weekly))).equals(weekly)
+    assert pd.read_parquet(io.BytesIO(results_parquet(weekly))).equals(weekly)
+
+
+def test_the_server_needs_a_valid_port_and_the_asset_cache(tmp_path):
+    from app.server import ServerError, server_command
+
+    with pytest.raises(ServerError, match="--port: 0 is out of range: allowed 1 to 65535"):
+        server_command("127.0.0.1", 0)
+    with pytest.raises(ServerError, match="run 'make install'"):
+        server_command("127.0.0.1", 8765, cache=tmp_path)
+    argv, env = server_command("127.0.0.1", 8765)
+    assert argv[-6:] == ["--host", "127.0.0.1", "--port", "8765", "--production", "--no-open"]
+    assert env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "false"

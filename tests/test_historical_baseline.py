@@ -1,0 +1,65 @@
+"""The calibrated historical baseline (scenarios/england_2006_2011.toml) against England's figures.
+
+`cpsim validate` must pass every target at `VALIDATION_SEEDS` seeds: docs/validation.md
+shows, for growing seed counts, that from this count on every target's median stays in its
+band. The national publicity of November 2008 must be the only scheduled change, and
+without it the referral flood must not happen: referrals stay within 3% year on year.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import numpy as np
+import pytest
+
+from abm.outcomes import NAMES, yearly
+from abm.engines import run_replicates
+from abm.run import scenario_params, simulate
+from abm.scenario import load_scenario
+from abm.seeds import replicate_seeds
+from tests.conftest import ROOT
+
+ENGLAND = ROOT / "scenarios" / "england_2006_2011.toml"
+VALIDATION_SEEDS = 10
+PUBLICITY = dt.date(2008, 11, 11)
+
+
+def test_validate_passes_every_target_at_the_documented_seed_count(cpsim):
+    result = cpsim("validate", "--seeds", VALIDATION_SEEDS, "--json")
+    out = json.loads(result.stdout)
+    failing = [(t["name"], t["period"], t["median"], t["low"], t["high"]) for t in out["targets"] if not t["ok"]]
+    assert not failing
+    assert out["ok"] and result.returncode == 0, result.stderr[-2000:]
+
+
+def test_the_publicity_is_the_only_scheduled_change():
+    scenario = load_scenario(ENGLAND)
+    assert [(e.kind, e.date, e.anxiety_jump) for e in scenario.events] == [("national_publicity", PUBLICITY, 1.0)]
+    assert scenario.levers == () and scenario.uncertainties == {}
+
+
+def _without_publicity(scenario):
+    return scenario.model_copy(update={"events": ()})
+
+
+def test_the_event_moves_only_anxiety_and_nothing_before_it():
+    scenario = load_scenario(ENGLAND).with_overrides(years=3)
+    seed = replicate_seeds(scenario.root_seed, 1)[0]
+    with_event, without = simulate(scenario, seed), simulate(_without_publicity(scenario), seed)
+    week = with_event.warmup_weeks + scenario.event_weeks()[0][0]
+    rows = with_event.datacollector.model_vars["outcomes"]
+    others = without.datacollector.model_vars["outcomes"]
+    assert np.array_equal(np.vstack(rows[:week]), np.vstack(others[:week]), equal_nan=True)
+    anxiety = NAMES.index("public_anxiety")
+    assert rows[week][anxiety] - others[week][anxiety] == pytest.approx(1.0 * 0.5 ** (1 / with_event.p.anxiety_half_life_weeks))
+    assert with_event.p == without.p == scenario_params(scenario, seed)
+
+
+def test_without_the_publicity_referrals_stay_within_3_percent_year_on_year():
+    scenario = _without_publicity(load_scenario(ENGLAND))
+    weekly = run_replicates(scenario, replicate_seeds(scenario.root_seed, 6), workers=2, progress=False)
+    per_seed = yearly(weekly, ["seed", "year"]).pivot(index="seed", columns="year", values="referrals_per_year")
+    growth = (per_seed / per_seed.shift(axis=1)).iloc[:, 1:].median()
+    assert growth.between(0.97, 1.03).all(), growth.round(3).to_dict()
