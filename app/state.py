@@ -253,8 +253,7 @@ def run_comparison(setup: CompareSetup, job: RunJob,
         if on_progress is not None:
             on_progress(done, total)
 
-    weekly = run_scenarios(scenarios, setup.seeds, workers=min(workers(), setup.seeds * len(scenarios)),
-                           progress=progress, cancelled=job.cancelled)
+    weekly = run_scenarios(scenarios, setup.seeds, workers=workers(), progress=progress, cancelled=job.cancelled)
     names = [s.name for s in scenarios]
     return Comparison(tuple(scenarios), tuple(d.name for d in setup.drafts), weekly, compare(weekly, names))
 

@@ -73,16 +73,16 @@ def run_package(package, seeds: int, years: int, job: RunJob, progress) -> Works
     from abm.workshop.running import run_workshop
 
     package = package.with_overrides(seeds=seeds, years=years)
-    runs = 2 ** family_count(package) * seeds
-    result = run_workshop(package, seeds, workers=min(workers(), runs), progress=progress,
-                          cancelled=job.cancelled)
+    result = run_workshop(package, seeds, workers=workers(), progress=progress, cancelled=job.cancelled)
     return WorkshopRun(package.name, result)
 
 
 def _families(package) -> int | str:
+    from abm.workshop.planning import WorkshopError
+
     try:
         return family_count(package)
-    except Exception as e:  # a package the workshop cannot take is said before Run
+    except WorkshopError as e:  # a package the workshop cannot take is said before Run
         return f"{package.name}: {e}"
 
 
