@@ -178,8 +178,8 @@ def validate(
         help="Targets file [default: abm/validation/targets.toml].", show_default=False)] = _TARGETS,
 ) -> None:
     """Run the historical baseline and print each calibration target beside the simulated median and
-    5th-95th percentile over seeds, its band and PASS or FAIL. Exit status 1 if any target fails, 2 if
-    the scenario or targets file is wrong."""
+    5th-95th percentile over seeds, its band and PASS or FAIL, then the held-out checks of 2010/11
+    (never fitted). Exit status 1 if any fitted target fails, 2 if the scenario or targets file is wrong."""
     from abm.validation import TargetsError, check_periods, load_targets
 
     try:
@@ -236,7 +236,7 @@ def validate(
             from abm.validation.stability import render_stability
 
             typer.echo("\n" + render_stability(results))
-    if not all(r.ok for r in results):
+    if not all(r.ok for r in results if not r.target.held_out):
         raise typer.Exit(1)
 
 
@@ -496,3 +496,53 @@ def workshop(
 
 if __name__ == "__main__":
     app(prog_name="cpsim")
+
+
+@app.command(short_help="Measure every causal link and loop at the calibrated state (elasticities, 90% intervals).")
+def links(
+    seeds: Annotated[int, typer.Option(help="Replicate seeds (paired runs on common random numbers).")] = 8,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON instead of a table.")] = False,
+    workers: Annotated[int | None, typer.Option(
+        help="Worker processes [default: one per core, at most one per seed].", show_default=False)] = None,
+    scenario: Annotated[Path, typer.Option(
+        help="Historical scenario [default: scenarios/england_2006_2011.toml].", show_default=False)] = _BASELINE,
+) -> None:
+    """At the calibrated historical state (2009/10), move each cause of MODEL.md s4 by a small step on common
+    random numbers and print each link's elasticity with its 90% interval and whether it is alive, and each
+    loop's gain (B1, B2, R). Exit status 1 if any link is not alive."""
+    from abm.scenario import RANGES
+
+    high = RANGES["seeds"][1]
+    if not 2 <= seeds <= high:
+        _fail(f"--seeds: {seeds} is out of range: allowed 2 to {high} (an interval needs two seeds or more)")
+    if workers is not None and workers < 1:
+        _fail(f"--workers: {workers} is out of range: allowed 1 or more")
+    try:
+        chosen = load_scenario(scenario)
+    except ScenarioError as e:
+        _fail(str(e))
+    if chosen.start_date is None:
+        _fail(f"{scenario}: scenario.start_date is missing; the links are measured in 2009/10")
+    import sys
+
+    from tqdm import tqdm
+
+    from abm.engines import ENGINES
+    from abm.links import measure
+    from abm.links.report import render
+    from abm.seeds import replicate_seeds
+
+    seed_list = replicate_seeds(chosen.root_seed, seeds)
+    pool = min(workers or os.cpu_count() or 1, len(seed_list))
+    try:
+        with ENGINES["local"](pool) as engine, tqdm(total=len(seed_list), desc="links", unit="seed",
+                                                    file=sys.stderr) as bar:
+            result = measure(chosen, seed_list, engine, progress=lambda: bar.update(1))
+    except KeyboardInterrupt:
+        typer.echo("interrupted: nothing measured", err=True)
+        raise typer.Exit(130) from None
+    except ValueError as e:
+        _fail(f"{scenario}: {e}")
+    typer.echo(json.dumps(result) if as_json else render(result))
+    if not all(link["alive"] for link in result["links"]):
+        raise typer.Exit(1)

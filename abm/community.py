@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from abm.calendar import WEEKS_PER_YEAR
 from abm.population import AGE_OUT_WEEKS, CIN, DV, EARLY_HELP, NONE, OPEN, THINNING_BOUND
 
 
@@ -27,7 +28,7 @@ def community_step(model) -> None:
 
 
 def _problem_transitions(pop, rng, now) -> np.ndarray:
-    due = np.flatnonzero(pop.next_transition.ravel() == now)
+    due = pop.due_transitions(now)
     households, problem = np.divmod(due, 3)
     for bit in range(3):
         pop.problems[households[problem == bit]] ^= np.uint8(1 << bit)
@@ -49,12 +50,20 @@ def _escalations(pop, p, rng, now) -> np.ndarray:
 
 
 def _mitigation(model, pop, p) -> None:
-    """Help builds mitigation in engaged families (its ebbing after help is kept lazily by the population)."""
+    """Help builds protection in engaged families (its ebbing after help is kept lazily by the population).
+
+    target = help_effect_log_hazard * quality * (1 + evidence_based_method_effect * proficiency of the worker)
+    level += help_mitigation_rate_per_week * engaged * max(target - level, 0)
+    """
+    journey = model.journey
     status = pop.status[model.known]
     helped = model.known[(status == EARLY_HELP) | (status >= CIN)]
+    worker = journey.worker[helped]
+    proficiency = np.where(worker >= 0, model.workforce.proficiency[np.maximum(worker, 0)], 0.0)
+    target = p.help_effect_log_hazard * journey.quality[helped] * (1 + p.evidence_based_method_effect * proficiency)
     level = pop.mitigation_level[helped]
-    pop.mitigation_level[helped] = level + (p.help_mitigation_rate_per_week * model.journey.quality[helped]
-                                            * model.journey.engaged[helped] * (p.help_mitigation_max - level))
+    pop.mitigation_level[helped] = level + (p.help_mitigation_rate_per_week * journey.engaged[helped]
+                                            * np.maximum(target - level, 0.0))
 
 
 def _births(pop, rng, now) -> np.ndarray:
@@ -91,12 +100,17 @@ def _harm(model, pop, p, rng, now) -> None:
     died = serious & (rng.random(len(harmed)) < p.death_share_of_serious_harm)
     ledger.serious_incidents += int(serious.sum())
     ledger.child_deaths += int(died.sum())
+    year = now - WEEKS_PER_YEAR
+    ledger.children_harmed_recently_known += int((~known & ((pop.last_closed[harmed] >= year)
+                                                            | (pop.last_referral[harmed] >= year))).sum())
     window = now - p.error_window_weeks
-    recently_known = known | (pop.last_closed[harmed] >= window) | (pop.last_turned_away[harmed] >= window)
-    missed = ~serious & ((pop.last_turned_away[harmed] >= window) | (pop.last_closed[harmed] >= window))
-    reviewed_errors = missed & (rng.random(len(harmed)) < p.error_review_share)
-    model.management.review_errors(int((serious & recently_known).sum() + reviewed_errors.sum()))
-    model.public.local_deaths(int((died & recently_known).sum()))
+    missed = (pop.last_turned_away[harmed] >= window) | (pop.last_closed[harmed] >= window)
+    errors = known | missed
+    ledger.errors += int(errors.sum())
+    reviewed = (serious & errors) | (~serious & missed & (rng.random(len(harmed)) < p.error_review_share))
+    ledger.errors_reviewed += int(reviewed.sum())
+    model.management.review_errors(int(reviewed.sum()))
+    model.public.local_deaths(int((died & errors).sum()))
     model.referrers.report_harm(harmed[~known & ~died])
     dead = harmed[died]
     if len(dead):

@@ -1,13 +1,28 @@
 """The family court (with the children's guardian service).
 
-A care application brings a case whose work is a base amount, more when the authority's
-evidence is poor, plus a share of work for each expert assessment commissioned; poor
-evidence commissions more experts (the cycle of multiple assessments), up to any limit
-the court's case management sets. Each week the court shares its capacity among the cases
-before it (cases past a timetable target, if one is set, get a larger share), no case
-progressing faster than a maximum. Duration therefore grows with the backlog. At the end
-the court judges risk with its own error: a care order, or the child goes home on a
-child-in-need plan.
+A care application brings a case that needs hearings and expert assessments. Evidence
+quality e is the applying worker's skill times time factor (times the local-knowledge
+factor for an agency worker; 0 for an unallocated case), and its shortfall is 1 - e:
+
+    experts  = min(Poisson(expert_assessments_per_case_mean * (1 + expert_assessment_evidence_gain * (1 - e))),
+                   expert_assessments_per_case_limit)
+    hearings = 1 + Poisson(court_hearings_per_case_base - 1 + court_hearings_per_expert * experts
+                           + evidence_hearings_penalty * (1 - e))
+
+A case waits for a children's guardian (the guardian service holds at most
+`guardian_cases_per_10k_children` cases at once, first come first served) before its
+hearings go on. A case with a guardian is ready for its next hearing once
+`court_hearing_interval_weeks` have passed since its last one, or, while an expert is
+reporting, once the report is in: at each hearing the next outstanding expert is
+commissioned and reports `expert_report_weeks` later (the cycle of commissioning one
+assessment after another). Each week the court hears at most its capacity of ready cases
+(`court_hearings_per_10k_children_week`), those past the timetable target first (when one is
+set), then those that have waited longest. A case concludes at the hearing that completes
+its hearings with no expert outstanding. Duration therefore emerges from hearings,
+experts, guardians and the queue for judicial time: a surge in applications lengthens
+every case. At the end the court judges risk with its own error: a care order, or the
+child goes home on a child-in-need plan. Each week beyond 26 in proceedings adds
+`proceedings_delay_vulnerability_per_week` to the child's own log-hazard of harm.
 """
 
 from __future__ import annotations
@@ -16,67 +31,102 @@ import mesa
 import numpy as np
 
 from abm.risk import threshold_log_hazard
+from abm.workforce import AGENCY
+
+DELAY_WEEKS = 26
+FIELDS = ("child", "started", "hearings_needed", "hearings_done", "experts_left", "ready", "guardian")
 
 
 class FamilyCourt(mesa.Agent):
-    """The court that hears this authority's care applications."""
+    """The court that hears this authority's care applications; one array entry per case before it."""
 
     def __init__(self, model):
         super().__init__(model)
         self.configure(model.p)
         self.stream = model.rngs["court"]
-        self.child = np.empty(0, dtype=np.int64)
-        self.work_needed = np.empty(0)
-        self.work_done = np.empty(0)
-        self.started = np.empty(0, dtype=np.int64)
+        for name in FIELDS:
+            setattr(self, name, np.empty(0, dtype=bool if name == "guardian" else np.int64))
 
     def configure(self, p) -> None:
-        """Take the parameters `p` and the capacity and care threshold they give."""
+        """Take the parameters `p` and the capacities and care threshold they give."""
         self.p = p
-        self.capacity = p.court_work_units_per_10k_children_week * p.children_0_19 / 1e4
+        self.capacity = max(round(p.court_hearings_per_10k_children_week * p.children_0_19 / 1e4 * 52), 0)
+        self.guardians = max(round(p.guardian_cases_per_10k_children * p.children_0_19 / 1e4), 1)
         self.threshold = threshold_log_hazard(p, "care_threshold_annual_risk")
 
     @property
     def backlog(self) -> int:
         return len(self.child)
 
+    def evidence(self, idx: np.ndarray) -> np.ndarray:
+        """Quality (0-1) of the evidence the workers of children `idx` can put before the court."""
+        wf, worker = self.model.workforce, self.model.journey.worker[idx]
+        slot = np.maximum(worker, 0)
+        local = np.where(wf.filled[slot] == AGENCY, self.p.agency_local_knowledge_quality, 1.0)
+        return np.where(worker >= 0, wf.skill[slot] * wf.time_factor[slot] * local, 0.0)
+
     def apply(self, idx: np.ndarray) -> None:
-        """Issue care applications for children `idx`, with the evidence their workers can give."""
+        """Issue care applications for children `idx`."""
         if not len(idx):
             return
-        model, p = self.model, self.p
-        slot = np.maximum(model.journey.worker[idx], 0)
-        evidence = np.where(model.journey.worker[idx] >= 0,
-                            model.workforce.skill[slot] * model.workforce.time_factor[slot], 0.0)
-        shortfall = 1.0 - evidence
-        experts = np.minimum(
-            self.stream.poisson(p.expert_assessments_per_case_mean * (1 + p.expert_assessment_evidence_gain * shortfall)),
-            p.expert_assessments_per_case_limit)
-        work = (p.court_case_work_units * (1 + p.evidence_work_penalty * shortfall)
-                + experts * p.expert_assessment_work_units)
+        model, p, rng = self.model, self.p, self.stream
+        shortfall = 1.0 - self.evidence(idx)
+        experts = np.minimum(rng.poisson(p.expert_assessments_per_case_mean
+                                         * (1 + p.expert_assessment_evidence_gain * shortfall)),
+                             p.expert_assessments_per_case_limit)
+        hearings = 1 + rng.poisson(np.maximum(p.court_hearings_per_case_base - 1 + p.court_hearings_per_expert * experts
+                                              + p.evidence_hearings_penalty * shortfall, 0.0))
         model.ledger.care_applications += len(idx)
+        model.ledger.expert_assessments += int(experts.sum())
         model.population.in_proceedings[idx] = True
-        self.child = np.concatenate([self.child, idx])
-        self.work_needed = np.concatenate([self.work_needed, work])
-        self.work_done = np.concatenate([self.work_done, np.zeros(len(idx))])
-        self.started = np.concatenate([self.started, np.full(len(idx), model.week)])
+        new = {"child": idx, "started": np.full(len(idx), model.week), "hearings_needed": hearings,
+               "hearings_done": np.zeros(len(idx), dtype=np.int64), "experts_left": experts,
+               "ready": np.full(len(idx), model.week), "guardian": np.zeros(len(idx), dtype=bool)}
+        for name in FIELDS:
+            setattr(self, name, np.concatenate([getattr(self, name), new[name]]))
 
     def step(self) -> None:
         if not self.backlog:
             return
+        model, p, now = self.model, self.p, self.model.week
+        waiting = np.flatnonzero(~self.guardian)
+        free = self.guardians - int(self.guardian.sum())
+        self.guardian[waiting[np.argsort(self.started[waiting], kind="stable")[:max(free, 0)]]] = True
+        ready = np.flatnonzero(self.guardian & (self.ready <= now))
+        late = (now - self.started[ready] >= p.court_timetable_target_weeks) if p.court_timetable_target_weeks > 0 \
+            else np.zeros(len(ready), dtype=bool)
+        heard = ready[np.lexsort((self.ready[ready], ~late))[:self.weekly_capacity()]]
+        model.ledger.hearings += len(heard)
+        self.hearings_done[heard] += 1
+        commission = heard[self.experts_left[heard] > 0]
+        self.experts_left[commission] -= 1
+        self.ready[heard] = now + p.court_hearing_interval_weeks
+        self.ready[commission] = now + max(p.expert_report_weeks, p.court_hearing_interval_weeks)
+        self._harm_of_delay(now)
+        done = heard[(self.hearings_done[heard] >= self.hearings_needed[heard]) & (self.experts_left[heard] == 0)
+                     & ~np.isin(heard, commission)]
+        if len(done):
+            self._conclude(done, now)
+
+    def weekly_capacity(self) -> int:
+        """Hearings the court can list this week: its yearly capacity spread evenly over 52 weeks."""
+        week = self.model.week
+        return self.capacity * (week + 1) // 52 - self.capacity * week // 52
+
+    def _harm_of_delay(self, now: int) -> None:
+        pop = self.model.population
+        delayed = self.child[now - self.started >= DELAY_WEEKS]
+        self.model.ledger.proceedings_weeks_beyond_26 += len(delayed)
+        if len(delayed) and self.p.proceedings_delay_vulnerability_per_week > 0:
+            pop.vulnerability[delayed] += self.p.proceedings_delay_vulnerability_per_week
+            self.model.ledger.developmental_harm += self.p.proceedings_delay_vulnerability_per_week * len(delayed)
+            pop.refresh(delayed)
+
+    def _conclude(self, cases: np.ndarray, now: int) -> None:
         model, p = self.model, self.p
-        age = model.week - self.started
-        weight = np.ones(self.backlog)
-        if p.court_timetable_target_weeks > 0:
-            weight[age >= p.court_timetable_target_weeks] = p.court_timetable_priority
-        share = self.capacity * weight / weight.sum()
-        self.work_done += np.minimum(share, p.court_max_progress_per_case_week)
-        done = self.work_done >= self.work_needed
-        if not done.any():
-            return
-        children = self.child[done]
+        children = self.child[cases]
         model.ledger.proceedings_closed += len(children)
-        model.ledger.court_weeks_total += float(age[done].sum() + len(children))
+        model.ledger.court_weeks_total += float((now - self.started[cases]).sum() + len(children))
         judged = model.population.risk(children) + self.stream.normal(0.0, p.court_noise_sd, len(children))
         order = judged >= self.threshold
         model.population.in_proceedings[children] = False
@@ -87,5 +137,5 @@ class FamilyCourt(mesa.Agent):
     def withdraw(self, idx: np.ndarray) -> None:
         """Drop the cases of children `idx` (concluded, or no longer looked after)."""
         keep = ~np.isin(self.child, idx)
-        self.child, self.work_needed = self.child[keep], self.work_needed[keep]
-        self.work_done, self.started = self.work_done[keep], self.started[keep]
+        for name in FIELDS:
+            setattr(self, name, getattr(self, name)[keep])

@@ -1,10 +1,19 @@
-"""The front door: screening the week's contacts.
+"""The front door: screening the week's contacts, with limited capacity and a queue.
 
-Contacts about one child in one week are one contact. The duty team estimates each
-child's risk with an error that grows once the week's contacts exceed its capacity, then
-decides against thresholds that fall with public anxiety: a referral (and, above a higher
-threshold, an initial assessment), early-help signposting, or no further action. The
-decision to assess is a Taylor-Russell decision and is recorded as one.
+Contacts about one child are one contact (a child already waiting is not queued twice).
+Each week the duty team screens at most its capacity of waiting contacts, oldest first;
+the rest wait for the next week. Screening error grows with the queue:
+
+    noise = front_door_noise_sd * (1 + front_door_overload_noise_gain * min(max(queue / capacity - 1, 0), 1))
+
+(a queue of twice the capacity or more adds the whole gain: past that, overload shows as waiting).
+
+The team estimates each screened child's risk with that error, then decides against
+thresholds that fall with public anxiety and rise with workload (abm/assessment.py
+`shift`): a referral (and, above a higher threshold, an assessment; with no initial/core
+split, a section 47 enquiry at once when the estimate reaches that threshold),
+early-help signposting, or no further action. The decision to assess is a Taylor-Russell
+decision and is recorded as one.
 """
 
 from __future__ import annotations
@@ -24,6 +33,9 @@ class FrontDoor:
         self.rng = model.rngs["front_door"]
         self.inbox: list[np.ndarray] = []
         self.consultations: list[np.ndarray] = []
+        self.queue = np.empty(0, dtype=np.int64)
+        self.queued_since = np.empty(0, dtype=np.int64)
+        self.load = 0.0
 
     def configure(self, p) -> None:
         """Take the parameters `p` and the thresholds and capacity they give."""
@@ -31,7 +43,7 @@ class FrontDoor:
         self.referral_threshold = threshold_log_hazard(p, "referral_threshold_annual_risk")
         self.early_help_threshold = threshold_log_hazard(p, "early_help_threshold_annual_risk")
         self.assessment_threshold = threshold_log_hazard(p, "initial_assessment_threshold_annual_risk")
-        self.capacity = p.front_door_contacts_per_10k_children_week * p.children_0_19 / 1e4
+        self.capacity = max(round(p.front_door_contacts_per_10k_children_week * p.children_0_19 / 1e4), 1)
 
     def receive(self, idx: np.ndarray) -> None:
         self.inbox.append(idx)
@@ -39,23 +51,36 @@ class FrontDoor:
     def consulted(self, idx: np.ndarray) -> None:
         self.consultations.append(idx)
 
+    def _take(self) -> np.ndarray:
+        """Add the week's new contacts to the queue and take this week's share of it, oldest first."""
+        model, pop = self.model, self.model.population
+        new = np.unique(np.concatenate(self.inbox)) if self.inbox else np.empty(0, dtype=np.int64)
+        self.inbox.clear()
+        new = new[(pop.status[new] < OPEN) & ~np.isin(new, self.queue)]
+        model.ledger.contacts += len(new)
+        queue = np.concatenate([self.queue, new])
+        since = np.concatenate([self.queued_since, np.full(len(new), model.week)])
+        open_now = pop.status[queue] >= OPEN
+        queue, since = queue[~open_now], since[~open_now]
+        self.load = len(queue) / self.capacity
+        taken, self.queue, self.queued_since = queue[:self.capacity], queue[self.capacity:], since[self.capacity:]
+        model.ledger.contact_wait_weeks += float((model.week - since[:self.capacity]).sum())
+        return taken
+
     def step(self) -> None:
         model, p, pop = self.model, self.p, self.model.population
-        idx = np.unique(np.concatenate(self.inbox)) if self.inbox else np.empty(0, dtype=np.int64)
+        idx = self._take()
         consulted = np.concatenate(self.consultations) if self.consultations else idx[:0]
-        self.inbox.clear()
         self.consultations.clear()
-        idx = idx[pop.status[idx] < OPEN]
-        model.ledger.contacts += len(idx)
-        load = len(idx) / self.capacity
-        noise = p.front_door_noise_sd * (1.0 + p.front_door_overload_noise_gain * max(load - 1.0, 0.0))
+        noise = p.front_door_noise_sd * (1.0 + p.front_door_overload_noise_gain * min(max(self.load - 1.0, 0.0), 1.0))
         estimate = pop.risk(idx) + self.rng.normal(0.0, noise, len(idx))
-        shift = p.intervention_anxiety_sensitivity * model.public.anxiety
+        shift = model.assessment.shift()
         refer = estimate >= self.referral_threshold - shift
         assess = estimate >= self.assessment_threshold - shift
         model.journey.refer(idx[refer])
         model.decisions.record("front door", idx, estimate, self.assessment_threshold - shift, assess)
-        model.journey.start_assessment(idx[assess])
+        section47 = estimate[assess] >= model.assessment.section47_threshold - shift
+        model.journey.start_assessment(idx[assess], section47)
         model.journey.turn_away(idx[~assess])
         signpost = ~refer & (estimate >= self.early_help_threshold - shift)
         model.journey.offer_early_help(np.concatenate([consulted, idx[signpost]]))

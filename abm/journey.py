@@ -3,24 +3,31 @@
 Every move of a child between statuses goes through `Journey`, so the counts the
 outcomes read (referrals, assessments, plans, care, weeks from first need to first help)
 are recorded in one place. Case arrays are per child and meaningful while the case is
-open: the allocated worker (-1 while unallocated), when that worker took the case, the
-current stage's start, due week and direct hours, whether the family engages, the last
-estimate of risk and the quality of help received this week.
+open: the allocated worker (-1 while unallocated) and since when the case has waited for
+one, when that worker took the case, the one-off task hours (strategy discussions,
+conferences) waiting for the worker, the current stage's start, due time (in weeks, with
+fractions: timescales are in working days) and direct hours, whether a section 47
+enquiry is under way, whether the family engages, the first and the last estimate of
+risk and the quality of help received this week.
 
 Decisions on finished assessments and plan reviews, and the week's endings of help, are
 queued and applied together once help has been given (`apply_queued`). Children whose
 status changed are collected and `settle` refreshes them once at the end of the week:
 their cached hazard bound (looked-after children are safer), when their need began, and
-whether their mitigation ebbs (no help) or holds (help).
+whether their mitigation ebbs (no help) or holds (help). Early help has a fixed number of
+places; children offered it when the places are full wait, first come first served, until
+a place frees or `early_help_wait_limit_weeks` pass.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from abm.population import ASSESSMENT, CIN, EARLY_HELP, LOOKED_AFTER, NEVER, NONE, ONGOING
+from abm.population import ASSESSMENT, CIN, CP, EARLY_HELP, LOOKED_AFTER, NEVER, NONE, ONGOING
+from abm.workforce import AGENCY
 
 INITIAL, CORE, SINGLE = range(3)
+WORKING_DAYS_PER_WEEK = 5.0
 
 
 class Journey:
@@ -29,31 +36,44 @@ class Journey:
     def __init__(self, model):
         self.model = model
         self.pop = pop = model.population
-        self.p = model.p
         n = pop.n
         self.worker = np.full(n, -1, dtype=np.int32)
         self.worker_since = np.zeros(n, dtype=np.int32)
+        self.waiting_since = np.zeros(n, dtype=np.int32)
         self.stage_start = np.zeros(n, dtype=np.int32)
-        self.due = np.zeros(n, dtype=np.int32)
+        self.due = np.zeros(n)
         self.hours_done = np.zeros(n)
         self.hours_needed = np.zeros(n)
         self.hours_rate = np.zeros(n)
+        self.recording_rate = np.zeros(n)
+        self.recorded = np.zeros(n)
+        self.recording_needed = np.zeros(n)
+        self.task_hours = np.zeros(n)
         self.kind = np.zeros(n, dtype=np.int8)
+        self.section47 = np.zeros(n, dtype=bool)
         self.next_review = np.zeros(n, dtype=np.int32)
         self.engaged = np.zeros(n, dtype=bool)
         self.quality = np.zeros(n)
         self.estimate = np.zeros(n)
+        self.first_estimate = np.zeros(n)
         self.rng = model.rngs["help"]
         self.changed: list[np.ndarray] = []
         self.queued_care: list[np.ndarray] = []
         self.queued_plans: list[tuple[np.ndarray, np.ndarray]] = []
         self.queued_closes: list[np.ndarray] = []
+        self.early_help_queue = np.empty(0, dtype=np.int64)
+        self.early_help_queued_since = np.empty(0, dtype=np.int64)
         self.configure(model.p)
 
     def configure(self, p) -> None:
-        """Take the parameters `p` and the early-help capacity they give."""
+        """Take the parameters `p` and the early-help capacity and timescales (in weeks) they give."""
         self.p = p
         self.early_help_places = round(p.early_help_places_per_10k_children * self.pop.n / 1e4)
+        self.timescale_weeks = {
+            INITIAL: p.initial_assessment_timescale_working_days / WORKING_DAYS_PER_WEEK,
+            CORE: p.core_assessment_timescale_working_days / WORKING_DAYS_PER_WEEK,
+            SINGLE: p.single_assessment_timescale_working_days / WORKING_DAYS_PER_WEEK}
+        self.single_nominal_weeks = p.single_assessment_nominal_working_days / WORKING_DAYS_PER_WEEK
 
     def helped(self) -> np.ndarray:
         """Children in early help or an open case."""
@@ -80,37 +100,58 @@ class Journey:
         pop.re_referrals[idx] += again
         pop.last_referral[idx] = now
 
-    def start_assessment(self, idx: np.ndarray) -> None:
-        p = self.p
-        self.model.early_help_open -= int((self.pop.status[idx] == EARLY_HELP).sum())
-        self.pop.status[idx] = ASSESSMENT
+    def start_assessment(self, idx: np.ndarray, section47: np.ndarray | bool = False) -> None:
+        """Open cases for assessment (unallocated until a manager allocates them), reading each child's need."""
+        p, pop = self.p, self.pop
+        self.model.early_help_open -= int((pop.status[idx] == EARLY_HELP).sum())
+        self.model.needs.read(idx)
+        pop.status[idx] = ASSESSMENT
         self.quality[idx] = 0.0
         self.changed.append(idx)
-        self.pop.assessments[idx] += 1
+        pop.assessments[idx] += 1
         self.worker[idx] = -1
+        self.waiting_since[idx] = self.model.week
+        self.section47[idx] = False
         if p.assessment_timescales_prescribed:
-            self._stage(idx, INITIAL, p.initial_assessment_timescale_weeks, p.initial_assessment_direct_hours)
+            self._stage(idx, INITIAL, p.initial_assessment_direct_hours, p.initial_assessment_recording_hours)
             self.model.ledger.initial_assessments += len(idx)
         else:
-            weeks = p.initial_assessment_timescale_weeks + p.core_assessment_timescale_weeks
-            self._stage(idx, SINGLE, weeks, p.single_assessment_direct_hours)
+            self._stage(idx, SINGLE, p.single_assessment_direct_hours, p.single_assessment_recording_hours)
             self.model.ledger.single_assessments += len(idx)
+            self.start_section47(idx[np.broadcast_to(section47, idx.shape)])
 
     def start_core(self, idx: np.ndarray) -> None:
         p = self.p
-        self._stage(idx, CORE, p.core_assessment_timescale_weeks, p.core_assessment_direct_hours)
+        self._stage(idx, CORE, p.core_assessment_direct_hours, p.core_assessment_recording_hours)
         self.model.ledger.core_assessments += len(idx)
 
-    def _stage(self, idx, kind, weeks, hours) -> None:
-        """Start an assessment stage: the standard hours are allotted evenly over its timescale, while
-        the hours this child's assessment needs vary around them (log-normal, mean the standard)."""
+    def start_section47(self, idx: np.ndarray) -> None:
+        """Begin section 47 enquiries: a strategy discussion for the worker, joint direct work for the assessment."""
+        idx = idx[~self.section47[idx]]
+        if not len(idx):
+            return
+        self.section47[idx] = True
+        self.hours_needed[idx] += self.p.section47_direct_hours
+        self.model.ledger.section47_enquiries += len(idx)
+        self.task_hours[idx] += self.p.section47_task_hours
+
+    def _stage(self, idx, kind, hours, recording) -> None:
+        """Start an assessment stage: the standard direct and recording hours are allotted evenly over its
+        timescale (or nominal length), while the hours this child's assessment needs vary around them (one
+        log-normal complexity factor for both, mean 1)."""
         now, sd = self.model.week, self.p.assessment_complexity_sd
+        timescale = self.timescale_weeks[kind]
+        spread = timescale if timescale > 0 else self.single_nominal_weeks
         self.kind[idx] = kind
         self.stage_start[idx] = now
-        self.due[idx] = now + weeks
+        self.due[idx] = now + timescale if timescale > 0 else np.inf
         self.hours_done[idx] = 0.0
-        self.hours_rate[idx] = hours / weeks
-        self.hours_needed[idx] = hours * self.model.rngs["assessment"].lognormal(-sd * sd / 2, sd, len(idx))
+        complexity = self.model.rngs["assessment"].lognormal(-sd * sd / 2, sd, len(idx))
+        self.hours_rate[idx] = hours / spread
+        self.hours_needed[idx] = hours * complexity
+        self.recorded[idx] = 0.0
+        self.recording_rate[idx] = recording / spread
+        self.recording_needed[idx] = recording * complexity
 
     def start_plan(self, idx: np.ndarray, status: np.ndarray | int) -> None:
         """Put children on child-in-need (CIN) or child protection (CP) plans, `status` per child."""
@@ -119,40 +160,59 @@ class Journey:
         idx, status = idx[fresh], status[fresh]
         if not len(idx):
             return
-        pop, ledger = self.pop, self.model.ledger
+        p, pop, ledger = self.p, self.pop, self.model.ledger
         before = pop.status[idx]
         self._record_help_start(idx[before == ASSESSMENT])
         new_help = idx[(before == ASSESSMENT) | (before == LOOKED_AFTER)]
         self._engage(new_help, self.quality_of(new_help))
-        on_cin = int((status == CIN).sum())
-        ledger.cin_starts += on_cin
-        ledger.cp_starts += len(idx) - on_cin
+        protect = status == CP
+        children = idx[protect]
+        ledger.cin_starts += len(idx) - len(children)
+        ledger.cp_starts += len(children)
+        ledger.repeat_cp_starts += int((pop.cp_plans[children] > 0).sum())
+        pop.cp_plans[children] = np.minimum(pop.cp_plans[children] + 1, 100)
         pop.status[idx] = status
-        self.next_review[idx] = self.model.week + self.p.plan_review_weeks
+        self.next_review[idx] = self.model.week + np.where(protect, p.cp_first_review_weeks, p.cin_review_weeks)
         self.changed.append(idx)
 
+    def time_dose(self, slots: np.ndarray) -> np.ndarray:
+        """Diminishing returns of the direct hours a worker delivers: (1 - exp(-k f)) / (1 - exp(-k)), f their time factor."""
+        k = self.p.direct_work_dose_curvature
+        return -np.expm1(-k * self.model.workforce.time_factor[slots]) / -np.expm1(-k)
+
     def quality_of(self, idx: np.ndarray) -> np.ndarray:
-        """Quality of help (0-1): the worker's skill and time, continuity, and fit to the child's variety."""
+        """Quality of help (0-1): the worker's skill, the direct hours delivered, continuity, local knowledge
+        (agency workers have less) and fit to the child's need type (requisite variety)."""
         p, wf = self.p, self.model.workforce
         w = self.worker[idx]
         allocated = w >= 0
         slot = np.where(allocated, w, 0)
-        tenure = self.model.week - self.worker_since[idx]
-        continuity = p.change_of_worker_quality_floor + (1 - p.change_of_worker_quality_floor) * np.minimum(
-            tenure / p.continuity_weeks_to_full, 1.0)
         fit = 1.0 - self.pop.variety[idx] * p.variety_quality_penalty * (1.0 - wf.judgment[slot] * wf.skill[slot])
-        quality = wf.help_quality(slot) * continuity * fit * (1.0 + p.evidence_based_method_effect)
-        return np.where(allocated, np.minimum(quality, 1.0), 0.0)
+        skill = p.help_quality_unskilled + (1 - p.help_quality_unskilled) * wf.skill[slot]
+        local = np.where(wf.filled[slot] == AGENCY, p.agency_local_knowledge_quality, 1.0)
+        quality = skill * self.time_dose(slot) * self.continuity_of(idx) * fit * local
+        return np.where(allocated, quality, 0.0)
+
+    def continuity_of(self, idx: np.ndarray) -> np.ndarray:
+        """Continuity of worker (0-1): rises from the floor after a change of worker to 1 over continuity_weeks_to_full."""
+        tenure = self.model.week - self.worker_since[idx]
+        floor = self.p.change_of_worker_quality_floor
+        return np.where(self.worker[idx] >= 0, floor + (1 - floor) * np.minimum(tenure / self.p.continuity_weeks_to_full, 1.0), 0.0)
 
     def assign(self, idx: np.ndarray, slots: np.ndarray) -> None:
+        ledger, now = self.model.ledger, self.model.week
+        ledger.allocations += len(idx)
+        ledger.allocation_wait_weeks += float((now - self.waiting_since[idx]).sum())
         self.worker[idx] = slots
-        self.worker_since[idx] = self.model.week
+        self.worker_since[idx] = now
 
     def change_worker_of_slot(self, slot: int) -> None:
         self.worker_since[self.worker == slot] = self.model.week
 
     def unallocate_slot(self, slot: int) -> None:
-        self.worker[self.worker == slot] = -1
+        cases = np.flatnonzero(self.worker == slot)
+        self.worker[cases] = -1
+        self.waiting_since[cases] = self.model.week
 
     def take_into_care(self, idx: np.ndarray) -> None:
         """Accommodate children; for a share of them the authority applies for a care order."""
@@ -165,7 +225,7 @@ class Journey:
         ledger.looked_after_starts += len(idx)
         pop.status[idx] = LOOKED_AFTER
         pop.in_care_order[idx] = False
-        self.next_review[idx] = self.model.week + self.p.plan_review_weeks
+        self.next_review[idx] = self.model.week + self.p.cin_review_weeks
         self.changed.append(idx)
         apply = idx[self.rng.random(len(idx)) < self.application_share()]
         self.model.court.apply(apply)
@@ -184,14 +244,22 @@ class Journey:
         self.start_plan(idx, CIN)
 
     def offer_early_help(self, idx: np.ndarray) -> None:
-        """Start early help for as many of `idx` as there is capacity for; the rest get nothing."""
-        pop = self.pop
-        idx = idx[pop.status[idx] == NONE]
-        idx = idx[np.sort(np.unique(idx, return_index=True)[1])]  # once each, in the order offered
-        free = self.early_help_places - self.model.early_help_open
-        idx = idx[: max(free, 0)]
+        """Offer early help to `idx` (once each, in the order offered): a place now if one is free, else a wait."""
+        now, p = self.model.week, self.p
+        idx = idx[np.sort(np.unique(idx, return_index=True)[1])]
+        idx = idx[~np.isin(idx, self.early_help_queue)]
+        queue = np.concatenate([self.early_help_queue, idx])
+        since = np.concatenate([self.early_help_queued_since, np.full(len(idx), now)])
+        keep = (self.pop.status[queue] == NONE) & (since >= now - p.early_help_wait_limit_weeks)
+        queue, since = queue[keep], since[keep]
+        free = max(self.early_help_places - self.model.early_help_open, 0)
+        self._start_early_help(queue[:free])
+        self.early_help_queue, self.early_help_queued_since = queue[free:], since[free:]
+
+    def _start_early_help(self, idx: np.ndarray) -> None:
         if not len(idx):
             return
+        pop = self.pop
         self._record_help_start(idx)
         self.model.early_help_open += len(idx)
         self.model.ledger.early_help_starts += len(idx)
@@ -214,6 +282,7 @@ class Journey:
             pop.in_proceedings[pending] = False
             model.court.withdraw(pending)
         self.worker[idx] = -1
+        self.section47[idx] = False
         pop.status[idx] = NONE
         pop.in_care_order[idx] = False
         pop.last_closed[idx] = model.week

@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from abm.calendar import WEEKS_PER_YEAR
-from abm.population import ASSESSMENT, CIN, CP, LOOKED_AFTER
+from abm.population import ASSESSMENT, CIN, CP, LOOKED_AFTER, NONE
+from abm.risk import annual_risk
 from abm.workforce import AGENCY, PERMANENT, VACANT
 
 COUNTERS = (
@@ -20,6 +21,10 @@ COUNTERS = (
     "looked_after_starts", "looked_after_ends", "true_positives", "false_positives",
     "false_negatives", "true_negatives", "children_harmed", "children_harmed_known",
     "serious_incidents", "child_deaths", "help_starts", "weeks_to_help_total",
+    "initial_timed", "initial_in_timescale", "core_timed", "core_in_timescale", "single_timed",
+    "single_in_timescale", "section47_enquiries", "initial_conferences", "repeat_cp_starts", "allocations",
+    "allocation_wait_weeks", "children_harmed_recently_known", "errors", "errors_reviewed", "recruits",
+    "expert_assessments", "proceedings_weeks_beyond_26", "developmental_harm", "contact_wait_weeks", "hearings",
 )
 
 
@@ -49,8 +54,13 @@ class Ledger:
                        + model.court.backlog * p.court_cost_per_case_week))
         completed = self.assessments_completed
         helped = model.help.helped
+        open_cases = model.known[pop.status[model.known] >= ASSESSMENT]
+        unallocated = open_cases[model.journey.worker[open_cases] < 0]
+        shift = model.assessment.shift()
         return {
             "contacts_per_year": self.contacts * y,
+            "contact_wait_weeks_total_per_year": self.contact_wait_weeks * y,
+            "contact_wait_weeks_mean": self.contact_wait_weeks / self.contacts if self.contacts else np.nan,
             "referrals_per_year": self.referrals * y,
             "contact_to_referral_rate": self.referrals / self.contacts if self.contacts else np.nan,
             "re_referrals_per_year": self.re_referrals * y,
@@ -62,23 +72,52 @@ class Ledger:
             "assessments_in_timescale_per_year": self.assessments_in_timescale * y,
             "assessments_out_of_timescale_per_year": (completed - self.assessments_in_timescale) * y,
             "assessment_in_timescale_rate": self.assessments_in_timescale / completed if completed else np.nan,
+            "initial_assessments_timed_per_year": self.initial_timed * y,
+            "initial_assessments_in_timescale_per_year": self.initial_in_timescale * y,
+            "initial_in_timescale_rate": self.initial_in_timescale / self.initial_timed if self.initial_timed else np.nan,
+            "core_assessments_timed_per_year": self.core_timed * y,
+            "core_assessments_in_timescale_per_year": self.core_in_timescale * y,
+            "core_in_timescale_rate": self.core_in_timescale / self.core_timed if self.core_timed else np.nan,
+            "section47_enquiries_per_year": self.section47_enquiries * y,
+            "initial_conferences_per_year": self.initial_conferences * y,
             "assessments_completed_per_year": completed * y,
             "children_in_need_per_year": self.cin_starts * y,
             "children_in_need_stock": float(status_counts[ASSESSMENT:].sum()),
             "children_in_need_open": float(status_counts[CIN]),
             "cp_plans_per_year": self.cp_starts * y,
             "cp_plans_open": float(status_counts[CP]),
+            "repeat_cp_plans_per_year": self.repeat_cp_starts * y,
+            "repeat_cp_plan_rate": self.repeat_cp_starts / self.cp_starts if self.cp_starts else np.nan,
+            "unallocated_cases": float(len(unallocated)),
+            "allocations_per_year": self.allocations * y,
+            "allocation_wait_weeks_total_per_year": self.allocation_wait_weeks * y,
+            "weeks_waiting_allocation_mean": self.allocation_wait_weeks / self.allocations if self.allocations else np.nan,
+            "front_door_queue": float(len(model.front_door.queue)),
+            "early_help_waiting": float(len(model.journey.early_help_queue)),
             "care_applications_per_year": self.care_applications * y,
             "care_proceedings_closed_per_year": self.proceedings_closed * y,
             "court_duration_weeks_mean": (self.court_weeks_total / self.proceedings_closed
                                           if self.proceedings_closed else np.nan),
             "court_duration_weeks_total_per_year": self.court_weeks_total * y,
             "court_backlog_cases": float(model.court.backlog),
+            "court_hearings_per_year": self.hearings * y,
+            "expert_assessments_per_year": self.expert_assessments * y,
+            "proceedings_weeks_beyond_26_per_year": self.proceedings_weeks_beyond_26 * y,
+            "developmental_harm_per_year": self.developmental_harm * y,
             "looked_after_children": float(looked_after),
             "looked_after_starts_per_year": self.looked_after_starts * y,
             "looked_after_ends_per_year": self.looked_after_ends * y,
             "caseload_mean": float(wf.caseload[in_post].mean()) if in_post.any() else np.nan,
             "direct_work_share": float(wf.direct_share[in_post].mean()) if in_post.any() else np.nan,
+            "recording_share": float(wf.recording_share[in_post].mean()) if in_post.any() else np.nan,
+            "hours_worked_mean": float(wf.worked[in_post].mean()) if in_post.any() else np.nan,
+            "overtime_hours_mean": float(wf.overtime[in_post].mean()) if in_post.any() else np.nan,
+            "time_factor_mean": float(wf.time_factor[in_post].mean()) if in_post.any() else np.nan,
+            "recording_hours_per_case_week": wf.recording_needed_per_case,
+            "local_procedure_hours_per_case_week": gov.local_procedures,
+            "reflective_supervision_mean": float(wf.supervision[in_post].mean()) if in_post.any() else np.nan,
+            "supervision_hours_mean": float(wf.supervision_hours[in_post].mean()) if in_post.any() else np.nan,
+            "burnout_mean": float(wf.burnout[in_post].mean()) if in_post.any() else np.nan,
             "satisfaction_mean": float(wf.satisfaction[in_post].mean()) if in_post.any() else np.nan,
             "turnover_rate": wf.leavers * y / max(permanent, 1),
             "vacancy_rate": 1.0 - permanent / wf.posts,
@@ -97,12 +136,23 @@ class Ledger:
             "children_harmed_per_year": self.children_harmed * y,
             "children_harmed_known_per_year": self.children_harmed_known * y,
             "children_harmed_unknown_per_year": (self.children_harmed - self.children_harmed_known) * y,
+            "children_harmed_recently_known_per_year": self.children_harmed_recently_known * y,
+            "errors_per_year": self.errors * y,
+            "errors_reviewed_per_year": self.errors_reviewed * y,
+            "unmet_risk_child_weeks_per_year": unmet_risk(model) * y,
             "serious_incidents_per_year": self.serious_incidents * y,
             "child_deaths_per_year": self.child_deaths * y,
             "weeks_to_help_mean": self.weeks_to_help_total / self.help_starts if self.help_starts else np.nan,
             "weeks_to_help_total_per_year": self.weeks_to_help_total * y,
             "help_starts_per_year": self.help_starts * y,
             "help_quality_mean": float(model.journey.quality[helped].mean()) if len(helped) else np.nan,
+            "help_protection_mean": float(pop.mitigation(helped).mean()) if len(helped) else np.nan,
+            "continuity_mean": float(model.help.continuity.mean()) if len(helped) else np.nan,
+            "variety_mean": float(pop.variety[open_cases].mean()) if len(open_cases) else np.nan,
+            "intervention_threshold_annual_risk": float(annual_risk(model.assessment.cin_threshold - shift,
+                                                                    p.harm_hazard_base_per_week)),
+            "referrer_threshold_annual_risk": float(annual_risk(model.referrers.threshold_mean,
+                                                                p.harm_hazard_base_per_week)),
             "direct_hours_per_case_week": float(wf.direct_hours.sum() / max(wf.caseload.sum(), 1)),
             "prescription_level": gov.prescription,
             "perceived_effectiveness_of_prescription": gov.perceived_effectiveness,
@@ -114,8 +164,16 @@ class Ledger:
             "profession_status": wf.status,
             "public_anxiety": model.public.anxiety,
             "social_workers_in_post": float(in_post.sum()),
+            "recruits_per_year": self.recruits * y,
             "cost_per_year": cost,
         }
 
 
-
+def unmet_risk(model) -> int:
+    """Children at significant risk this week without help: not helped at all, being assessed, or unallocated."""
+    pop = model.population
+    candidates = np.flatnonzero(pop.base_risk >= pop.z_significant)  # mitigation only lowers risk
+    at_risk = candidates[pop.risk(candidates) >= pop.z_significant]
+    status = pop.status[at_risk]
+    unhelped = (status == NONE) | (status == ASSESSMENT) | ((status > ASSESSMENT) & (model.journey.worker[at_risk] < 0))
+    return int(unhelped.sum())

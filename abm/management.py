@@ -1,18 +1,33 @@
-"""Management and learning: managers, performance indicators, prescription and culture.
+"""Management and learning: managers, performance indicators, supervision, prescription and culture.
 
-Team managers (Mesa agents) supervise their workers and react to their team's performance
-indicator (share of assessments in timescale): a shortfall raises their compliance
-enforcement (single-loop learning, loop B1), which narrows their workers' scope for
-judgment and crowds reflective supervision out into compliance-checking.
+Team managers (Mesa agents) react to their team's performance indicator, the running
+share of initial and core assessments completed in timescale (National Indicators 59 and
+60): a shortfall below the target raises their compliance enforcement (single-loop
+learning, loop B1):
+
+    enforcement_target = min(enforcement_from_prescription + enforcement_indicator_weight * shortfall, 1)
+    enforcement       += enforcement_adjust_per_week * (enforcement_target - enforcement)
+
+Enforcement narrows workers' scope for judgment (judgment = 1 - judgment_enforcement_weight
+* enforcement) and raises their compliance with prescriptions. A manager's week is shared
+too: audits and returns (manager_compliance_hours_per_week * enforcement) and the team's
+cases (manager_hours_per_case_week each) come first, and supervision gets what is left,
+
+    supervision_hours = min(supervision_hours_needed, left / workers in post)
+
+Supervision has a style: its reflective share, reflective_share * (1 - crowding *
+enforcement) plus the principal social worker's feedback, helps workers revise
+judgments (assessment accuracy, the rule of optimism, skill, satisfaction); the rest is
+compliance-checking, which protects recording when time runs short (abm/time_budget.py).
 
 The authority (`Governance`) holds the target level of procedural prescription, which
 follows the perceived effectiveness of the prescriptive approach. Errors (serious
 incidents and harm soon after a child was turned away or closed) are reviewed. In a blame
-culture a review adds procedures (perceived effectiveness rises: the reinforcing
-"addiction to prescription" loop R) and hits morale; in a learning culture it yields
-reflection, as far as compliance does not let "we followed the rules" hide the error,
-and reflection lowers the perceived effectiveness of prescription (double-loop learning,
-loop B2).
+culture a review adds local procedures (recording hours per case: `local_procedures`),
+raises the perceived effectiveness of prescription (the reinforcing "addiction to
+prescription" loop R) and hits morale; in a learning culture it yields reflection, as far
+as compliance does not let "we followed the rules" hide the error, and reflection lowers
+the perceived effectiveness of prescription (double-loop learning, loop B2).
 """
 
 from __future__ import annotations
@@ -45,7 +60,7 @@ class Manager(mesa.Agent):
 
 
 class Governance:
-    """Authority-level prescription, enforcement, learning culture and the learning loops."""
+    """Authority-level prescription, enforcement, learning culture, local procedures and the learning loops."""
 
     def __init__(self, model):
         self.model = model
@@ -55,8 +70,10 @@ class Governance:
         self.enforcement = p.prescription_initial
         self.reflection = 0.0
         self.blame_stress = 0.0
+        self.local_procedures = 0.0
         self.reviews = 0
-        self.compliance = self._compliance(self.enforcement)
+        self.reviews_total = 0
+        self.compliance = compliance(p, self.enforcement)
 
     def configure(self, p) -> None:
         """Take the parameters `p` (nothing is derived from them)."""
@@ -71,11 +88,6 @@ class Governance:
     def scope_for_judgment(self) -> float:
         return max(1.0 - self.p.judgment_enforcement_weight * self.enforcement, 0.0)
 
-    def _compliance(self, enforcement: float) -> float:
-        p = self.p
-        judgment = max(1.0 - p.judgment_enforcement_weight * enforcement, 0.0)
-        return p.compliance_floor + (1 - p.compliance_floor) * (1 - judgment)
-
     @property
     def acknowledgement(self) -> float:
         """Ability to acknowledge errors: compliance offers a defence that hides them, unless culture learns."""
@@ -86,27 +98,38 @@ class Governance:
         """Learn from the week's reviews, given the authority's enforcement (teams weighted by posts)."""
         p = self.p
         self.enforcement = float(enforcement)
-        self.compliance = self._compliance(self.enforcement)
+        self.compliance = compliance(p, self.enforcement)
         culture, reviews = p.learning_culture, self.reviews
+        self.reviews_total += reviews
         self.reflection += (p.reflection_per_review * culture * self.acknowledgement * reviews
                             + p.national_learning * p.reflection_per_review / WEEKS_PER_YEAR)
         self.reflection *= 1 - p.reflection_decay_per_week
         self.blame_stress = (self.blame_stress + (1 - culture) * reviews) * (1 - p.blame_stress_decay_per_week)
+        self.local_procedures = ((self.local_procedures + p.procedure_hours_per_blame_review * (1 - culture) * reviews)
+                                 * (1 - p.procedure_decay_per_week))
         pe = self.perceived_effectiveness
         pe += p.blame_prescription_increment * (1 - culture) * reviews * (1 - pe)
         pe -= p.reflection_effectiveness_weight * self.reflection / WEEKS_PER_YEAR * pe
         self.perceived_effectiveness = min(max(pe, 0.0), 1.0)
-        target = p.prescription_target_scale * self.perceived_effectiveness
-        self.prescription += p.prescription_adjust_per_week * (target - self.prescription)
+        self.prescription += p.prescription_adjust_per_week * (self.perceived_effectiveness - self.prescription)
         self.reviews = 0
+
+
+def judgment(p, enforcement):
+    return np.maximum(1.0 - p.judgment_enforcement_weight * enforcement, 0.0)
+
+
+def compliance(p, enforcement):
+    """Compliance with prescriptions: a floor, and the rest as scope for judgment narrows."""
+    return p.compliance_floor + (1 - p.compliance_floor) * (1 - judgment(p, enforcement))
 
 
 class Management:
     """The team managers and governance, as the model's ninth weekly process.
 
     Each team manager's indicator (running share of the team's assessments in timescale),
-    compliance enforcement and supervision quality are held in arrays indexed by team, so
-    that every manager's rule runs vectorised; the managers themselves are `Manager` agents.
+    compliance enforcement, supervision hours and style are held in arrays indexed by team,
+    so that every manager's rule runs vectorised; the managers themselves are `Manager` agents.
     """
 
     def __init__(self, model):
@@ -119,6 +142,7 @@ class Management:
         self.timeliness = np.full(teams, p.indicator_target_share_in_timescale)
         self.enforcement = np.full(teams, p.prescription_initial)
         self.supervision = np.zeros(teams)
+        self.supervise()
 
     def configure(self, p) -> None:
         """Take the parameters `p` (nothing is derived from them)."""
@@ -135,16 +159,32 @@ class Management:
 
     def step(self) -> None:
         """Each manager reacts to the team's indicator and supervises; then governance learns."""
-        p, wf = self.p, self.model.workforce
-        shortfall = np.maximum(p.indicator_target_share_in_timescale - self.timeliness, 0.0)
+        p = self.p
+        measured = self.p.assessment_timescales_prescribed or self.p.single_assessment_timescale_working_days > 0
+        shortfall = np.maximum(p.indicator_target_share_in_timescale - self.timeliness, 0.0) * measured
         target = np.minimum(self.governance.enforcement_target + p.enforcement_indicator_weight * shortfall, 1.0)
         self.enforcement += p.enforcement_adjust_per_week * (target - self.enforcement)
-        in_post = np.bincount(wf.team[wf.filled != VACANT], minlength=len(self.managers))
-        hours_each = p.supervision_hours_per_worker_week * self.posts / np.maximum(in_post, 1)
+        self.supervise()
+        self.governance.step(np.average(self.enforcement, weights=self.posts))
+
+    def supervise(self) -> None:
+        """Managers' time left for supervision, its style, and what workers get of both."""
+        p, wf = self.p, self.model.workforce
+        teams = len(self.managers)
+        filled = wf.filled != VACANT
+        in_post = np.bincount(wf.team[filled], minlength=teams)
+        cases = np.bincount(wf.team, weights=wf.caseload, minlength=teams)
+        left = np.maximum(p.manager_hours_per_week - p.manager_compliance_hours_per_week * self.enforcement
+                          - p.manager_hours_per_case_week * cases, 0.0)
+        hours = np.minimum(left / np.maximum(in_post, 1), p.supervision_hours_needed_per_worker_week)
         reflective = np.minimum(
             p.supervision_reflective_share * (1 - p.supervision_enforcement_crowding * self.enforcement)
             + p.principal_social_worker_feedback * (1 - p.supervision_reflective_share), 1.0)
-        self.supervision = np.minimum(hours_each / p.supervision_hours_needed_per_worker_week, 1.0) * reflective
+        amount = hours / p.supervision_hours_needed_per_worker_week
+        self.supervision = amount * reflective
         wf.supervision = self.supervision[wf.team]
-        wf.judgment = np.maximum(1.0 - p.judgment_enforcement_weight * self.enforcement, 0.0)[wf.team]
-        self.governance.step(np.average(self.enforcement, weights=self.posts))
+        wf.compliance_supervision = (amount * (1 - reflective))[wf.team]
+        wf.supervision_hours = hours[wf.team]
+        wf.enforcement = self.enforcement[wf.team]
+        wf.judgment = judgment(p, self.enforcement)[wf.team]
+        wf.compliance = compliance(p, self.enforcement)[wf.team]

@@ -5,14 +5,16 @@
 0. reforms        a scenario's reforms move their levers (only in weeks when a ramp moves)
 1. community      parental problems, escalation, help's effect, births, harm
 2. referrers      agencies look at children and make contacts
-3. front door     contacts screened into referrals, early help, no further action
-4. assessment     allocation, direct work, assessments finished
-5. decision       plans, care or no further action on finished assessments (queued)
+3. front door     contacts queue and are screened into referrals, early help, no further action
+4. assessment     allocation of waiting cases, direct work, assessments finished
+5. decision       section 47 enquiries, conferences, plans, care or no further action (queued)
 6. help           quality of help, plan reviews, leaving care, early help ending (queued);
                   then the week's queued decisions are applied together
 7. court          care proceedings progress and conclude
-8. workforce      time split, satisfaction, burnout, skill, leaving, recruitment
-9. management     managers' enforcement and supervision, learning loops, prescription
+8. workforce      the week's hours split among their uses, satisfaction, burnout, skill,
+                  leaving, recruitment
+9. management     managers' enforcement and supervision, learning loops, local procedures,
+                  prescription
 10. public        anxiety decays (events and local deaths raise it)
 11. collect       the week's outcomes; then the children whose status changed are settled
 """
@@ -33,6 +35,7 @@ from abm.help import Help
 from abm.journey import Journey
 from abm.ledger import Ledger
 from abm.management import Governance, Management
+from abm.needs import Needs
 from abm.outcomes import NAMES
 from abm.parameters import PARAMETERS
 from abm.population import OPEN, Population
@@ -72,6 +75,7 @@ class ChildProtectionModel(mesa.Model):
         self.population = Population(params, self.rngs["population"])
         self.early_help_open = 0
         self.known = np.empty(0, dtype=np.int64)
+        self.needs = Needs(self)
         self.journey = Journey(self)
         self.workforce = Workforce(self)
         self.management = Management(self)
@@ -92,7 +96,7 @@ class ChildProtectionModel(mesa.Model):
         if fixed:
             raise ValueError(f"cannot change {', '.join(fixed)} during a run: read only when the model is built")
         self.p = params
-        for component in (self.public, self.governance, self.journey, self.workforce, self.management,
+        for component in (self.public, self.governance, self.needs, self.journey, self.workforce, self.management,
                           self.referrers, self.front_door, self.assessment, self.help, self.court):
             component.configure(params)
 

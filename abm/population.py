@@ -3,9 +3,10 @@
 Households carry deprivation, three parental problems (mental ill-health, domestic
 violence, substance misuse) as a bit mask, and sudden escalations of violence. Children
 live in households (stored contiguously: household h owns children
-`first[h] : first[h] + count[h]`), carry their own vulnerability, disability and how far
-their circumstances depart from the standard family (`variety`), the mitigation that help
-has built, and their journey through children's social care (`status`).
+`first[h] : first[h] + count[h]`), carry their own vulnerability and disability, the primary need type and its variety (how far
+their circumstances depart from the standard family) read when a case opens
+(abm/needs.py), the mitigation that help has built, how many child protection plans they
+have had, and their journey through children's social care (`status`).
 
 A child's latent risk (a log-hazard, see abm.risk) is `base_risk - mitigation`. The base
 risk and an upper bound of the harm hazard (without mitigation) are cached and refreshed
@@ -66,6 +67,7 @@ class Population:
         self.household_risk = np.zeros(self.h)
         self.update_household_risk(np.arange(self.h))
         self.next_transition = np.empty((self.h, 3), dtype=np.int32)
+        self.transitions_due: dict[int, list[np.ndarray]] = {}  # week -> flat indices due then
         self.schedule_transitions(rng, np.arange(self.h * 3), now=0)
         self.escalated_until = np.zeros(self.h, dtype=np.int32)
         self.escalations_ending: dict[int, np.ndarray] = {}
@@ -79,6 +81,8 @@ class Population:
         self.disabled = np.zeros(n, dtype=bool)
         self.vulnerability = np.zeros(n)
         self.variety = np.zeros(n)
+        self.need_type = np.zeros(n, dtype=np.int8)
+        self.cp_plans = np.zeros(n, dtype=np.int8)
         self.status = np.zeros(n, dtype=np.int8)
         self.mitigation_level = np.zeros(n)
         self.mitigation_durable = np.zeros(n)
@@ -111,9 +115,8 @@ class Population:
         k = len(idx)
         self.disabled[idx] = rng.random(k) < p.disability_share
         self.vulnerability[idx] = rng.normal(0.0, p.child_vulnerability_sd, k) + p.risk_weight_disability * self.disabled[idx]
-        nonstandard = rng.random(k) < p.nonstandard_need_share
-        self.variety[idx] = np.where(nonstandard, rng.uniform(p.nonstandard_variety_min, 1.0, k), 0.0)
-        for arr, value in ((self.status, NONE), (self.mitigation_level, 0.0), (self.mitigation_durable, 0.0),
+        for arr, value in ((self.status, NONE), (self.variety, 0.0), (self.need_type, 0), (self.cp_plans, 0),
+                           (self.mitigation_level, 0.0), (self.mitigation_durable, 0.0),
                            (self.ebb_from, ONGOING),
                            (self.in_care_order, False),
                            (self.in_proceedings, False), (self.permanent_home, False), (self.need_since, NEVER),
@@ -127,7 +130,17 @@ class Population:
         hh, prob = np.divmod(flat, 3)
         active = (self.problems[hh] >> prob) & 1
         rate = np.where(active, self.remission[prob], self.onset[prob] * self.onset_multiplier[hh])
-        self.next_transition[hh, prob] = now + rng.geometric(np.minimum(rate, 1.0))
+        weeks = now + rng.geometric(np.minimum(rate, 1.0))
+        self.next_transition[hh, prob] = weeks
+        order = np.argsort(weeks, kind="stable")
+        starts = np.flatnonzero(np.diff(weeks[order], prepend=-1))
+        for week, group in zip(weeks[order][starts].tolist(), np.split(flat[order], starts[1:])):
+            self.transitions_due.setdefault(week, []).append(group)
+
+    def due_transitions(self, now: int) -> np.ndarray:
+        """The flat indices (household * 3 + problem) whose next onset or remission falls in week `now`, sorted."""
+        groups = self.transitions_due.pop(now, None)
+        return np.sort(np.concatenate(groups)) if groups else np.empty(0, dtype=np.int64)
 
     def update_household_risk(self, households: np.ndarray) -> None:
         """Log-hazard that households `households` add to their children: deprivation and parental problems."""

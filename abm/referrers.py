@@ -58,6 +58,7 @@ class Referrers:
         self.by_kind = {agency.kind: agency for agency in self.agencies}
         self.configure(model.p)
         self.stream = model.rngs["referrers"]
+        self.threshold_mean = float(np.mean([agency.threshold for agency in self.agencies]))
 
     def configure(self, p) -> None:
         """Configure every agency from the parameters `p` and gather their settings for the vectorised pass."""
@@ -78,6 +79,7 @@ class Referrers:
     def step(self) -> None:
         model, p, stream, pop = self.model, self.model.p, self.stream, self.model.population
         thresholds = np.array([agency.adapt() for agency in self.agencies])
+        self.threshold_mean = float(thresholds.mean())
         looks = stream.poisson(self.looks_per_child_week * pop.n)
         kind = np.repeat(np.arange(len(self.agencies)), looks)
         seen = (stream.random(len(kind)) * pop.n).astype(np.int64)

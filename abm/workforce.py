@@ -3,20 +3,28 @@
 The authority funds a number of posts (slots), grouped into teams. A slot is vacant, held
 by a permanent worker or covered by an agency worker. Each person in post is a
 `SocialWorker` Mesa agent; their numeric state (skill, experience, satisfaction, burnout,
-caseload, time split) is held in the `Workforce` arrays indexed by slot so that the
-weekly rules run vectorised over all workers, while leaving and joining are the agents'
-own discrete acts.
+caseload, the split of their week, proficiency in an evidence-based method) is held in the
+`Workforce` arrays indexed by slot so that the weekly rules run vectorised over all
+workers, while leaving and joining are the agents' own discrete acts. The week's hours
+are shared by abm/time_budget.py; overtime feeds burnout:
+
+    burnout      += burnout_gain_per_overtime_hour * overtime * (1 - burnout) - burnout_recovery_per_week * burnout
+    satisfaction += adaptation * (logistic(intercept + w_j judgment + w_d direct_share
+                    - w_c (caseload / caseload_reference - 1) + w_s reflective supervision - w_b blame) - satisfaction)
+    leaving hazard = turnover_base_rate / 52 * exp(w_sat (reference - satisfaction) + w_burn burnout) (x agency multiplier)
+
+`pressure` (mean caseload over `caseload_reference`, minus 1) is the workload the
+authority's decision thresholds ration by (abm/assessment.py).
 """
 
 from __future__ import annotations
-
-import heapq
 
 import mesa
 import numpy as np
 
 from abm.calendar import WEEKS_PER_YEAR
-from abm.population import ASSESSMENT, CIN, CP, LOOKED_AFTER
+from abm.population import CIN, CP, LOOKED_AFTER
+from abm.time_budget import split_week
 
 VACANT, PERMANENT, AGENCY = range(3)
 
@@ -68,11 +76,15 @@ class Workforce:
         self.satisfaction = np.full(posts, p.satisfaction_reference)
         self.burnout = np.zeros(posts)
         self.caseload = np.zeros(posts, dtype=np.int64)
+        self.proficiency = np.zeros(posts)
+        for name in ("direct_share", "direct_hours", "recording_share", "worked", "overtime", "planned",
+                     "supervision", "compliance_supervision", "supervision_hours", "enforcement", "compliance"):
+            setattr(self, name, np.zeros(posts))
         self.time_factor = np.ones(posts)
-        self.direct_share = np.zeros(posts)
-        self.direct_hours = np.zeros(posts)
-        self.supervision = np.zeros(posts)
+        self.recording_done = np.ones(posts)
         self.judgment = np.ones(posts)
+        self.pressure = 0.0
+        self.recording_needed_per_case = 0.0
         self.agents: list[SocialWorker | None] = [None] * posts
         self.configure(p)
         self.status = 1.0
@@ -102,6 +114,7 @@ class Workforce:
         self.experience[slot] = experience
         self.satisfaction[slot] = self.p.satisfaction_reference
         self.burnout[slot] = 0.0
+        self.proficiency[slot] = 0.0
         self.filled[slot] = employment
         self.agents[slot] = SocialWorker(self.model, slot, employment, experience == 0)
         self.model.journey.change_worker_of_slot(slot)
@@ -111,57 +124,22 @@ class Workforce:
         self.filled[slot] = VACANT
         self.agents[slot] = None
         self.caseload[slot] = 0
+        self.planned[slot] = 0.0
         self.model.journey.unallocate_slot(slot)
 
     def release(self, workers: np.ndarray) -> None:
         self.caseload -= np.bincount(workers[workers >= 0], minlength=self.posts)
 
-    def allocate(self, cases: np.ndarray) -> None:
-        """Managers allocate each unallocated case to the least-loaded worker in post."""
-        in_post = np.flatnonzero(self.filled != VACANT)
-        if not len(cases) or not len(in_post):
-            return
-        heap = list(zip(self.caseload[in_post].tolist(), in_post.tolist()))
-        heapq.heapify(heap)
-        chosen = np.empty(len(cases), dtype=np.int32)
-        for i in range(len(cases)):
-            load, slot = heapq.heappop(heap)
-            chosen[i] = slot
-            heapq.heappush(heap, (load + 1, slot))
-        self.caseload += np.bincount(chosen, minlength=self.posts)
-        self.model.journey.assign(cases, chosen)
-
-    def hours_needed(self, idx: np.ndarray) -> np.ndarray:
-        """Direct hours per week each open case asks of its worker."""
-        journey, status = self.model.journey, self.model.population.status[idx]
-        needed = self.hours_by_status[status]
-        assessing = status == ASSESSMENT
-        cases = idx[assessing]
-        needed[assessing] = journey.hours_rate[cases]
-        return needed
+    def in_post(self) -> np.ndarray:
+        return self.filled != VACANT
 
     def step(self, open_cases: np.ndarray) -> None:
         """Time split for the coming week, satisfaction, burnout, skill, leaving, recruitment, status."""
-        p, model, gov = self.p, self.model, self.model.governance
-        worker = model.journey.worker[open_cases]
-        allocated = worker >= 0
-        demand = np.bincount(worker[allocated], weights=self.hours_needed(open_cases[allocated]),
-                             minlength=self.posts)
-        overhead = (p.fixed_compliance_hours_per_week * gov.enforcement
-                    + p.inspection_preparation_hours_per_week * p.inspection_announced * p.inspection_process_focus
-                    + p.recording_hours_per_case_week * self.caseload
-                    * (p.recording_floor_share + (1 - p.recording_floor_share) * gov.compliance))
-        available = np.maximum(p.weekly_hours - overhead, 0.0)
-        overtime = np.clip(demand - available, 0.0, p.overtime_share_max * p.weekly_hours)
-        direct = np.minimum(demand, available + overtime)
-        self.time_factor = np.where(demand > 0, direct / np.maximum(demand, 1e-9), 1.0)
-        worked = np.minimum(overhead, p.weekly_hours) + direct
-        self.direct_hours = direct
-        self.direct_share = direct / np.maximum(worked, p.weekly_hours)
-        in_post = self.filled != VACANT
-
-        overload = np.maximum(worked - p.weekly_hours, 0.0)
-        self.burnout += (p.burnout_gain_per_overload_hour * overload * (1.0 - self.burnout)
+        p, gov = self.p, self.model.governance
+        split_week(self.model, open_cases)
+        in_post = self.in_post()
+        self.pressure = float(self.caseload[in_post].mean() / p.caseload_reference - 1.0) if in_post.any() else 0.0
+        self.burnout += (p.burnout_gain_per_overtime_hour * self.overtime * (1.0 - self.burnout)
                          - p.burnout_recovery_per_week * self.burnout)
         logit = (p.satisfaction_intercept + p.satisfaction_judgment_weight * self.judgment
                  + p.satisfaction_direct_work_weight * self.direct_share
@@ -173,6 +151,8 @@ class Workforce:
         supervised = p.skill_growth_unsupervised_share + (1 - p.skill_growth_unsupervised_share) * self.supervision
         self.skill += p.skill_growth_per_year / WEEKS_PER_YEAR * (1.0 - self.skill) * supervised * in_post
         self.experience += in_post / WEEKS_PER_YEAR
+        if p.evidence_based_method_effect > 0:
+            self.proficiency = np.minimum(self.proficiency + in_post / p.method_learning_weeks, 1.0)
         self._leave(in_post)
         self._recruit()
         self._update_status()
@@ -193,7 +173,9 @@ class Workforce:
         if not len(open_posts):
             return
         rate = min(p.recruitment_rate_per_vacancy_week * self.status ** p.recruitment_status_elasticity, 1.0)
-        for slot in open_posts[rng.random(len(open_posts)) < rate]:
+        recruited = open_posts[rng.random(len(open_posts)) < rate]
+        self.model.ledger.recruits += len(recruited)
+        for slot in recruited:
             newly_qualified = rng.random() < p.newly_qualified_share_of_recruits
             self.hire(int(slot), PERMANENT, 0.0 if newly_qualified else p.experience_years_experienced_recruit)
         vacant = np.flatnonzero(self.filled == VACANT)
@@ -212,9 +194,3 @@ class Workforce:
     def experience_mean(self) -> float:
         in_post = self.filled != VACANT
         return float(self.experience[in_post].mean()) if in_post.any() else 0.0
-
-    def help_quality(self, slots: np.ndarray) -> np.ndarray:
-        """The worker-side part of help quality: skill and the direct time the worker can give."""
-        p = self.p
-        skill = self.skill[slots]
-        return (p.help_quality_unskilled + (1 - p.help_quality_unskilled) * skill) * self.time_factor[slots]

@@ -4,7 +4,8 @@ For each target, z = (median - value) / (tolerance * value): the median over see
 `abm.validation.evaluate` reads it) minus the target value, over the half-width of the
 target's band, so |z| <= 1 exactly when the target passes. The loss is the sum over targets
 of z squared, each capped at `CAP` so that one target far off cannot drown the others and
-a target the runs cannot read at all (no seed gives a value) costs the cap.
+a target the runs cannot read at all (no seed gives a value) costs the cap. Targets marked
+`held_out` (the year 2010/11, kept out of the fit) never enter the loss.
 """
 
 from __future__ import annotations
@@ -28,5 +29,5 @@ def losses(results, cap: float = CAP) -> list[float]:
 
 
 def loss(results, cap: float = CAP) -> float:
-    """The sum of the targets' capped losses."""
-    return float(sum(losses(results, cap)))
+    """The sum of the fitted targets' capped losses (held-out targets are reported, never fitted)."""
+    return float(sum(x for x, r in zip(losses(results, cap), results) if not r.target.held_out))

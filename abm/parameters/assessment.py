@@ -1,19 +1,28 @@
-"""Assessment: timescales, the time it needs, its accuracy and the decision thresholds."""
+"""Assessment: timescales, the time it needs, its accuracy, section 47 enquiries and the decision thresholds."""
 
 A = "assumption"
-WT = "Working Together to Safeguard Children (2010): 10 and 35 working days"
+WT06 = "Working Together to Safeguard Children (2006): initial assessment within 7 working days, core within 35"
+WT10 = "Working Together to Safeguard Children (2010)"
 
 PARAMETERS = [
-    ("initial_assessment_timescale_weeks", 2, 1, 52, "timescale for an initial assessment", WT),
-    ("core_assessment_timescale_weeks", 7, 1, 52, "timescale for a core assessment", WT),
+    ("initial_assessment_timescale_working_days", 7.0, 1.0, 100.0,
+     "timescale for an initial assessment (10 working days from April 2010)", WT06),
+    ("core_assessment_timescale_working_days", 35.0, 1.0, 200.0, "timescale for a core assessment", WT06),
     ("assessment_timescales_prescribed", True, 0, 1,
-     "assessments are split into initial and core with fixed timescales", WT),
-    ("initial_assessment_direct_hours", 6.0, 0.5, 100.0,
-     "direct work the standard initial assessment needs to reach its full accuracy (allotted evenly over its timescale)", A),
-    ("core_assessment_direct_hours", 20.0, 1.0, 200.0,
+     "assessments are split into initial and core with fixed timescales", WT06),
+    ("single_assessment_timescale_working_days", 0.0, 0.0, 200.0,
+     "timescale of a single assessment when there is no initial/core split (0: none)", A),
+    ("single_assessment_nominal_working_days", 30.0, 5.0, 200.0,
+     "working days over which a single assessment's direct work is spread when it has no timescale", A),
+    ("initial_assessment_direct_hours", 2.0, 0.5, 100.0,
+     "direct work the standard initial assessment needs to reach its full accuracy (allotted evenly over its timescale)",
+     "Holmes, Munro & Soper (2010): about 10 hours per initial assessment, 13% with the child or family"),
+    ("core_assessment_direct_hours", 6.0, 1.0, 200.0,
      "direct work the standard core assessment needs to reach its full accuracy (allotted evenly over its timescale)", A),
-    ("single_assessment_direct_hours", 16.0, 1.0, 200.0,
+    ("single_assessment_direct_hours", 6.0, 1.0, 200.0,
      "direct work a single (unprescribed) assessment needs to reach its full accuracy", A),
+    ("section47_direct_hours", 4.0, 0.0, 100.0,
+     "direct work a section 47 enquiry adds to its assessment (joint visits, seeing the child alone)", A),
     ("assessment_complexity_sd", 0.5, 0.0, 3.0,
      "spread (log standard deviation) of the direct hours assessments need around the standard allotment", A),
     ("assessment_overrun_limit_factor", 3.0, 1.0, 10.0,
@@ -27,13 +36,27 @@ PARAMETERS = [
     ("assessment_supervision_noise_reduction", 0.3, 0.0, 1.0,
      "share of assessment error removed by fully reflective supervision", A),
     ("optimism_bias_log_hazard", 0.5, 0.0, 3.0,
-     "under-estimate of risk by the 'rule of optimism' without reflective supervision", "Dingwall et al. (1983); Munro 2010 s3"),
+     "under-estimate of risk by the 'rule of optimism' without reflective supervision",
+     "Dingwall, Eekelaar & Murray (1983); Munro 2010 s3"),
+    ("optimism_anchor_weight", 0.5, 0.0, 1.0,
+     "weight a re-assessment without reflective supervision keeps on the first view of the family (anchoring)",
+     "Munro (1999) Common errors of reasoning in child protection work, Child Abuse & Neglect 23(8)"),
+    ("rationing_threshold_sensitivity", 0.5, 0.0, 5.0,
+     "rise in the authority's decision thresholds (log-hazard units) per unit of mean caseload above reference "
+     "(relative): the service rations by workload", "Munro 2011 s1.23; " + A),
     ("core_assessment_threshold_annual_risk", 0.045, 0.0005, 0.9,
      "assessed annual risk at which an initial assessment leads to a core assessment", A),
+    ("section47_threshold_annual_risk", 0.06, 0.0005, 0.9,
+     "assessed annual risk at which there is reasonable cause to suspect significant harm: a section 47 enquiry",
+     "Children Act 1989 s47"),
+    ("conference_threshold_annual_risk", 0.08, 0.0005, 0.9,
+     "assessed annual risk after a full assessment at which an initial child protection conference is held", WT10),
+    ("conference_noise_sd", 0.3, 0.0, 5.0,
+     "error (log-hazard units) the conference adds to the assessment as it weighs the agencies' reports", A),
     ("cin_plan_threshold_annual_risk", 0.012, 0.0005, 0.9,
      "assessed annual risk at which a child gets a child-in-need plan", A),
     ("cp_plan_threshold_annual_risk", 0.07, 0.0005, 0.9,
-     "assessed annual risk at which a child gets a child protection plan", A),
-    ("care_threshold_annual_risk", 0.08, 0.001, 0.99,
+     "risk the conference judges at which a child becomes the subject of a child protection plan", A),
+    ("care_threshold_annual_risk", 0.12, 0.001, 0.99,
      "assessed annual risk at which a child is taken into care", A),
 ]

@@ -1,8 +1,8 @@
 """Family court and the children's guardian service."""
 
 A = "assumption"
-MINJ = "Ministry of Justice Judicial and Court Statistics 2008-2010 (MODEL.md s6)"
 FJR = "Family Justice Review final report (Norgrove 2011)"
+MASSON = "Masson et al. (2008) Care profiling study; Masson (2010) on experts in care proceedings"
 
 PARAMETERS = [
     ("care_application_share", 0.25, 0.0, 1.0,
@@ -10,25 +10,36 @@ PARAMETERS = [
     ("care_application_anxiety_sensitivity", 0.0, 0.0, 5.0,
      "rise in the log-odds of applying for a care order per unit of public anxiety (the authority goes to court "
      "more readily)", "Cafcass care demand 2008-2010: applications rose about 30% while care starts rose 8% (MODEL.md s6)"),
-    ("court_work_units_per_10k_children_week", 3.7, 0.01, 1000.0,
-     "work the court can do on the authority's care cases in a week (case-weeks), per 10,000 children", A),
-    ("court_case_work_units", 18.0, 1.0, 200.0,
-     "court work a care case needs before any expert assessment", A),
-    ("court_max_progress_per_case_week", 1.0, 0.05, 1.0,
-     "most work one case can receive in a week, however idle the court", A),
-    ("expert_assessments_per_case_mean", 2.5, 0.0, 20.0,
-     "expert assessments commissioned in a case with evidence of average quality", FJR),
-    ("expert_assessment_work_units", 3.0, 0.0, 50.0, "court work added by each expert assessment", FJR),
-    ("expert_assessment_evidence_gain", 1.5, 0.0, 10.0,
-     "relative rise in experts commissioned per unit of shortfall in the authority's evidence quality", "Munro 2011 s6: 'cycle of commissioning of multiple assessments'"),
-    ("evidence_work_penalty", 0.5, 0.0, 5.0,
-     "relative extra court work per unit of shortfall in evidence quality", A),
+    ("court_hearings_per_10k_children_week", 1.4, 0.01, 100.0,
+     "hearings of public-law care cases the court can list in a week, per 10,000 children (judicial time)", A),
+    ("court_hearings_per_case_base", 5.0, 1.0, 30.0,
+     "hearings a care case needs with no expert assessment and evidence of full quality",
+     FJR + ": 8.8 hearings per case on average, experts included"),
+    ("court_hearings_per_expert", 1.0, 0.0, 5.0, "extra hearings each expert assessment brings (directions, reports)", A),
+    ("evidence_hearings_penalty", 2.0, 0.0, 20.0,
+     "extra hearings per unit of shortfall in the quality of the authority's evidence (chronology, care plan)",
+     "Munro 2011 s6; " + FJR),
+    ("court_hearing_interval_weeks", 5, 1, 26,
+     "least weeks between two hearings of a case (filing of evidence, directions)", A),
+    ("expert_assessments_per_case_mean", 1.5, 0.0, 20.0,
+     "expert assessments commissioned in a case with evidence of average quality",
+     MASSON + ": expert evidence in over 90% of cases, often several"),
+    ("expert_report_weeks", 10, 1, 52, "weeks an expert takes to report; reports are commissioned one after another", A),
+    ("expert_assessment_evidence_gain", 1.0, 0.0, 10.0,
+     "relative rise in experts commissioned per unit of shortfall in the authority's evidence quality",
+     "Munro 2011 s6: 'cycle of commissioning of multiple assessments'"),
     ("expert_assessments_per_case_limit", 20, 0, 20,
      "most expert assessments allowed in one case (20 = no limit)", FJR),
+    ("guardian_cases_per_10k_children", 9.0, 0.1, 1000.0,
+     "care cases the children's guardian service can hold at once, per 10,000 children; a case waits for a "
+     "guardian before its hearings can go on", "Cafcass: delays allocating guardians after November 2008 (Ofsted 2009); " + A),
     ("court_timetable_target_weeks", 0, 0, 260,
-     "timetable target for a case; 0 means none (cases past it get priority)", FJR),
-    ("court_timetable_priority", 2.0, 1.0, 10.0, "relative share of court time given to cases past the target", A),
+     "timetable target for a case; 0 means none (cases past it are heard first)", FJR),
     ("court_noise_sd", 0.5, 0.05, 5.0, "error (log-hazard units) in the court's judgment of risk", A),
+    ("proceedings_delay_vulnerability_per_week", 0.005, 0.0, 0.1,
+     "rise in a child's own log-hazard of harm per week in proceedings beyond 26 weeks (drift, unsettled placements)",
+     "Barnardo's evidence to the Justice Committee (HC 518, 2010-12, FC 38): 'two months of delay ... equates to 1% "
+     "of childhood'; " + A),
     ("parallel_planning", False, 0, 1, "care plans plan for permanence in parallel with rehabilitation", FJR),
     ("parallel_planning_permanence_gain", 0.5, 0.0, 3.0,
      "relative rise in the weekly chance of permanence with parallel planning", A),

@@ -3,12 +3,12 @@
 A = "assumption"
 
 PARAMETERS = [
-    ("front_door_contacts_per_10k_children_week", 27.0, 0.1, 10000.0,
+    ("front_door_contacts_per_10k_children_week", 40.0, 0.1, 10000.0,
      "contacts the front door can screen properly in a week, per 10,000 children", A),
     ("front_door_noise_sd", 0.8, 0.05, 5.0,
      "error (log-hazard units) in the front door's estimate of risk at normal load", A),
-    ("front_door_overload_noise_gain", 1.0, 0.0, 10.0,
-     "relative rise in screening error per unit of load above capacity", A),
+    ("front_door_overload_noise_gain", 0.5, 0.0, 10.0,
+     "relative rise in screening error per unit of queue above capacity (at most one unit counts)", A),
     ("referral_threshold_annual_risk", 0.022, 0.0005, 0.9,
      "estimated annual risk at which a contact becomes a referral", A),
     ("early_help_threshold_annual_risk", 0.012, 0.0001, 0.9,

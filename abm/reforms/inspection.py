@@ -11,25 +11,27 @@ class R2(Reform):
     """Inspect the contribution of all local services (health, education, police, probation, justice).
 
     Mechanism: agencies held to account for their safeguarding contribution perceive risk
-    better (every referrer agency's perception error falls by 15%) and the police stop
-    referring every domestic-violence incident involving children without any indication
-    of priority: they refer when their own judgement of the child's risk passes their
-    threshold. Fewer contacts about children not at risk reach the front door.
+    better (every referrer agency's perception error falls by 15%), and the information
+    they send with a contact is better, so the front door screens it with 10% less error.
+    Fewer contacts about children not at risk become referrals, and fewer children at
+    risk are missed. The police notification of every domestic-violence incident is a
+    local protocol of its own (`police_auto_refer_domestic_violence`), not part of R2:
+    Munro does not recommend ending it.
     """
 
     name = "R2"
     label = "Inspect all local services"
-    what_it_does = ("referrer agencies judge risk better (15% less perception error) and the police stop "
-                    "referring every domestic-violence incident without priority")
+    what_it_does = ("referrer agencies judge risk better (15% less perception error) and their contacts carry better "
+                    "information (10% less screening error)")
     family = "inspection"
     source = (f"{FINAL_REPORT}, Recommendation 2: the inspection framework should examine the effectiveness of "
               "the contributions of all local services to the protection of children")
     default_ramp_years = 2.0
     moves = (
         *(Scale(f"{kind}_perception_noise_sd", 0.85) for kind in KINDS),
-        SetTo("police_auto_refer_domestic_violence", False),
+        Scale("front_door_noise_sd", 0.9),
     )
-    expected = {"contacts_per_year": "lower"}
+    expected = {"false_positive_rate": "lower"}
 
 
 class R3(Reform):

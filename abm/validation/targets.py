@@ -13,6 +13,7 @@ with 0 < t <= 0.20 and a reason saying why the band is that wide, and `[[target]
     band        the name of a band in [tolerances]
     source      where the value comes from
     note        optional remarks
+    held_out    optional, true for a target kept out of the fit (2010/11): reported, never fitted
 
 A target's accepted range is value * (1 - tolerance) to value * (1 + tolerance). Every
 mistake is one `TargetsError` naming the file, the entry ("target[3] (referrals 2009/10)"),
@@ -38,7 +39,7 @@ KINDS = ("level", "ratio", "share", "mean")
 BAND_KEYS = ("tolerance", "reason")
 REQUIRED = ("name", "outcome", "kind", "value", "band", "source")
 NEEDS = {"level": ("period",), "ratio": ("period", "base_period"), "share": ("period", "denominator"), "mean": ()}
-OPTIONAL = ("period", "base_period", "denominator", "note")
+OPTIONAL = ("period", "base_period", "denominator", "note", "held_out")
 SECTIONS = ("tolerances", "target")
 FINANCIAL = re.compile(r"^(\d{4})/(\d{2})$")
 CALENDAR = re.compile(r"^(\d{4})$")
@@ -72,6 +73,7 @@ class Target:
     base_period: str | None = None
     denominator: str | None = None
     note: str | None = None
+    held_out: bool = False
 
     @property
     def tolerance(self) -> float:
@@ -180,7 +182,9 @@ def _target(path: Path, i: int, entry: dict, bands: dict[str, Band]) -> Target:
     for key in REQUIRED:
         if key not in entry:
             raise TargetsError(f"{where}: {key} is missing; it is required")
-    for key in ("name", "outcome", "kind", "band", "source", *OPTIONAL):
+    if "held_out" in entry and not isinstance(entry["held_out"], bool):
+        raise TargetsError(f"{where}.held_out: must be true or false, not {entry['held_out']!r}")
+    for key in ("name", "outcome", "kind", "band", "source", *OPTIONAL[:-1]):
         if key in entry and (not isinstance(entry[key], str) or not entry[key].strip()):
             raise TargetsError(f"{where}.{key}: must be non-empty text in quotes, not {entry[key]!r}")
     if not NAME.match(entry["name"]):
@@ -221,7 +225,8 @@ def _target(path: Path, i: int, entry: dict, bands: dict[str, Band]) -> Target:
                            f"(the bands in [tolerances]: {', '.join(bands)})")
     return Target(name=entry["name"], outcome=entry["outcome"], kind=kind, value=float(value), band=bands[band],
                   source=entry["source"].strip(), period=entry.get("period"), base_period=entry.get("base_period"),
-                  denominator=entry.get("denominator"), note=entry.get("note"))
+                  denominator=entry.get("denominator"), note=entry.get("note"),
+                  held_out=entry.get("held_out", False))
 
 
 def load_targets(path: str | Path = TARGETS_FILE) -> tuple[Target, ...]:

@@ -1,0 +1,168 @@
+"""Measuring every causal link and loop at the calibrated historical state (MODEL.md s4b).
+
+For each seed the historical scenario runs once up to each branch point (the start of the
+2009/10 window, or a year earlier for pushes with a lead). At a branch point the model is
+copied whole (its random streams too, so every arm shares the same random numbers from
+there), each push is applied to its own copy, and every arm runs to the end of the window.
+A run's value of an outcome in the window is its mean over the window's weeks (a ratio
+outcome: the ratio of its numerator's and denominator's means).
+
+A link's elasticity is the relative change of its effect over the relative change of its
+cause, both as means over seeds of the paired differences from the unpushed arm:
+
+    elasticity = (mean(E1 - E0) / mean(E0)) / (mean(C1 - C0) / mean(C0))
+
+Its 90% interval is the 5th-95th percentile over bootstrap resamples of the seeds; it is
+alive when the interval excludes zero on the side its polarity states (above zero for
+"S", below for "O") and the push moved its cause beyond its own interval. A loop's gain
+is the product of its links' elasticities (the open-loop gain around it at the calibrated
+state: negative for a balancing loop, positive for a reinforcing one), with its interval
+from the same resamples.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import datetime as dt
+
+import numpy as np
+
+from abm import calendar
+from abm.links.table import LINKS, LOOP_LINKS, LOOPS, Link, Push
+from abm.model import ChildProtectionModel
+from abm.outcomes import NAMES, OUTCOMES
+from abm.parameters import PARAMETERS
+from abm.reforms import ReformSchedule
+from abm.run import scenario_params
+
+WINDOW_START = dt.date(2009, 4, 1)
+WINDOW_WEEKS = 52
+STATE = "england_2006_2011, calibrated, 2009/10"
+BOOTSTRAP = 2000
+INDEX = {name: i for i, name in enumerate(NAMES)}
+RATIOS = [(INDEX[o.name], INDEX[o.numerator], INDEX[o.denominator]) for o in OUTCOMES if o.aggregate == "ratio"]
+
+
+def all_links() -> tuple[Link, ...]:
+    return LINKS + LOOP_LINKS
+
+
+def pushes() -> list[Push]:
+    seen: dict[str, Push] = {}
+    for link in all_links():
+        seen.setdefault(link.push.name, link.push)
+    return list(seen.values())
+
+
+def window_values(model, start: int) -> np.ndarray:
+    """Every outcome's value over the window's weeks of a model that has run through them."""
+    rows = np.vstack(model.datacollector.model_vars["outcomes"][start:start + WINDOW_WEEKS])
+    values = np.nanmean(rows, axis=0)
+    for i, num, den in RATIOS:
+        values[i] = values[num] / values[den] if values[den] else np.nan
+    return values
+
+
+def apply_push(model, push: Push) -> None:
+    """Move the cause of `push` in `model`: its parameters from now on, or its state once."""
+    if push.scale or push.add:
+        changes = {}
+        for name, factor in push.scale.items():
+            changes[name] = getattr(model.p, name) * factor
+        for name, amount in push.add.items():
+            changes[name] = getattr(model.p, name) + amount
+        for name, value in changes.items():
+            spec = PARAMETERS[name]
+            changes[name] = spec.kind(min(max(value, spec.low), spec.high))
+        model.set_params(dataclasses.replace(model.p, **changes))
+    if push.nudge is not None:
+        component, attribute, op, amount = push.nudge
+        owner = getattr(model, component)
+        value = getattr(owner, attribute)
+        setattr(owner, attribute, value * amount if op == "x" else value + amount)
+
+
+def measure_seed(task) -> dict[str, np.ndarray]:
+    """One seed's window values: {"control": ..., push name: ...} (a picklable task: (scenario, seed))."""
+    scenario, seed = task
+    params = scenario_params(scenario, seed)
+    warmup = scenario.warmup_years * calendar.WEEKS_PER_YEAR
+    model = ChildProtectionModel(params, seed, warmup_weeks=warmup, events=scenario.event_weeks(),
+                                 reforms=ReformSchedule.from_scenario(scenario, params))
+    start = warmup + calendar.week_of(scenario.start_date, WINDOW_START)
+    branches: dict[int, list[Push]] = {}
+    for push in pushes():
+        branches.setdefault(start - push.lead_weeks, []).append(push)
+    values = {}
+    for branch in sorted(branches):
+        while model.week < branch:
+            model.step()
+        for push in branches[branch]:
+            arm = copy.deepcopy(model)
+            apply_push(arm, push)
+            while arm.week < start + WINDOW_WEEKS:
+                arm.step()
+            values[push.name] = window_values(arm, start)
+    while model.week < start + WINDOW_WEEKS:
+        model.step()
+    values["control"] = window_values(model, start)
+    return values
+
+
+def _relative(arms: np.ndarray, control: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Relative change of the means over seeds `rows` (one value per resample row)."""
+    base = control[rows].mean(axis=1)
+    return (arms[rows] - control[rows]).mean(axis=1) / base
+
+
+def summarise(per_seed: list[dict[str, np.ndarray]], resamples: int = BOOTSTRAP) -> dict:
+    """The JSON report: every link's elasticity and 90% interval, alive or not, and every loop's gain."""
+    n = len(per_seed)
+    rng = np.random.default_rng(0)
+    rows = np.vstack([np.arange(n), rng.integers(0, n, (resamples, n))])
+    control = np.array([s["control"] for s in per_seed])
+    draws: dict[str, np.ndarray] = {}
+    links = []
+    for link in all_links():
+        arm = np.array([s[link.push.name] for s in per_seed])
+        c, e = INDEX[link.cause], INDEX[link.effect]
+        cause = _relative(arm[:, c], control[:, c], rows)
+        effect = _relative(arm[:, e], control[:, e], rows)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            elasticity = effect / cause
+        draws[link.key] = elasticity
+        p05, p95 = np.nanpercentile(elasticity[1:], [5, 95]) if np.isfinite(elasticity[1:]).any() else (np.nan,) * 2
+        c05, c95 = np.nanpercentile(cause[1:], [5, 95])
+        moved = c05 > 0 or c95 < 0
+        alive = bool(moved and (p05 > 0 if link.polarity == "S" else p95 < 0))
+        if link.row:
+            links.append({"key": link.key, "row": link.row, "from": link.cause_label, "to": link.effect_label,
+                          "polarity": link.polarity, "cause": link.cause, "effect": link.effect,
+                          "push": link.push.name, "cause_change": _plain(cause[0]),
+                          "effect_change": _plain(effect[0]), "elasticity": _plain(elasticity[0]),
+                          "p05": _plain(p05), "p95": _plain(p95), "alive": alive})
+    loops = []
+    for name, keys in LOOPS.items():
+        gain = np.prod([draws[k] for k in keys], axis=0)
+        p05, p95 = np.nanpercentile(gain[1:], [5, 95])
+        loops.append({"name": name, "links": list(keys), "gain": _plain(gain[0]), "p05": _plain(p05),
+                      "p95": _plain(p95)})
+    return {"state": STATE, "seeds": n, "window": f"{WINDOW_START.isoformat()} + {WINDOW_WEEKS} weeks",
+            "links": links, "loops": loops}
+
+
+def _plain(x) -> float | None:
+    x = float(x)
+    return x if np.isfinite(x) else None
+
+
+def measure(scenario, seeds: list[int], engine, progress=None) -> dict:
+    """Measure every link and loop on `seeds` with `engine` (abm.engines); `progress()` after each seed."""
+    per_seed = [None] * len(seeds)
+    for i, values in engine.map(measure_seed, [(scenario, seed) for seed in seeds]):
+        per_seed[i] = values
+        if progress is not None:
+            progress()
+    return summarise(per_seed)
+

@@ -1,0 +1,32 @@
+"""The `cpsim links` table: every link's elasticity with its 90% interval, then every loop's gain."""
+
+from __future__ import annotations
+
+
+def _num(x: float | None, signed: bool = True) -> str:
+    if x is None:
+        return "n/a"
+    return f"{x:+.3f}" if signed else f"{x:.3f}"
+
+
+def render(result: dict) -> str:
+    """The links and loops of `abm.links.measure` as text tables, with a count of the links alive."""
+    head = ("row", "from", "to", "pol", "push", "cause moved", "elasticity (5th-95th)", "alive")
+    rows = [(str(link["row"]), link["from"], link["to"], link["polarity"], link["push"],
+             f"{100 * link['cause_change']:+.1f}%" if link["cause_change"] is not None else "n/a",
+             f"{_num(link['elasticity'])} ({_num(link['p05'])} to {_num(link['p95'])})",
+             "yes" if link["alive"] else "NO") for link in result["links"]]
+    widths = [max(len(r[i]) for r in (head, *rows)) for i in range(len(head))]
+
+    def line(row) -> str:
+        return "  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip()
+
+    alive = sum(link["alive"] for link in result["links"])
+    lines = [f"Causal links at the calibrated historical state ({result['state']}; window {result['window']}), "
+             f"{result['seeds']} seeds, common random numbers", "", line(head), *map(line, rows), "",
+             f"{alive} of {len(rows)} links alive (the 90% interval excludes zero on the stated side).", "",
+             "Loop gains (product of the loop's elasticities; negative: balancing, positive: reinforcing)", ""]
+    for loop in result["loops"]:
+        lines.append(f"  {loop['name']:<22} {loop['gain']:+.3g} ({loop['p05']:+.3g} to {loop['p95']:+.3g})"
+                     if loop["gain"] is not None else f"  {loop['name']:<22} n/a")
+    return "\n".join(lines)
