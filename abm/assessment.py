@@ -2,14 +2,17 @@
 
 Waiting cases are first allocated where workers have room (abm/allocation.py). Under
 prescription an initial assessment (due in 7 working days) may lead to a core assessment
-(35 working days); without it, one single assessment. Each week an allocated assessment
-receives its allotted direct hours times its worker's time factor, and its allotted
-recording times the share of recording its worker gets done; an unallocated one receives
-nothing. It is complete when it has had both the direct work and the recording it needs
+(35 working days); without it, one single assessment. The worker paces an assessment's
+direct work and recording (its standard hours times the child's complexity) evenly over
+its timescale; each week an allocated assessment receives that week's direct hours times
+its worker's assessment time factor (abm/time_budget.py), and that week's recording times the share of recording its
+worker gets done; an unallocated one receives nothing. At full time it ends on time; when
+time is short, it runs late. It is complete when it has had both the direct work and the recording it needs
 (at the moment within the week when the later of the two is reached). It ends when
-complete, when the overrun limit is reached, or, under prescribed timescales, at its due
-time with a probability equal to the worker's compliance with prescriptions: then the
-form is finished "on time" with whatever direct work it had, and is less accurate. It is in timescale when it ends by its due time,
+complete, when the overrun limit is reached, or, under prescribed timescales, when it would
+run past its due time, at that time with a probability equal to the worker's compliance
+with prescriptions: then the form is finished "on time" with whatever direct work it had,
+and is less accurate. It is in timescale when it ends by its due time,
 counted from the referral (initial) or from the start of the stage (core).
 
 A worker's estimate of a child's log-hazard z is
@@ -43,6 +46,8 @@ from abm.allocation import allocate
 from abm.journey import CORE, INITIAL, SINGLE
 from abm.population import ASSESSMENT, CIN, CP
 from abm.risk import threshold_log_hazard
+
+EPSILON = 1e-9  # weeks: an assessment paced to end at its due time is in timescale despite rounding
 
 
 class Assessment:
@@ -98,18 +103,18 @@ class Assessment:
         worker = np.maximum(slot, 0)
         now = model.week
         before, needed = journey.hours_done[cases], journey.hours_needed[cases]
-        accrued = journey.hours_rate[cases] * wf.time_factor[worker] * allocated
+        accrued = journey.hours_rate[cases] * wf.assessment_time_factor[worker] * allocated
         written, to_write = journey.recorded[cases], journey.recording_needed[cases]
         writing = journey.recording_rate[cases] * wf.recording_done[worker] * allocated
         after, recorded = before + accrued, written + writing
         complete = (after >= needed) & (recorded >= to_write)
         ends = np.maximum(_crossing(now, before, accrued, needed), _crossing(now, written, writing, to_write))
         due = journey.due[cases]
-        at_due = ~complete & allocated & (due >= now) & (due < now + 1)
-        on_time = at_due & (self.rng.random(len(cases)) < wf.compliance[worker])
+        late_at_due = allocated & (due >= now) & (due < now + 1) & (ends > due + EPSILON)
+        on_time = late_at_due & (self.rng.random(len(cases)) < wf.compliance[worker])
         ends = np.where(on_time, due, ends)
         done_hours = np.where(on_time, before + accrued * (due - now), np.minimum(after, needed))
-        spread = self._spread(journey.kind[cases])
+        spread = journey.spread_weeks(journey.kind[cases])
         overrun = now + 1 >= journey.stage_start[cases] + p.assessment_overrun_limit_factor * spread
         done = complete | on_time | overrun
         journey.hours_done[cases], journey.recorded[cases] = after, recorded
@@ -117,7 +122,7 @@ class Assessment:
         ledger = model.ledger
         ledger.assessments_completed += len(finished)
         timed = np.isfinite(due[done])
-        in_time = timed & (np.where(complete[done] | on_time[done], ends[done], now + 1) <= due[done])
+        in_time = timed & (np.where(complete[done] | on_time[done], ends[done], now + 1) <= due[done] + EPSILON)
         kind = journey.kind[finished]
         for stage, name in ((INITIAL, "initial"), (CORE, "core"), (SINGLE, "single")):
             of_kind = (kind == stage) & timed
@@ -131,13 +136,6 @@ class Assessment:
         journey.first_estimate[finished[first_view]] = estimate[first_view]
         journey.estimate[finished] = estimate
         self.finished = finished
-
-    def _spread(self, kind: np.ndarray) -> np.ndarray:
-        """Each stage's timescale in weeks, or a single assessment's nominal length when it has none."""
-        journey = self.model.journey
-        table = np.array([journey.timescale_weeks[INITIAL], journey.timescale_weeks[CORE],
-                          journey.timescale_weeks[SINGLE] or journey.single_nominal_weeks])
-        return table[kind]
 
     def decide(self) -> None:
         """Decide on every assessment finished this week (the journey applies the decisions after help)."""

@@ -122,7 +122,7 @@ class Journey:
 
     def start_core(self, idx: np.ndarray) -> None:
         p = self.p
-        self._stage(idx, CORE, p.core_assessment_direct_hours, p.core_assessment_recording_hours)
+        self._stage(idx, CORE, p.core_assessment_direct_hours, p.core_assessment_recording_hours, begins=1)
         self.model.ledger.core_assessments += len(idx)
 
     def start_section47(self, idx: np.ndarray) -> None:
@@ -132,26 +132,33 @@ class Journey:
             return
         self.section47[idx] = True
         self.hours_needed[idx] += self.p.section47_direct_hours
+        self.hours_rate[idx] += self.p.section47_direct_hours / self.spread_weeks(self.kind[idx])
         self.model.ledger.section47_enquiries += len(idx)
         self.task_hours[idx] += self.p.section47_task_hours
 
-    def _stage(self, idx, kind, hours, recording) -> None:
-        """Start an assessment stage: the standard direct and recording hours are allotted evenly over its
-        timescale (or nominal length), while the hours this child's assessment needs vary around them (one
-        log-normal complexity factor for both, mean 1)."""
-        now, sd = self.model.week, self.p.assessment_complexity_sd
+    def spread_weeks(self, kind: np.ndarray) -> np.ndarray:
+        """Each stage's timescale in weeks, or a single assessment's nominal length when it has none."""
+        single = self.timescale_weeks[SINGLE] or self.single_nominal_weeks
+        return np.array([self.timescale_weeks[INITIAL], self.timescale_weeks[CORE], single])[kind]
+
+    def _stage(self, idx, kind, hours, recording, begins: int = 0) -> None:
+        """Start an assessment stage: the hours this child's assessment needs vary around the standard direct
+        and recording hours (one log-normal complexity factor for both, mean 1), and the worker paces them
+        evenly over the stage's timescale (or nominal length): at a full time factor it ends on time. A stage
+        decided on after this week's assessment work (a core assessment) `begins` next week."""
+        now, sd = self.model.week + begins, self.p.assessment_complexity_sd
         timescale = self.timescale_weeks[kind]
-        spread = timescale if timescale > 0 else self.single_nominal_weeks
+        spread = self.spread_weeks(np.array([kind]))[0]
         self.kind[idx] = kind
         self.stage_start[idx] = now
         self.due[idx] = now + timescale if timescale > 0 else np.inf
         self.hours_done[idx] = 0.0
         complexity = self.model.rngs["assessment"].lognormal(-sd * sd / 2, sd, len(idx))
-        self.hours_rate[idx] = hours / spread
         self.hours_needed[idx] = hours * complexity
+        self.hours_rate[idx] = hours * complexity / spread
         self.recorded[idx] = 0.0
-        self.recording_rate[idx] = recording / spread
         self.recording_needed[idx] = recording * complexity
+        self.recording_rate[idx] = recording * complexity / spread
 
     def start_plan(self, idx: np.ndarray, status: np.ndarray | int) -> None:
         """Put children on child-in-need (CIN) or child protection (CP) plans, `status` per child."""

@@ -95,7 +95,7 @@ OUTCOMES: tuple[Outcome, ...] = (
     O("recording_share", "Share of social-worker time on recording and compliance", "lower"),
     O("hours_worked_mean", "Hours a social worker works in a week", "neither"),
     O("overtime_hours_mean", "Hours a social worker works beyond contract in a week", "lower"),
-    O("time_factor_mean", "Share of the direct work cases need that workers deliver", "higher"),
+    O("time_factor_mean", "Share of the direct work plans need that workers deliver", "higher"),
     O("recording_hours_per_case_week", "Recording hours a case asks per week", "lower"),
     O("local_procedure_hours_per_case_week", "Recording hours per case-week added by local procedures", "lower"),
     O("reflective_supervision_mean", "Reflective supervision a social worker gets (0-1)", "higher"),

@@ -18,14 +18,18 @@ over the worker's allocated cases c, are of three kinds:
                  the plan's direct hours by status times its need type's multiplier
 
 Fixed demands are met first. When recording and direct work do not fit in what is left,
-the shortfall S = R + D - (capacity - F) is cut from them in proportion to D and to
-(1 - protection) * R, where protection = 1 - (1 - enforcement) * (1 - supervision_compliance_protection
-* compliance_checking_supervision): under strong enforcement recording is checked and
-direct work is what gives way. A worker's time factor is the share of D delivered (the
-same for all their cases), `recording_done` the share of R. Hours worked beyond contract
-are overtime, which feeds burnout; the share of hours worked spent face to face with
-children and families is the direct-work share. `planned` (F + R + D in full) is what
-managers weigh when they allocate (abm/allocation.py).
+the shortfall S = R + D - (capacity - F) is cut from three parts of the week in proportion
+to their weights: recording (1 - protection) * R, where protection = 1 - (1 - enforcement)
+* (1 - supervision_compliance_protection * compliance_checking_supervision); assessments'
+direct work (1 - enforcement) * D_assess, since a statutory timescale is checked too; and
+the direct work of plans D_plans, which nobody checks. Under strong enforcement recording
+and timescales are kept, and the ongoing work with children on plans is what gives way.
+(What a part cannot give, having none left, passes to the others.) A worker's time factor
+is the share of the plans' direct work delivered (the same for all their plans), the
+assessment time factor the share of assessments' direct work, `recording_done` the share
+of R. Hours worked beyond contract are overtime, which feeds burnout; the share of hours
+worked spent face to face with children and families is the direct-work share. `planned`
+(F + R + D in full) is what managers weigh when they allocate (abm/allocation.py).
 """
 
 from __future__ import annotations
@@ -54,10 +58,11 @@ def case_hours(model, cases: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nda
 
 def split_week(model, open_cases: np.ndarray) -> None:
     """Share every worker's week among its uses; sets the workforce's time arrays for the coming week."""
-    p, wf, journey, gov = model.p, model.workforce, model.journey, model.governance
+    p, wf, journey = model.p, model.workforce, model.journey
     cases = open_cases[journey.worker[open_cases] >= 0]
     slot = journey.worker[cases]
     direct, recording, meetings = case_hours(model, cases)
+    assessing = model.population.status[cases] == ASSESSMENT
     posts = wf.posts
     tasks = journey.task_hours[cases]
     journey.task_hours[cases] = 0.0
@@ -68,22 +73,34 @@ def split_week(model, open_cases: np.ndarray) -> None:
     rec = (np.bincount(slot, weights=recording, minlength=posts)
            + (p.fixed_compliance_hours_per_week * enforcement
               + p.inspection_preparation_hours_per_week * p.inspection_announced * p.inspection_process_focus) * in_post)
-    dir_ = np.bincount(slot, weights=direct, minlength=posts)
+    assess = np.bincount(slot[assessing], weights=direct[assessing], minlength=posts)
+    plans = np.bincount(slot[~assessing], weights=direct[~assessing], minlength=posts)
     capacity = p.weekly_hours + p.overtime_hours_max_per_week
     fixed_done = np.minimum(fixed, capacity)
-    shortfall = np.maximum(rec + dir_ - (capacity - fixed_done), 0.0)
+    shortfall = np.maximum(rec + assess + plans - (capacity - fixed_done), 0.0)
     protection = 1 - (1 - enforcement) * (1 - p.supervision_compliance_protection * wf.compliance_supervision)
-    weight_rec = (1 - protection) * rec
-    share_rec = np.divide(weight_rec, weight_rec + dir_, out=np.zeros(posts), where=weight_rec + dir_ > 0)
-    cut_dir = np.minimum(shortfall * (1 - share_rec), dir_)
-    cut_rec = np.minimum(shortfall - cut_dir, rec)
-    wf.time_factor = np.divide(dir_ - cut_dir, dir_, out=np.ones(posts), where=dir_ > 0)
-    wf.recording_done = np.divide(rec - cut_rec, rec, out=np.ones(posts), where=rec > 0)
-    worked = fixed_done + dir_ - cut_dir + rec - cut_rec
+    weights = np.vstack([(1 - protection) * rec, (1 - enforcement) * assess, plans])
+    total = weights.sum(axis=0)
+    share = np.divide(weights, total, out=np.zeros_like(weights), where=total > 0)
+    cut = _cut(shortfall, share, np.vstack([rec, assess, plans]))
+    wf.recording_done, wf.assessment_time_factor, wf.time_factor = (
+        np.divide(need - c, need, out=np.ones(posts), where=need > 0) for need, c in zip((rec, assess, plans), cut))
+    delivered = assess + plans - cut[1] - cut[2]
+    worked = fixed_done + rec - cut[0] + delivered
     wf.worked = worked
     wf.overtime = np.maximum(worked - p.weekly_hours, 0.0)
-    wf.direct_hours = (dir_ - cut_dir) / (1 + p.travel_hours_per_direct_hour)
+    wf.direct_hours = delivered / (1 + p.travel_hours_per_direct_hour)
     wf.direct_share = np.divide(wf.direct_hours, worked, out=np.zeros(posts), where=worked > 0)
-    wf.recording_share = np.divide(rec - cut_rec, worked, out=np.zeros(posts), where=worked > 0)
-    wf.planned = fixed + rec + dir_
+    wf.recording_share = np.divide(rec - cut[0], worked, out=np.zeros(posts), where=worked > 0)
+    wf.planned = fixed + rec + assess + plans
     wf.recording_needed_per_case = float(recording.mean()) if len(recording) else 0.0
+
+
+def _cut(shortfall: np.ndarray, share: np.ndarray, need: np.ndarray) -> np.ndarray:
+    """Cut `shortfall` from the three demands in proportion to `share`, no demand below zero (what one cannot
+    give passes to the others, in proportion to their need left)."""
+    cut = np.minimum(shortfall * share, need)
+    left = shortfall - cut.sum(axis=0)
+    room = need - cut
+    spare = room.sum(axis=0)
+    return cut + room * np.divide(left, spare, out=np.zeros_like(left), where=spare > 0)

@@ -81,6 +81,7 @@ class Workforce:
                      "supervision", "compliance_supervision", "supervision_hours", "enforcement", "compliance"):
             setattr(self, name, np.zeros(posts))
         self.time_factor = np.ones(posts)
+        self.assessment_time_factor = np.ones(posts)
         self.recording_done = np.ones(posts)
         self.judgment = np.ones(posts)
         self.pressure = 0.0
