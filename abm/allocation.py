@@ -8,12 +8,13 @@ first). A case goes to the worker in post with the most room, where a worker's r
     room = allocation_load_limit * (weekly_hours + overtime_hours_max_per_week) - planned
 
 (`planned`: the hours the worker's cases ask in full this week, abm/time_budget.py, plus
-those of cases allocated so far this week). Urgent cases (care, protection plans,
-assessments: the duty to assess and protect) go to that worker whatever the room; a
-child-in-need plan goes only if its hours fit in the room, otherwise it stays unallocated
-and waits. Managers thus load workers beyond what they can do in full (the limit is above
-1), and when every worker is full, children in need queue; the weeks they wait are counted
-when they are allocated.
+those of cases allocated so far this week). Urgent cases (children looked after or on a
+protection plan) go to that worker whatever the room; an assessment or a child-in-need plan
+goes only if its hours fit in the room, otherwise it stays unallocated and waits (an
+assessment's timescale runs from the referral, so its wait makes it late). Managers thus
+load workers beyond what they can do in full (the limit is above 1), and when every worker
+is full, referrals and children in need queue; the weeks they wait are counted when they
+are allocated.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from abm.time_budget import case_hours
 
 PRIORITY = np.zeros(LOOKED_AFTER + 1, dtype=np.int8)  # rank by status, 0 most urgent
 PRIORITY[[LOOKED_AFTER, CP, ASSESSMENT, CIN]] = (0, 1, 2, 3)
+URGENT = PRIORITY[CP]  # ranks up to this are allocated whatever the room
 
 
 def allocate(model, waiting: np.ndarray) -> None:
@@ -43,7 +45,7 @@ def allocate(model, waiting: np.ndarray) -> None:
     heap = list(zip((wf.planned[in_post] - limit).tolist(), in_post.tolist()))
     heapq.heapify(heap)
     chosen = np.full(len(waiting), -1, dtype=np.int32)
-    must = PRIORITY[pop.status[waiting]] < PRIORITY[CIN]
+    must = PRIORITY[pop.status[waiting]] <= URGENT
     for i, (hours, urgent) in enumerate(zip(need.tolist(), must.tolist())):
         negative_room, slot = heap[0]
         if -negative_room < hours and not urgent:

@@ -9,8 +9,8 @@ its worker's assessment time factor (abm/time_budget.py), and that week's record
 worker gets done; an unallocated one receives nothing. At full time it ends on time; when
 time is short, it runs late. It is complete when it has had both the direct work and the recording it needs
 (at the moment within the week when the later of the two is reached). It ends when
-complete, when the overrun limit is reached, or, under prescribed timescales, when it would
-run past its due time, at that time with a probability equal to the worker's compliance
+complete, when the overrun limit is reached, or, when it has a timescale and would run past
+its due time, at that time with a probability equal to the worker's compliance
 with prescriptions: then the form is finished "on time" with whatever direct work it had,
 and is less accurate. It is in timescale when it ends by its due time,
 counted from the referral (initial) or from the start of the stage (core).
@@ -129,7 +129,8 @@ class Assessment:
             setattr(ledger, f"{name}_timed", getattr(ledger, f"{name}_timed") + int(of_kind.sum()))
             setattr(ledger, f"{name}_in_timescale", getattr(ledger, f"{name}_in_timescale") + int((of_kind & in_time).sum()))
         ledger.assessments_in_timescale += int(in_time.sum())
-        model.management.report_timeliness(wf.team[worker[done][timed]], in_time[timed])
+        reported = timed & allocated[done]  # a manager's indicator counts the team's own assessments
+        model.management.report_timeliness(wf.team[worker[done][reported]], in_time[reported])
         fraction = np.minimum(done_hours[done] / needed[done], 1.0)
         first_view = kind != CORE
         estimate = self.estimate(finished, fraction, anchored=~first_view)

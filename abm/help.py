@@ -46,12 +46,12 @@ class Help:
         now = model.week
         status = pop.status[known]
         helped = known[status >= CIN]
-        journey.quality[helped] = journey.quality_of(helped)
+        self.continuity = journey.continuity_of(helped)
+        journey.quality[helped] = journey.quality_of(helped, self.continuity)
         self.helped = helped
         early = known[status == EARLY_HELP]
         open_cases = known[status != EARLY_HELP]
         journey.quality[early] = p.early_help_quality
-        self.continuity = journey.continuity_of(helped)
         looked_after = pop.status[helped] == LOOKED_AFTER
         reviewed_out = self.review(helped[~looked_after & (journey.next_review[helped] <= now)])
         left_care = self.leave_care(helped[looked_after])

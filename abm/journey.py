@@ -126,15 +126,18 @@ class Journey:
         self.model.ledger.core_assessments += len(idx)
 
     def start_section47(self, idx: np.ndarray) -> None:
-        """Begin section 47 enquiries: a strategy discussion for the worker, joint direct work for the assessment."""
+        """Begin section 47 enquiries: a strategy discussion for the worker, and joint direct work added to the
+        assessment under way (for a child on a plan, a task of that many hours)."""
         idx = idx[~self.section47[idx]]
         if not len(idx):
             return
         self.section47[idx] = True
-        self.hours_needed[idx] += self.p.section47_direct_hours
-        self.hours_rate[idx] += self.p.section47_direct_hours / self.spread_weeks(self.kind[idx])
         self.model.ledger.section47_enquiries += len(idx)
         self.task_hours[idx] += self.p.section47_task_hours
+        assessing = idx[self.pop.status[idx] == ASSESSMENT]
+        self.hours_needed[assessing] += self.p.section47_direct_hours
+        self.hours_rate[assessing] += self.p.section47_direct_hours / self.spread_weeks(self.kind[assessing])
+        self.task_hours[idx[self.pop.status[idx] != ASSESSMENT]] += self.p.section47_direct_hours
 
     def spread_weeks(self, kind: np.ndarray) -> np.ndarray:
         """Each stage's timescale in weeks, or a single assessment's nominal length when it has none."""
@@ -179,26 +182,26 @@ class Journey:
         ledger.repeat_cp_starts += int((pop.cp_plans[children] > 0).sum())
         pop.cp_plans[children] = np.minimum(pop.cp_plans[children] + 1, 100)
         pop.status[idx] = status
+        self.section47[idx] = False  # an enquiry ends with the plan; a later step-up needs a new one
         self.next_review[idx] = self.model.week + np.where(protect, p.cp_first_review_weeks, p.cin_review_weeks)
         self.changed.append(idx)
 
-    def time_dose(self, slots: np.ndarray) -> np.ndarray:
-        """Diminishing returns of the direct hours a worker delivers: (1 - exp(-k f)) / (1 - exp(-k)), f their time factor."""
-        k = self.p.direct_work_dose_curvature
-        return -np.expm1(-k * self.model.workforce.time_factor[slots]) / -np.expm1(-k)
-
-    def quality_of(self, idx: np.ndarray) -> np.ndarray:
+    def quality_of(self, idx: np.ndarray, continuity: np.ndarray | None = None) -> np.ndarray:
         """Quality of help (0-1): the worker's skill, the direct hours delivered, continuity, local knowledge
-        (agency workers have less) and fit to the child's need type (requisite variety)."""
+        (agency workers have less) and fit to the child's need type (requisite variety); 0 while unallocated.
+
+        Per worker: skill part (unskilled + (1 - unskilled) * skill) * time dose * local knowledge, where the
+        time dose has diminishing returns, (1 - exp(-k f)) / (1 - exp(-k)), f the worker's time factor."""
         p, wf = self.p, self.model.workforce
+        k = p.direct_work_dose_curvature
+        worker_part = ((p.help_quality_unskilled + (1 - p.help_quality_unskilled) * wf.skill)
+                       * (np.expm1(-k * wf.time_factor) / np.expm1(-k))
+                       * np.where(wf.filled == AGENCY, p.agency_local_knowledge_quality, 1.0))
         w = self.worker[idx]
-        allocated = w >= 0
-        slot = np.where(allocated, w, 0)
-        fit = 1.0 - self.pop.variety[idx] * p.variety_quality_penalty * (1.0 - wf.judgment[slot] * wf.skill[slot])
-        skill = p.help_quality_unskilled + (1 - p.help_quality_unskilled) * wf.skill[slot]
-        local = np.where(wf.filled[slot] == AGENCY, p.agency_local_knowledge_quality, 1.0)
-        quality = skill * self.time_dose(slot) * self.continuity_of(idx) * fit * local
-        return np.where(allocated, quality, 0.0)
+        slot = np.maximum(w, 0)
+        fit = 1.0 - self.pop.variety[idx] * p.variety_quality_penalty * (1.0 - (wf.judgment * wf.skill)[slot])
+        continuity = self.continuity_of(idx) if continuity is None else continuity
+        return np.where(w >= 0, worker_part[slot] * continuity * fit, 0.0)
 
     def continuity_of(self, idx: np.ndarray) -> np.ndarray:
         """Continuity of worker (0-1): rises from the floor after a change of worker to 1 over continuity_weeks_to_full."""
@@ -290,6 +293,7 @@ class Journey:
             model.court.withdraw(pending)
         self.worker[idx] = -1
         self.section47[idx] = False
+        self.task_hours[idx] = 0.0
         pop.status[idx] = NONE
         pop.in_care_order[idx] = False
         pop.last_closed[idx] = model.week

@@ -102,7 +102,7 @@ OUTCOMES: tuple[Outcome, ...] = (
     O("supervision_hours_mean", "Supervision a social worker gets per week (hours)", "higher"),
     O("burnout_mean", "Social-worker burnout (0-1)", "lower"),
     O("satisfaction_mean", "Social-worker satisfaction (0-1)", "higher"),
-    O("turnover_rate", "Social workers leaving per filled post per year", "lower", headline=True),
+    O("turnover_rate", "Permanent social workers leaving per permanent worker per year", "lower", headline=True),
     O("vacancy_rate", "Share of posts vacant", "lower"),
     O("agency_share", "Share of filled posts held by agency workers", "lower"),
     O("experience_years_mean", "Mean social-worker experience (years)", "higher", headline=True),

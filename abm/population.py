@@ -67,7 +67,7 @@ class Population:
         self.household_risk = np.zeros(self.h)
         self.update_household_risk(np.arange(self.h))
         self.next_transition = np.empty((self.h, 3), dtype=np.int32)
-        self.transitions_due: dict[int, list[np.ndarray]] = {}  # week -> flat indices due then
+        self.transitions_due: dict[int, list[int]] = {}  # week -> flat indices (household * 3 + problem) due then
         self.schedule_transitions(rng, np.arange(self.h * 3), now=0)
         self.escalated_until = np.zeros(self.h, dtype=np.int32)
         self.escalations_ending: dict[int, np.ndarray] = {}
@@ -132,15 +132,13 @@ class Population:
         rate = np.where(active, self.remission[prob], self.onset[prob] * self.onset_multiplier[hh])
         weeks = now + rng.geometric(np.minimum(rate, 1.0))
         self.next_transition[hh, prob] = weeks
-        order = np.argsort(weeks, kind="stable")
-        starts = np.flatnonzero(np.diff(weeks[order], prepend=-1))
-        for week, group in zip(weeks[order][starts].tolist(), np.split(flat[order], starts[1:])):
-            self.transitions_due.setdefault(week, []).append(group)
+        due = self.transitions_due
+        for week, index in zip(weeks.tolist(), flat.tolist()):
+            due.setdefault(week, []).append(index)
 
     def due_transitions(self, now: int) -> np.ndarray:
         """The flat indices (household * 3 + problem) whose next onset or remission falls in week `now`, sorted."""
-        groups = self.transitions_due.pop(now, None)
-        return np.sort(np.concatenate(groups)) if groups else np.empty(0, dtype=np.int64)
+        return np.array(sorted(self.transitions_due.pop(now, ())), dtype=np.int64)
 
     def update_household_risk(self, households: np.ndarray) -> None:
         """Log-hazard that households `households` add to their children: deprivation and parental problems."""

@@ -47,8 +47,9 @@ def case_hours(model, cases: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nda
     assessing = status == ASSESSMENT
     direct = np.where(assessing, journey.hours_rate[cases],
                       wf.hours_by_status[status] * model.needs.hours[pop.need_type[cases]])
-    slot = np.maximum(journey.worker[cases], 0)
-    compliance = p.recording_floor_share + (1 - p.recording_floor_share) * wf.compliance[slot]
+    worker = journey.worker[cases]
+    compliance = np.where(worker >= 0, wf.compliance[np.maximum(worker, 0)], gov.compliance)
+    compliance = p.recording_floor_share + (1 - p.recording_floor_share) * compliance
     recording = (np.where(assessing, journey.recording_rate[cases], p.recording_hours_per_case_week) * compliance
                  + gov.local_procedures)
     meetings = (p.cp_meeting_hours_per_case_week * (status == CP)

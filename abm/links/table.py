@@ -73,6 +73,8 @@ PUSHES = {push.name: push for push in (
     P("assessments' direct hours -10%", scale={"initial_assessment_direct_hours": 0.9,
                                                "core_assessment_direct_hours": 0.9}),
     P("blame defence -10%", scale={"blame_defence_strength": 0.9}),
+    P("error window +20%", scale={"error_window_weeks": 1.2}),
+    P("procedures per blame review x1.5", scale={"procedure_hours_per_blame_review": 1.5}),
 )}
 
 
@@ -165,14 +167,18 @@ LOOP_LINKS: tuple[Link, ...] = (
       "compliance_enforcement", "assessment_in_timescale_rate", "inspection's enforcement weight x2"),
     L("acknowledgement->reflection", 0, "ability to acknowledge errors", "reflection", "S",
       "ability_to_acknowledge_errors", "reflection", "blame defence -10%"),
+    L("errors->reviews", 0, "errors", "errors reviewed", "S",
+      "errors_per_year", "errors_reviewed_per_year", "error window +20%"),
+    L("procedures->recording", 0, "local procedures", "recording hours per case", "S",
+      "local_procedure_hours_per_case_week", "recording_hours_per_case_week", "procedures per blame review x1.5"),
 )
 
 LOOPS: dict[str, tuple[str, ...]] = {
     "B1": ("timeliness->enforcement", "enforcement->timeliness"),
-    "B2": ("errors->reflection", "reflection->pe", "pe->prescription", "prescription->enforcement",
+    "B2": ("errors->reviews", "errors->reflection", "reflection->pe", "pe->prescription", "prescription->enforcement",
            "enforcement->scope", "scope->quality", "quality->errors"),
     "R": ("prescription->enforcement", "enforcement->scope", "scope->compliance", "compliance->acknowledgement",
           "acknowledgement->reflection", "reflection->pe", "pe->prescription"),
-    "R (blame procedures)": ("blame reviews->procedures", "recording->direct hours", "direct hours->quality",
-                             "quality->errors"),
+    "R (blame procedures)": ("errors->reviews", "blame reviews->procedures", "procedures->recording",
+                             "recording->direct hours", "direct hours->quality", "quality->errors"),
 }

@@ -6,7 +6,7 @@ WT10 = "Working Together to Safeguard Children (2010)"
 
 PARAMETERS = [
     ("initial_assessment_timescale_working_days", 7.0, 1.0, 100.0,
-     "timescale for an initial assessment (10 working days from April 2010)", WT06),
+     "timescale for an initial assessment (Working Together 2010 made it 10 working days; the historical run keeps 7)", WT06),
     ("core_assessment_timescale_working_days", 35.0, 1.0, 200.0, "timescale for a core assessment", WT06),
     ("assessment_timescales_prescribed", True, 0, 1,
      "assessments are split into initial and core with fixed timescales", WT06),

@@ -44,7 +44,8 @@ PARAMETERS = [
      "share of cases whose primary need is sexual abuse or exploitation, whatever the household's problems", A),
     ("adolescent_age_years", 13, 10, 17, "age from which a case's primary need can be the adolescent's own risks", A),
     ("adolescent_own_risk_share", 0.4, 0.0, 1.0,
-     "share of cases of children at or above that age without a parental problem whose primary need is their own risks", A),
+     "share of cases of children at or above that age, not disabled and without a parental problem, whose primary "
+     "need is their own risks", A),
     ("variety_quality_penalty", 0.6, 0.0, 1.0,
      "loss of help quality for a case of full variety (1) under a fully prescribed menu", A),
     ("help_effect_log_hazard", 0.35, 0.05, 1.5,

@@ -1,14 +1,15 @@
 """Social workers: posts, the week of hours and its uses, skill, satisfaction, turnover, recruitment."""
 
 A = "assumption"
-DFE13 = "DfE Children's social work workforce 2013 (SFR 08/2014): 25,830 FTE in England"
+LGA05 = ("LGA workforce survey 2005: 24,340 children's social workers in England (September 2005), with 11.8% of "
+         "posts vacant (LAWIG): about 27,600 posts / 12.3 million children")
 HOLMES09 = "Holmes, McDermid, Jones & Ward (2009) DCSF-RR087"
 HOLMES10 = ("Holmes, Munro & Soper (2010) Calculating the cost and capacity implications for local authorities "
             "implementing the Laming (2009) recommendations (Loughborough CCFR, for the LGA)")
 
 PARAMETERS = [
-    ("social_worker_posts_per_10k_children", 21.0, 1.0, 200.0,
-     "funded social-worker posts per 10,000 children aged 0-19", DFE13 + " / 12.3 million"),
+    ("social_worker_posts_per_10k_children", 22.0, 1.0, 200.0,
+     "funded social-worker posts per 10,000 children aged 0-19", LGA05),
     ("team_size_workers", 7, 2, 30, "social-worker posts per team manager", A),
     ("weekly_hours", 37.0, 10.0, 60.0, "contracted hours of a social worker per week", "NJC terms"),
     ("overtime_hours_max_per_week", 10.0, 0.0, 30.0,

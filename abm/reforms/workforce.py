@@ -45,8 +45,8 @@ class R12(Reform):
 class R13(Reform):
     """Redesign the delivery of services with evidence-based methods of working with families.
 
-    Mechanism: the protection help builds per direct hour rises by an evidence-based
-    method's effect size (`evidence_based_method_effect` 0 -> 0.3) once a worker uses the
+    Mechanism: the protection help builds (for the direct hours it gets) rises by an
+    evidence-based method's effect size (`evidence_based_method_effect` 0 -> 0.3) once a worker uses the
     method fully. Workers learn it over `method_learning_weeks` of practice, spending
     `method_training_hours_per_week` in training meanwhile (time taken from the week), and
     every recruit starts again from nothing. The effect size is uncertain: the
@@ -57,7 +57,7 @@ class R13(Reform):
 
     name = "R13"
     label = "Evidence-based methods of help"
-    what_it_does = ("help protects 30% more per direct hour once workers have learnt an evidence-based method, "
+    what_it_does = ("help builds 30% more protection once workers have learnt an evidence-based method, "
                     "after a year of training time")
     family = "workforce"
     source = (f"{FINAL_REPORT}, Recommendation 13: local authorities should redesign services to give scope for "
@@ -71,8 +71,9 @@ class R14(Reform):
     """A Principal Child and Family Social Worker in every authority.
 
     Mechanism: frontline feedback into management (`principal_social_worker_feedback`
-    0 -> 0.5) turns half of the compliance-checking part of supervision back into reflective
-    supervision, which raises satisfaction, assessment accuracy and skill growth.
+    0 -> 0.5) raises the reflective share of supervision by half of what is not reflective
+    without enforcement (0.5 x (1 - supervision_reflective_share)), whatever enforcement
+    crowds out, which raises satisfaction, assessment accuracy and skill growth.
     """
 
     name = "R14"
