@@ -9,12 +9,11 @@ first). A case goes to the worker in post with the most room, where a worker's r
 
 (`planned`: the hours the worker's cases ask in full this week, abm/time_budget.py, plus
 those of cases allocated so far this week). Urgent cases (children looked after or on a
-protection plan) go to that worker whatever the room; an assessment or a child-in-need plan
-goes only if its hours fit in the room, otherwise it stays unallocated and waits (an
-assessment's timescale runs from the referral, so its wait makes it late). Managers thus
-load workers beyond what they can do in full (the limit is above 1), and when every worker
-is full, referrals and children in need queue; the weeks they wait are counted when they
-are allocated.
+protection plan, and assessments: the duty to assess within timescale) go to that worker
+whatever the room; a child-in-need plan goes only if its hours fit in the room, otherwise
+it stays unallocated and waits. Managers thus load workers beyond what they can do in full
+(the limit is above 1), and when every worker is full, children in need queue; the weeks
+they wait are counted when they are allocated.
 """
 
 from __future__ import annotations
@@ -28,7 +27,7 @@ from abm.time_budget import case_hours
 
 PRIORITY = np.zeros(LOOKED_AFTER + 1, dtype=np.int8)  # rank by status, 0 most urgent
 PRIORITY[[LOOKED_AFTER, CP, ASSESSMENT, CIN]] = (0, 1, 2, 3)
-URGENT = PRIORITY[CP]  # ranks up to this are allocated whatever the room
+URGENT = PRIORITY[ASSESSMENT]  # ranks up to this are allocated whatever the room
 
 
 def allocate(model, waiting: np.ndarray) -> None:

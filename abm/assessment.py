@@ -4,7 +4,9 @@ Waiting cases are first allocated where workers have room (abm/allocation.py). U
 prescription an initial assessment (due in 7 working days) may lead to a core assessment
 (35 working days); without it, one single assessment. The worker paces an assessment's
 direct work and recording (its standard hours times the child's complexity) evenly over
-its timescale; each week an allocated assessment receives that week's direct hours times
+its timescale, and works faster when behind, to finish what is left by the due time
+(`Journey.assessment_rates`); each week an allocated assessment receives that week's direct
+hours times
 its worker's assessment time factor (abm/time_budget.py), and that week's recording times the share of recording its
 worker gets done; an unallocated one receives nothing. At full time it ends on time; when
 time is short, it runs late. It is complete when it has had both the direct work and the recording it needs
@@ -103,9 +105,10 @@ class Assessment:
         worker = np.maximum(slot, 0)
         now = model.week
         before, needed = journey.hours_done[cases], journey.hours_needed[cases]
-        accrued = journey.hours_rate[cases] * wf.assessment_time_factor[worker] * allocated
         written, to_write = journey.recorded[cases], journey.recording_needed[cases]
-        writing = journey.recording_rate[cases] * wf.recording_done[worker] * allocated
+        direct_pace, recording_pace = journey.assessment_rates(cases, now)
+        accrued = direct_pace * wf.assessment_time_factor[worker] * allocated
+        writing = recording_pace * wf.recording_done[worker] * allocated
         after, recorded = before + accrued, written + writing
         complete = (after >= needed) & (recorded >= to_write)
         ends = np.maximum(_crossing(now, before, accrued, needed), _crossing(now, written, writing, to_write))

@@ -139,6 +139,14 @@ class Journey:
         self.hours_rate[assessing] += self.p.section47_direct_hours / self.spread_weeks(self.kind[assessing])
         self.task_hours[idx[self.pop.status[idx] != ASSESSMENT]] += self.p.section47_direct_hours
 
+    def assessment_rates(self, cases: np.ndarray, week: int) -> tuple[np.ndarray, np.ndarray]:
+        """Direct and recording hours a week that assessments `cases` ask in `week`: their planned pace, or
+        more when behind it, to finish what is left by the due time (within the week, once it has passed)."""
+        left = np.maximum(self.due[cases] - week, 1.0)
+        direct = np.maximum(self.hours_rate[cases], (self.hours_needed[cases] - self.hours_done[cases]) / left)
+        recording = np.maximum(self.recording_rate[cases], (self.recording_needed[cases] - self.recorded[cases]) / left)
+        return direct, recording
+
     def spread_weeks(self, kind: np.ndarray) -> np.ndarray:
         """Each stage's timescale in weeks, or a single assessment's nominal length when it has none."""
         single = self.timescale_weeks[SINGLE] or self.single_nominal_weeks

@@ -14,8 +14,9 @@ over the worker's allocated cases c, are of three kinds:
                  record_c: an assessment stage's recording spread over its timescale, or
                  recording_hours_per_case_week for a plan
     direct     D = sum_c need_c * (1 + travel_hours_per_direct_hour)
-                 need_c: an assessment stage's direct hours spread over its timescale, or
-                 the plan's direct hours by status times its need type's multiplier
+                 need_c: an assessment's pace (its direct hours spread over its timescale,
+                 or more when behind, Journey.assessment_rates), or the plan's direct
+                 hours by status times its need type's multiplier
 
 Fixed demands are met first. When recording and direct work do not fit in what is left,
 the shortfall S = R + D - (capacity - F) is cut from three parts of the week in proportion
@@ -45,13 +46,12 @@ def case_hours(model, cases: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nda
     wf, gov = model.workforce, model.governance
     status = pop.status[cases]
     assessing = status == ASSESSMENT
-    direct = np.where(assessing, journey.hours_rate[cases],
-                      wf.hours_by_status[status] * model.needs.hours[pop.need_type[cases]])
+    pace, record = journey.assessment_rates(cases, model.week + 1)
+    direct = np.where(assessing, pace, wf.hours_by_status[status] * model.needs.hours[pop.need_type[cases]])
     worker = journey.worker[cases]
     compliance = np.where(worker >= 0, wf.compliance[np.maximum(worker, 0)], gov.compliance)
     compliance = p.recording_floor_share + (1 - p.recording_floor_share) * compliance
-    recording = (np.where(assessing, journey.recording_rate[cases], p.recording_hours_per_case_week) * compliance
-                 + gov.local_procedures)
+    recording = (np.where(assessing, record, p.recording_hours_per_case_week) * compliance + gov.local_procedures)
     meetings = (p.cp_meeting_hours_per_case_week * (status == CP)
                 + p.proceedings_hours_per_case_week * (pop.in_proceedings[cases] & (status == LOOKED_AFTER)))
     return direct * (1 + p.travel_hours_per_direct_hour), recording, meetings

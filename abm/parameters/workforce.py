@@ -47,8 +47,9 @@ PARAMETERS = [
      "quality of help and evidence from an agency worker relative to a permanent one with the same skill "
      "(local knowledge of services, families and courts)", A),
     ("experience_years_experienced_recruit", 5.0, 0.0, 30.0, "experience of an experienced recruit or agency worker", A),
-    ("caseload_reference", 18.0, 1.0, 100.0,
-     "caseload that workers and managers regard as normal", "Munro 2011; LGA workforce surveys"),
+    ("caseload_reference", 15.0, 1.0, 100.0,
+     "caseload that workers and managers regard as normal",
+     "Social Work Task Force workload survey 2009: average caseload of children's social workers 11-15"),
     ("initial_vacancy_rate", 0.1, 0.0, 0.8, "share of posts vacant at the start", "LGA children's social care workforce survey 2008 (about 10%)"),
     ("initial_agency_share", 0.08, 0.0, 0.8, "share of filled posts held by agency workers at the start", A),
     ("experience_years_mean_initial", 6.0, 0.0, 30.0, "mean experience of permanent workers at the start", A),
