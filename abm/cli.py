@@ -494,8 +494,6 @@ def workshop(
     typer.echo(json.dumps(result) if as_json else render_workshop(result))
 
 
-if __name__ == "__main__":
-    app(prog_name="cpsim")
 
 
 @app.command(short_help="Measure every causal link and loop at the calibrated state (elasticities, 90% intervals).")
@@ -546,3 +544,7 @@ def links(
     typer.echo(json.dumps(result) if as_json else render(result))
     if not all(link["alive"] for link in result["links"]):
         raise typer.Exit(1)
+
+
+if __name__ == "__main__":
+    app(prog_name="cpsim")

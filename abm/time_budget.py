@@ -46,12 +46,12 @@ def case_hours(model, cases: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nda
     wf, gov = model.workforce, model.governance
     status = pop.status[cases]
     assessing = status == ASSESSMENT
-    pace, record = journey.assessment_rates(cases, model.week + 1)
-    direct = np.where(assessing, pace, wf.hours_by_status[status] * model.needs.hours[pop.need_type[cases]])
+    direct = wf.hours_by_status[status] * model.needs.hours[pop.need_type[cases]]
+    recording = np.full(len(cases), p.recording_hours_per_case_week)
+    direct[assessing], recording[assessing] = journey.assessment_rates(cases[assessing], model.week + 1)
     worker = journey.worker[cases]
     compliance = np.where(worker >= 0, wf.compliance[np.maximum(worker, 0)], gov.compliance)
-    compliance = p.recording_floor_share + (1 - p.recording_floor_share) * compliance
-    recording = (np.where(assessing, record, p.recording_hours_per_case_week) * compliance + gov.local_procedures)
+    recording = recording * (p.recording_floor_share + (1 - p.recording_floor_share) * compliance) + gov.local_procedures
     meetings = (p.cp_meeting_hours_per_case_week * (status == CP)
                 + p.proceedings_hours_per_case_week * (pop.in_proceedings[cases] & (status == LOOKED_AFTER)))
     return direct * (1 + p.travel_hours_per_direct_hour), recording, meetings

@@ -52,7 +52,7 @@ def write(tmp_path: Path, text: str, name: str = "space.toml") -> Path:
 
 def test_the_project_parameters_load_within_their_ranges():
     space = load_space()
-    assert 8 <= len(space) <= 24
+    assert 8 <= len(space) <= 32
     point = constants(space, guess(space))
     assert all(PARAMETERS[name].low <= value <= PARAMETERS[name].high for name, value in point.items())
     assert all(d.reason and d.low <= d.guess <= d.high for d in space)
@@ -119,8 +119,8 @@ def test_a_true_false_parameter_or_an_empty_file_is_refused(tmp_path):
         load_space(tmp_path / "missing.toml")
 
 
-def result(median: float, value: float, tolerance: float):
-    return SimpleNamespace(median=median, target=SimpleNamespace(value=value, tolerance=tolerance))
+def result(median: float, value: float, tolerance: float, held_out: bool = False):
+    return SimpleNamespace(median=median, target=SimpleNamespace(value=value, tolerance=tolerance, held_out=held_out))
 
 
 def test_loss_counts_half_bands_squared_and_caps_each_target():
@@ -134,6 +134,7 @@ def test_loss_counts_half_bands_squared_and_caps_each_target():
     assert loss(runs) == pytest.approx(0.25 + 0.0 + CAP + CAP)
     assert loss(runs, cap=4.0) == pytest.approx(8.25)
     assert loss([]) == 0.0
+    assert loss(runs + [result(200.0, 100.0, 0.10, held_out=True)]) == loss(runs)  # a held-out target is never fitted
 
 
 SCENARIO = """

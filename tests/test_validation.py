@@ -283,10 +283,10 @@ def test_json_shape_and_table(weekly):
     results = evaluate(weekly, targets, START)
     out = as_json(results)
     assert list(out) == ["ok", "targets"] and out["ok"] is False
-    keys = ["name", "period", "target", "median", "p05", "p95", "low", "high", "ok"]
+    keys = ["name", "period", "held_out", "target", "median", "p05", "p95", "low", "high", "ok"]
     assert [list(t) for t in out["targets"]] == [keys] * 3
     first, flood, turnover = out["targets"]
-    assert first == {"name": "referrals", "period": "2008/09", "target": 3600, "median": 3600.0,
+    assert first == {"name": "referrals", "period": "2008/09", "held_out": False, "target": 3600, "median": 3600.0,
                      "p05": pytest.approx(3510.0), "p95": pytest.approx(3690.0), "low": pytest.approx(3240.0),
                      "high": pytest.approx(3960.0), "ok": True}
     assert flood["period"] == "2009/10" and flood["ok"] is False and turnover["period"] is None

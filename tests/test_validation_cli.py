@@ -34,7 +34,7 @@ kind = "national_publicity"
 date = 2008-11-11
 anxiety_jump = 1.0
 """
-KEYS = ["name", "period", "target", "median", "p05", "p95", "low", "high", "ok"]
+KEYS = ["name", "period", "held_out", "target", "median", "p05", "p95", "low", "high", "ok"]
 
 
 @pytest.fixture(scope="module")
