@@ -24,6 +24,7 @@ from abm.folders import atomic_folder, atomic_write_bytes
 from abm.outcomes import NAMES
 from abm.parameters import as_dict
 from abm.run import scenario_params
+from abm.tomlfile import JSONFileError, read_json
 
 TABLE = "outcomes.parquet"
 MANIFEST = "manifest.json"
@@ -66,10 +67,12 @@ def read_results(out_dir) -> tuple[pd.DataFrame, dict]:
     if not manifest_path.is_file():
         raise ResultsError(manifest_path, "missing manifest; the folder is not a complete results folder")
     try:
-        manifest = json.loads(manifest_path.read_text())
+        manifest = read_json(manifest_path)
         outcomes = list(manifest["outcomes"])
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise ResultsError(manifest_path, f"unreadable or corrupt manifest ({type(exc).__name__}: {exc})")
+    except JSONFileError as exc:
+        raise ResultsError(manifest_path, f"unreadable or corrupt manifest: {exc}") from None
+    except (KeyError, TypeError) as exc:
+        raise ResultsError(manifest_path, f"corrupt manifest ({type(exc).__name__}: {exc})") from None
     if not table_path.is_file():
         raise ResultsError(table_path, "missing outcome table")
     try:
