@@ -201,9 +201,13 @@ def _visible(folder: Path):
 
 def _comparable(manifest: dict) -> dict:
     same = {k: manifest.get(k) for k in _IDENTITY}
-    same["sweep"] = {k: v for k, v in (same["sweep"] or {}).items() if k not in ("source", "base_file")}
-    same["base"] = {k: v for k, v in (same["base"] or {}).items() if k != "source"}
+    same["sweep"] = {k: v for k, v in _table(same["sweep"]).items() if k not in ("source", "base_file")}
+    same["base"] = {k: v for k, v in _table(same["base"]).items() if k != "source"}
     return json.loads(json.dumps(same))
+
+
+def _table(value) -> dict:
+    return value if isinstance(value, dict) else {}
 
 
 def _check_same(out: Path, manifest: dict, design: pd.DataFrame) -> None:
@@ -310,16 +314,35 @@ def _read_manifest(out: Path) -> dict:
         manifest = read_json(path)
     except JSONFileError as exc:
         raise SweepStoreError(path, f"unreadable or corrupt manifest: {exc}") from None
-    try:
-        missing = [k for k in (*_IDENTITY, "runs") if k not in manifest]
-        outcomes = manifest["outcomes"]
-        names_ok = isinstance(outcomes, list) and all(o in BY_NAME for o in outcomes)
-    except (TypeError, KeyError) as exc:
-        raise SweepStoreError(path, f"unreadable or corrupt manifest ({type(exc).__name__}: {exc})") from None
-    if missing or not names_ok:
-        raise SweepStoreError(path, f"corrupt manifest (missing: {missing or 'none'}; "
-                                    f"outcomes {'valid' if names_ok else 'not a list of outcome names'})")
+    if not isinstance(manifest, dict):
+        raise SweepStoreError(path, "corrupt manifest: not a JSON object")
+    missing = [k for k in (*_IDENTITY, "runs") if k not in manifest]
+    if missing:
+        raise SweepStoreError(path, f"corrupt manifest (missing: {missing})")
+    wrong = _shape_problem(manifest)
+    if wrong:
+        raise SweepStoreError(path, f"corrupt manifest: {wrong}")
     return manifest
+
+
+_SHAPES = {"design": (str, "text"), "parameters": (dict, "an object"), "levers": (list, "a list"),
+           "outcomes": (list, "a list"), "root_seed": (int, "a whole number"), "replicates": (int, "a whole number"),
+           "points": (int, "a whole number"), "runs": (int, "a whole number")}
+
+
+def _shape_problem(manifest: dict) -> str | None:
+    """What is wrong with the shape of the manifest's keys that reading and analysing rely on, or None."""
+    for key, (kind, said) in _SHAPES.items():
+        value = manifest[key]
+        if not isinstance(value, kind) or isinstance(value, bool) or (kind is int and value < 0):
+            return f"{key} must be {said}{' (0 or more)' if kind is int else ''}, not {json.dumps(value)[:40]}"
+    if not all(isinstance(o, str) and o in BY_NAME for o in manifest["outcomes"]):
+        return "outcomes must be a list of outcome names"
+    if not all(isinstance(lever, str) for lever in manifest["levers"]):
+        return "levers must be a list of reform names"
+    if not all(isinstance(r, dict) for r in manifest["parameters"].values()):
+        return "parameters must map each name to its {low, high}"
+    return None
 
 
 def _read_design(out: Path, manifest: dict) -> pd.DataFrame:
