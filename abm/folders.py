@@ -75,9 +75,22 @@ def _check_place(path: Path, option: str, kind: str | None) -> None:
         raise OutputError(f"{option}: {path} cannot be created: {existing} is a file, not a folder")
     # A folder written whole is swapped in beside the old one, so its parent must be writable too.
     for folder in (existing, *([path.parent] if existing == path and kind is not None else [])):
-        if not os.access(folder, os.W_OK | os.X_OK):
-            raise OutputError(f"{option}: {path} cannot be written: {folder} is not writable "
-                              "(no permission, or a read-only file system)")
+        problem = _unwritable(folder, path.name)
+        if problem:
+            raise OutputError(f"{option}: {path} cannot be written: {folder}: {problem}")
+
+
+def _unwritable(folder: Path, name: str) -> str | None:
+    """Why nothing can be written in `folder`, found by making (and removing) a hidden temporary there, or None."""
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return "no permission to write there"
+    probe = _sibling(folder / name, "tmp")
+    try:
+        os.mkdir(probe)
+    except OSError as e:
+        return e.strerror or str(e)
+    os.rmdir(probe)
+    return None
 
 
 def _check_inputs(path: Path, option: str, inputs: Iterable) -> None:
