@@ -114,9 +114,9 @@ def run(
         chosen = load_scenario(scenario).with_overrides(seeds=seeds, years=years)
     except ScenarioError as e:
         _fail(str(e))
-    workers = _workers(workers)
     out_dir = out or Path("results") / chosen.name
     _check_output(out_dir, "--out", "run", _inputs(chosen))
+    workers = _workers(workers)
     # Imported only now, so that help, `params` and a mistaken scenario answer without loading the model.
     from abm.engines import run_replicates
     from abm.engines.local import cores
@@ -245,9 +245,9 @@ def validate(
         check_periods(target_list, chosen)
     except TargetsError as e:
         _fail(str(e))
-    workers = _workers(workers)
     if report is not None:
         _check_output(report, "--report", None, [*_inputs(chosen), targets])
+    workers = _workers(workers)
     from abm.engines import run_replicates
     from abm.engines.local import cores
     from abm.seeds import replicate_seeds
@@ -385,9 +385,9 @@ def sweep(
         check_engine(engine, workers, address, dashboard)
     except (ValueError, EngineError) as e:
         _fail(str(e))
-    workers = _workers(workers)
     out_dir = out or Path("results") / "sweeps" / chosen.name
     _check_output(out_dir, "--out", None, [Path(sweep_file), *_inputs(chosen.base)])
+    workers = _workers(workers)
     for note in (*chosen.notes, *design.notes):
         typer.echo(f"note: {note}", err=True)
     try:
@@ -487,11 +487,11 @@ def compare(
     from abm.compare.table import render_comparison
 
     n = seeds if seeds is not None else chosen[0].seeds
-    workers = _workers(workers)
     try:
         _check_run_options(report, _inputs(*chosen), lambda: check_pairable(chosen), lambda: check_seeds(n))
     except (CompareError, OutputError) as e:
         _fail(str(e))
+    workers = _workers(workers)
     total = len(chosen) * n
     typer.echo(f"compare: {len(chosen)} scenarios x {n} seeds = {total} runs", err=True)
     result = _run_and_report("compare", total, lambda progress: comparison(
@@ -529,12 +529,12 @@ def workshop(
     from abm.workshop.table import render_workshop
 
     seeds = DEFAULT_SEEDS if seeds is None else seeds
-    workers = _workers(workers)
     try:
         ws = plan(chosen)
         _check_run_options(report, _inputs(chosen), lambda: check_seeds(seeds))
     except (WorkshopError, CompareError, OutputError) as e:
         _fail(str(e))
+    workers = _workers(workers)
     total = len(ws.subsets) * seeds
     families = "; ".join(f"{f}: {', '.join(r)}" for f, r in ws.families.items())
     typer.echo(f"workshop: {len(ws.families)} families ({families}), {len(ws.subsets)} combinations x {seeds} "

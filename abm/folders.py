@@ -30,13 +30,13 @@ import re
 import secrets
 import shutil
 import tempfile
+from itertools import islice
 from pathlib import Path
 from typing import Callable, Iterable
 
 import abm
 
 MARKER = ".cpsim.json"
-KINDS = ("run", "report", "analysis", "sweep")
 SHOWN = 5  # entries named when refusing a folder
 
 
@@ -107,17 +107,17 @@ def _check_inputs(path: Path, option: str, inputs: Iterable) -> None:
 
 def check_replaceable(out: Path, kind: str, option: str = "--out") -> None:
     """OutputError unless the folder `out` is empty, or a cpsim `kind` folder holding only what cpsim wrote."""
-    entries = list(_first(out.iterdir(), SHOWN + 1))
+    entries = list(islice(out.iterdir(), SHOWN + 1))
     if not entries:
         return
     marker = read_marker(out)
     if marker is None:
         _refuse(out, option, f"it was not made by cpsim (no {MARKER} marker) and holds", _names(entries))
-    if marker.get("kind") != kind:
-        _refuse(out, option, f"it is a cpsim {marker.get('kind')} folder, not a {kind} folder, and holds",
+    if marker["kind"] != kind:
+        _refuse(out, option, f"it is a cpsim {marker['kind']} folder, not a {kind} folder, and holds",
                 _names(entries))
-    listed = set(marker.get("entries") or ())
-    foreign = list(_first((e for e in _entries(out) if e not in listed and e != MARKER), SHOWN + 1))
+    listed = set(marker["entries"])
+    foreign = list(islice((e for e in _entries(out) if e not in listed and e != MARKER), SHOWN + 1))
     if foreign:
         _refuse(out, option, "it holds what cpsim did not write there:", foreign)
 
@@ -125,13 +125,6 @@ def check_replaceable(out: Path, kind: str, option: str = "--out") -> None:
 def _refuse(out: Path, option: str, why: str, names: list[str]) -> None:
     shown = ", ".join(names[:SHOWN]) + (" and more" if len(names) > SHOWN else "")
     raise OutputError(f"{option}: refusing to replace {out}: {why} {shown}; choose another folder")
-
-
-def _first(items, n: int):
-    for i, item in enumerate(items):
-        if i == n:
-            return
-        yield item
 
 
 def _names(entries: list[Path]) -> list[str]:
@@ -157,7 +150,10 @@ def read_marker(folder: Path) -> dict | None:
         marker = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError, RecursionError):
         return None
-    return marker if isinstance(marker, dict) and marker.get("tool") == "cpsim" else None
+    if not (isinstance(marker, dict) and marker.get("tool") == "cpsim" and isinstance(marker.get("kind"), str)
+            and isinstance(marker.get("entries"), list) and all(isinstance(e, str) for e in marker["entries"])):
+        return None
+    return marker
 
 
 def write_marker(folder: Path, kind: str, entries: list[str]) -> None:
