@@ -1,22 +1,18 @@
 """A results folder: the weekly outcome table and the manifest that says how it was made.
 
-`write_results` builds the whole folder as a hidden sibling, flushes it to disk and only
-then swaps it in, so an interrupted write leaves the previous folder untouched and no
-temporary folder behind. (The swap is two renames: old folder aside, new folder in. A
-crash between exactly those two leaves the old complete folder under its hidden name
-`.<name>.old-...` beside the missing one.) `read_results` checks the folder and raises
-`ResultsError` with one message naming the file at fault.
+`write_results` writes the folder whole with `abm.folders.atomic_folder` (built as a
+hidden sibling, flushed, swapped in, marked as a cpsim "run" folder), so an interrupted
+write leaves the previous folder untouched, and a folder cpsim did not make is never
+replaced. `read_results` checks the folder and raises `ResultsError` with one message
+naming the file at fault. (`atomic_write_bytes` is re-exported for the writers of single
+files.)
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
-import os
 import platform
-import secrets
-import shutil
 import subprocess
 from importlib import metadata
 from pathlib import Path
@@ -24,14 +20,17 @@ from pathlib import Path
 import pandas as pd
 
 import abm
+from abm.folders import atomic_folder, atomic_write_bytes
 from abm.outcomes import NAMES
 from abm.parameters import as_dict
 from abm.run import scenario_params
+from abm.tomlfile import JSONFileError, read_json
 
 TABLE = "outcomes.parquet"
 MANIFEST = "manifest.json"
 ID_COLUMNS = ("scenario", "seed", "week", "year", "year_label")
 PACKAGES = ("numpy", "pandas", "mesa", "pyarrow", "pydantic")
+__all__ = ["ResultsError", "atomic_folder", "atomic_write_bytes", "read_results", "write_results"]
 PROJECT_ROOT = Path(abm.__file__).resolve().parent.parent
 
 
@@ -44,35 +43,19 @@ class ResultsError(Exception):
 
 
 def write_results(out_dir, scenario, seeds: list[int], weekly: pd.DataFrame) -> Path:
-    """Write `out_dir/outcomes.parquet` and `out_dir/manifest.json` atomically; return `out_dir`."""
+    """Write `out_dir/outcomes.parquet` and `out_dir/manifest.json` atomically; return `out_dir`.
+
+    Raises abm.folders.OutputError if `out_dir` is not free, empty or an earlier run folder of cpsim's.
+    """
     out = Path(out_dir)
     columns = [*ID_COLUMNS, *NAMES]
     if list(weekly.columns) != columns:
         raise ValueError(f"weekly table columns differ from {columns}")
-    if out.exists() and not _is_results_folder(out):
-        raise ValueError(f"refusing to replace {out}: it is not a results folder")
-    with atomic_folder(out) as tmp:
+    with atomic_folder(out, "run") as tmp:
         weekly.to_parquet(tmp / TABLE, index=False)
         manifest = json.dumps(_manifest(scenario, seeds), indent=2, default=_jsonable) + "\n"
         (tmp / MANIFEST).write_bytes(manifest.encode())
     return out
-
-
-@contextlib.contextmanager
-def atomic_folder(out: Path):
-    """Build a folder beside `out`, then swap it in whole (files synced); on any error remove it."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = _sibling(out, "tmp")
-    os.mkdir(tmp)
-    try:
-        yield tmp
-        for path in sorted(tmp.rglob("*"), reverse=True):
-            _fsync(path)
-        _fsync(tmp)
-        _swap_in(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
 
 
 def read_results(out_dir) -> tuple[pd.DataFrame, dict]:
@@ -84,10 +67,12 @@ def read_results(out_dir) -> tuple[pd.DataFrame, dict]:
     if not manifest_path.is_file():
         raise ResultsError(manifest_path, "missing manifest; the folder is not a complete results folder")
     try:
-        manifest = json.loads(manifest_path.read_text())
+        manifest = read_json(manifest_path)
         outcomes = list(manifest["outcomes"])
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise ResultsError(manifest_path, f"unreadable or corrupt manifest ({type(exc).__name__}: {exc})")
+    except JSONFileError as exc:
+        raise ResultsError(manifest_path, f"unreadable or corrupt manifest: {exc}") from None
+    except (KeyError, TypeError) as exc:
+        raise ResultsError(manifest_path, f"corrupt manifest ({type(exc).__name__}: {exc})") from None
     if not table_path.is_file():
         raise ResultsError(table_path, "missing outcome table")
     try:
@@ -101,22 +86,6 @@ def read_results(out_dir) -> tuple[pd.DataFrame, dict]:
         raise ResultsError(table_path, f"columns do not match the manifest's outcomes "
                                        f"(missing: {missing or 'none'}; unexpected: {extra or 'none'})")
     return weekly, manifest
-
-
-def atomic_write_bytes(path, data: bytes) -> None:
-    """Write `data` to `path` via a flushed temporary file in the same directory and a rename."""
-    path = Path(path)
-    tmp = _sibling(path, "tmp")
-    try:
-        with open(tmp, "xb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    _fsync(path.parent)
 
 
 def _manifest(scenario, seeds: list[int]) -> dict:
@@ -165,34 +134,3 @@ def _jsonable(value):
     if hasattr(value, "__dict__"):
         return vars(value)
     return str(value)
-
-
-def _is_results_folder(path: Path) -> bool:
-    return path.is_dir() and (not any(path.iterdir()) or (path / MANIFEST).exists() or (path / TABLE).exists())
-
-
-def _sibling(path: Path, kind: str) -> Path:
-    return path.with_name(f".{path.name}.{kind}-{os.getpid()}-{secrets.token_hex(4)}")
-
-
-def _swap_in(new: Path, out: Path) -> None:
-    if not out.exists():
-        os.rename(new, out)
-    else:
-        old = _sibling(out, "old")
-        os.rename(out, old)
-        try:
-            os.rename(new, out)
-        except BaseException:
-            os.rename(old, out)
-            raise
-        shutil.rmtree(old)
-    _fsync(out.parent)
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -2,11 +2,13 @@
 
 A scenario file uses EMA Workbench's words. `[scenario]` holds the years, warm-up years,
 replicate count (`seeds`) and root seed, all required, and optionally a name (default: the
-file's stem), a description and a start date (with it, years are financial years "2011/12"); `[constants]` overrides parameters;
+file's stem), a description and a start date (1900-01-01 to 2200-12-31; with it, years are
+financial years "2011/12"); `[constants]` overrides parameters;
 `[uncertainties]` names parameters drawn uniformly per seed from `{ low, high }`;
 each `[[levers]]` table switches a registered reform on (its other keys are the reform's
 arguments); each `[[events]]` table is an exogenous public event at a `date` or at a
-`week` after the warm-up. See scenarios/baseline.toml.
+`week` after the warm-up. Events and levers begin within the run: from the start of the
+warm-up to the run's last week. See scenarios/baseline.toml.
 
 `[scenario] parameters = "calibrated.toml"` names a parameter file (a path relative to the
 scenario file) holding a `[constants]` table, checked like the scenario's own, and a free-form
@@ -50,6 +52,7 @@ RANGES: dict[str, tuple[int | float, int | float]] = {
     "ramp_years": (0, 30),
     "strength": (0, 1),
 }
+DATES = (dt.date(1900, 1, 1), dt.date(2200, 12, 31))  # the allowed start dates
 NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
 
 
@@ -214,6 +217,13 @@ class Scenario(_Strict):
     events: tuple[Event, ...] = ()
     source: str | None = None
 
+    @field_validator("start_date")
+    @classmethod
+    def _dated(cls, start_date: dt.date | None) -> dt.date | None:
+        if start_date is not None and not DATES[0] <= start_date <= DATES[1]:
+            raise _Problem((), f"{start_date} is out of range: allowed {DATES[0]} to {DATES[1]}")
+        return start_date
+
     @field_validator("constants", mode="before")
     @classmethod
     def _check_constants(cls, constants: Any) -> Any:
@@ -268,6 +278,24 @@ class Scenario(_Strict):
 
     def _week(self, event: Event) -> int:
         return event.week if event.date is None else calendar.week_of(self.start_date, event.date)
+
+    def check_within_run(self) -> None:
+        """_Problem for an event or lever that would begin only after the last week of the run (never act)."""
+        earliest, last = -self.warmup_years * calendar.WEEKS_PER_YEAR, self.years * calendar.WEEKS_PER_YEAR - 1
+        starts = [(("events", i, "week" if e.date is None else "date"), self._week(e), e.date or e.week)
+                  for i, e in enumerate(self.events)]
+        for i, lever in enumerate(self.levers):
+            reform = lever.build()
+            if reform is not None:
+                starts.append((("levers", i, "start_week" if reform.start is None else "start"),
+                               reform.first_week(self.start_date), reform.start or reform.start_week))
+        for key, week, given in starts:
+            if week > last:
+                raise _Problem(key, f"{_show(given)} falls after the run ends, so it would never act: allowed "
+                                    f"{self._when(earliest)} to {self._when(last)}")
+
+    def _when(self, week: int) -> str:
+        return f"week {week}" if self.start_date is None else f"week {week} ({calendar.week_start(self.start_date, week)})"
 
     def event_weeks(self) -> list[tuple[int, str, float]]:
         """(week after the warm-up, kind, anxiety jump) of every event, in time order."""
@@ -343,8 +371,8 @@ def _translate(error: ValidationError, where: str, key: Callable[[tuple], tuple]
     return ScenarioError(f"{where}: {_path(key(loc))}: {message}" if loc else f"{where}: {message}")
 
 
-def _read(path: Path, empty: str = "a scenario needs at least a [scenario] table") -> dict:
-    return read_toml(path, "scenario", ScenarioError, empty)
+def _read(path: Path, kind: str = "scenario", empty: str = "a scenario needs at least a [scenario] table") -> dict:
+    return read_toml(path, kind, ScenarioError, empty)
 
 
 def _lever(table: dict) -> dict:
@@ -377,7 +405,7 @@ def _arrange(path: Path, raw: dict) -> dict:
 def load_parameter_file(path: str | Path) -> tuple[dict[str, float | int | bool], dict[str, Any]]:
     """The `[constants]` and `[provenance]` of the parameter file at `path`, or a ScenarioError naming it."""
     path = Path(path)
-    raw = _read(path, "a parameter file needs a [constants] table")
+    raw = _read(path, "parameter", "a parameter file needs a [constants] table")
     for section, value in raw.items():
         if section not in PARAMETER_SECTIONS:
             raise ScenarioError(f"{path}: {_unknown('section', section, PARAMETER_SECTIONS)} (a parameter file)")
@@ -396,7 +424,8 @@ def load_scenario(path: str | Path, parameter_file: bool = True) -> Scenario:
     """The scenario in the TOML file at `path`, or a ScenarioError saying what is wrong with it.
 
     With `parameter_file=False` the constants of the file named by `[scenario] parameters`
-    are left out (calibration fits them).
+    are left out (calibration fits them). An event or lever must begin within the run the
+    file describes (a --years override that shortens the run is not held to it).
     """
     path = Path(path)
     data = _arrange(path, _read(path))
@@ -412,9 +441,14 @@ def load_scenario(path: str | Path, parameter_file: bool = True) -> Scenario:
         own = data["uncertainties"] if isinstance(data["uncertainties"], dict) else {}
         data["constants"] = {**{k: v for k, v in fitted.items() if k not in own}, **data["constants"]}
     try:
-        return Scenario.model_validate(data)
+        scenario = Scenario.model_validate(data)
     except ValidationError as e:
         raise _translate(e, str(path), _file_key) from None
+    try:
+        scenario.check_within_run()
+    except _Problem as p:
+        raise ScenarioError(f"{path}: {_path(p.key)}: {p.message}") from None
+    return scenario
 
 
 def _toml_value(value: Any) -> str:

@@ -8,7 +8,8 @@ value, never at module level, so sessions never see each other's choices or runs
 `RunJob` is one background run's progress and cancel flag, shared between the page and the
 worker thread; `run_comparison` runs the scenarios on the same seeds through
 `abm.compare.run_scenarios` and returns a `Comparison`. `load_upload` checks an uploaded
-scenario file exactly as `cpsim run` would, on a temporary copy that is never executed.
+scenario file exactly as `cpsim run` would, on a temporary copy that is never executed; it
+may name only a parameter file that ships with cpsim.
 """
 
 from __future__ import annotations
@@ -31,9 +32,11 @@ from abm.compare import compare, run_scenarios
 from abm.reforms import FAMILIES, FAMILY_LABELS, REFORMS
 from abm.results import PROJECT_ROOT
 from abm.scenario import NAME_PATTERN, Scenario, ScenarioError, load_scenario
+from abm.tomlfile import read_toml
 
 MAX_SCENARIOS = 4
 MAX_UPLOAD_BYTES = 64 * 1024
+SHIPPED_PARAMETER_FILES = ("calibrated.toml",)  # what an uploaded scenario may name in [scenario] parameters
 # What the page lets a reviewer choose (the scenario file's own values are the defaults).
 YEARS = (1, 30)
 SEEDS = (1, 50)
@@ -261,8 +264,11 @@ def run_comparison(setup: CompareSetup, job: RunJob,
 def load_upload(data: bytes, filename: str, folder: Path | None = None) -> Scenario:
     """The scenario in an uploaded file, checked like `cpsim run` checks a file (ScenarioError if not usable).
 
-    The file is only parsed, on a temporary copy; a parameter file it names
-    (`[scenario] parameters`) is looked up by its bare name in `folder` (the scenarios folder).
+    The file is only parsed, on a temporary copy. The only other file it may bring in is a
+    parameter file that ships with cpsim (`SHIPPED_PARAMETER_FILES`, named bare in
+    `[scenario] parameters`), copied from `folder` (the scenarios folder): no path of the
+    server is ever opened on an upload's say-so, and no message tells what another file holds
+    or whether it exists.
     """
     shown = Path(filename or "upload.toml").name
     if len(data) > MAX_UPLOAD_BYTES:
@@ -276,20 +282,28 @@ def load_upload(data: bytes, filename: str, folder: Path | None = None) -> Scena
     with tempfile.TemporaryDirectory(prefix="cpsim-upload-") as scratch:
         copy = Path(scratch) / f"{stem}.toml"
         copy.write_bytes(data)
-        _bring_parameter_file(data, Path(scratch), folder or scenario_dir())
         try:
+            _bring_parameter_file(copy, folder or scenario_dir())
             return load_scenario(copy).model_copy(update={"source": shown})
         except ScenarioError as e:
             raise ScenarioError(str(e).replace(str(copy), shown).replace(str(scratch) + os.sep, "")) from None
 
 
-def _bring_parameter_file(data: bytes, scratch: Path, folder: Path) -> None:
-    # a plain `parameters = "name.toml"` line names a file beside the scenario; copy it from `folder`
-    match = re.search(rb'^\s*parameters\s*=\s*"([A-Za-z0-9_.-]+\.toml)"', data, re.MULTILINE)
-    if match:
-        source = folder / match.group(1).decode()
-        if source.is_file():
-            shutil.copyfile(source, scratch / source.name)
+def _bring_parameter_file(copy: Path, folder: Path) -> None:
+    """Copy beside `copy` the parameter file the uploaded scenario names, if any; ScenarioError unless it is a
+    bare name from SHIPPED_PARAMETER_FILES that `folder` holds."""
+    raw = read_toml(copy, "scenario", ScenarioError, "a scenario needs at least a [scenario] table")
+    header = raw.get("scenario")
+    named = header.get("parameters") if isinstance(header, dict) else None
+    if named is None:
+        return
+    if named not in SHIPPED_PARAMETER_FILES:
+        raise ScenarioError(f"{copy}: scenario.parameters: an uploaded scenario may name only a parameter file "
+                            f"that ships with cpsim, by its bare name: {', '.join(SHIPPED_PARAMETER_FILES)}")
+    source = folder / named
+    if not source.is_file():
+        raise ScenarioError(f"{copy}: scenario.parameters: {named} is not installed with this app")
+    shutil.copyfile(source, copy.parent / named)
 
 
 def results_csv(weekly: pd.DataFrame) -> bytes:

@@ -38,7 +38,7 @@ def write_sweep(folder: Path, kind: str, x: np.ndarray, harm, replicates: int = 
     names = PROBLEM["names"]
     design = pd.DataFrame(x, columns=names)
     design.insert(0, "point", np.arange(len(x), dtype=np.int64))
-    manifest = {"sweep": {}, "base": {}, "design": kind, "levers": [], "outcomes": [HARM, REFERRALS],
+    manifest = {"sweep": {}, "base": {"years": YEARS}, "design": kind, "levers": [], "outcomes": [HARM, REFERRALS],
                 "parameters": {n: {"low": lo, "high": hi} for n, (lo, hi) in zip(names, PROBLEM["bounds"])},
                 "root_seed": 7, "replicates": replicates, "points": len(x), "runs": len(x) * replicates,
                 "salib": salib}
@@ -163,7 +163,7 @@ def test_ensemble_national_totals_are_the_hand_sums(tmp_path):
     (["SOBOL", "--criterion", "harm>300"], "--criterion harm > 300: unknown outcome 'harm'"),
     (["SOBOL", "--method", "fast"], "--method 'fast': allowed auto, sobol, morris"),
     (["LATIN", "--method", "sobol"], "Sobol indices need a sobol design"),
-    (["SOBOL", "--out", "SOBOL"], "refusing to replace"),
+    (["SOBOL", "--out", "SOBOL"], "sobol holds the input"),
 ])
 def test_bad_input_is_one_error_line_exit_2_and_nothing_written(sobol_sweep, latin_sweep, tmp_path, args, message):
     (tmp_path / "corrupt").mkdir()

@@ -169,5 +169,6 @@ def test_run_refuses_to_replace_a_folder_that_is_not_a_results_folder(tmp_path):
     result = CliRunner().invoke(app, ["run", str(scenario), "--seeds", "1", "--years", "1", "--workers", "1",
                                       "--out", str(keep.parent)])
     assert result.exit_code == 2 and result.stdout == ""
-    assert result.stderr.splitlines()[-1] == f"error: refusing to replace {keep.parent}: it is not a results folder"
+    assert result.stderr.splitlines()[-1] == (f"error: --out: refusing to replace {keep.parent}: it was not made by "
+                                              "cpsim (no .cpsim.json marker) and holds notes.txt; choose another folder")
     assert [p.name for p in keep.parent.iterdir()] == ["notes.txt"] and keep.read_text() == "mine"

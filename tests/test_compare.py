@@ -149,6 +149,13 @@ def test_unpairable_scenarios_and_bad_seed_counts_are_refused(tmp_path):
         check_seeds(0)
 
 
+def notes_folder(tmp_path):
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("mine")
+    return folder
+
+
 def cli(*args) -> object:
     return CliRunner().invoke(app, ["compare", *map(str, args)])
 
@@ -160,6 +167,7 @@ def cli(*args) -> object:
     ("missing", "nope.toml: no such file"),
     ("report_is_a_file", "is a file, not a folder"),
     ("report_not_a_report", "refusing to replace"),
+    ("report_holds_an_input", "holds the input"),
     ("workers", "--workers: 0 is out of range"),
 ])
 def test_cli_refuses_bad_input_with_one_message(tmp_path, case, message):
@@ -167,7 +175,8 @@ def test_cli_refuses_bad_input_with_one_message(tmp_path, case, message):
     args = {"duplicate": [one, one], "unpairable": [one, write_scenario(tmp_path, "two", years=2)],
             "seeds": [one, write_scenario(tmp_path, "b"), "--seeds", 0], "missing": [one, tmp_path / "nope.toml"],
             "report_is_a_file": [one, write_scenario(tmp_path, "b"), "--report", one],
-            "report_not_a_report": [one, write_scenario(tmp_path, "b"), "--report", tmp_path],
+            "report_not_a_report": [one, write_scenario(tmp_path, "b"), "--report", notes_folder(tmp_path)],
+            "report_holds_an_input": [one, write_scenario(tmp_path, "b"), "--report", tmp_path],
             "workers": [one, write_scenario(tmp_path, "b"), "--workers", 0]}[case]
     result = cli(*args)
     assert result.exit_code == 2

@@ -5,6 +5,7 @@ import json
 import pandas as pd
 import pytest
 
+import abm.folders
 import abm.results
 from abm.outcomes import NAMES
 from abm.parameters import PARAMETERS
@@ -53,15 +54,16 @@ def test_rewrite_replaces_folder(tmp_path, weekly):
 
 
 @pytest.mark.parametrize("target, failing_call", [
-    ("json.dumps", 1),  # after the new table is written, before its manifest
-    ("os.rename", 2),  # old folder moved aside, new one about to be moved in
+    ("results.json.dumps", 1),  # after the new table is written, before its manifest
+    ("folders.os.rename", 2),  # old folder moved aside, new one about to be moved in
 ])
 def test_interrupted_write_leaves_old_folder_and_no_temp(tmp_path, weekly, monkeypatch, target, failing_call):
     out = tmp_path / "out"
     write_results(out, SCENARIO, SEEDS, weekly)
     before = snapshot(out)
-    module, name = target.split(".")
-    real = getattr(getattr(abm.results, module), name)
+    owner, module, name = target.split(".")
+    module = getattr(getattr(abm, owner), module)
+    real = getattr(module, name)
     calls = []
 
     def interrupt(*args, **kwargs):
@@ -70,7 +72,7 @@ def test_interrupted_write_leaves_old_folder_and_no_temp(tmp_path, weekly, monke
             raise KeyboardInterrupt
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(getattr(abm.results, module), name, interrupt)
+    monkeypatch.setattr(module, name, interrupt)
     with pytest.raises(KeyboardInterrupt):
         write_results(out, SCENARIO, SEEDS[:1], weekly[weekly["seed"] == SEEDS[0]].reset_index(drop=True))
     monkeypatch.undo()
@@ -80,7 +82,7 @@ def test_interrupted_write_leaves_old_folder_and_no_temp(tmp_path, weekly, monke
 
 def test_refuses_to_replace_other_folder(tmp_path, weekly):
     (tmp_path / "notes.txt").write_text("keep me")
-    with pytest.raises(ValueError, match="not a results folder"):
+    with pytest.raises(ValueError, match="refusing to replace .*: it was not made by cpsim"):
         write_results(tmp_path, SCENARIO, SEEDS, weekly)
     assert (tmp_path / "notes.txt").read_text() == "keep me"
 

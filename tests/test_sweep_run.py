@@ -24,6 +24,7 @@ import abm.sweep.runner
 from abm.cli import app
 from abm.engines.dask import DaskEngine
 from abm.engines.ray import RayEngine
+from abm.folders import MARKER
 from abm.outcomes import NAMES
 from abm.run import run
 from abm.sweep.design import make_design
@@ -69,7 +70,8 @@ def flaky(scenario, seed):
 
 
 def hidden(out: Path) -> list[str]:
-    return [str(p) for p in out.rglob(".*")]
+    """The hidden files in a sweep folder besides its marker."""
+    return [str(p) for p in out.rglob(".*") if p != out / MARKER]
 
 
 @pytest.fixture(scope="session")
@@ -126,7 +128,7 @@ def test_run_files_keep_the_layout_contract(tmp_path):
     _, sweep, design = tiny(tmp_path)
     out = tmp_path / "out"
     run_sweep(sweep, design, out, workers=1, progress=False)
-    assert sorted(p.name for p in out.iterdir()) == ["design.parquet", "failures", "runs", "sweep.json"]
+    assert sorted(p.name for p in out.iterdir()) == [MARKER, "design.parquet", "failures", "runs", "sweep.json"]
     assert sorted(p.name for p in (out / "runs").iterdir()) == [
         "p000000-r000.parquet", "p000000-r001.parquet", "p000001-r000.parquet", "p000001-r001.parquet"]
     manifest = json.loads((out / "sweep.json").read_text())

@@ -2,8 +2,8 @@
 
 The whole folder is built as a hidden sibling of its destination and swapped in only
 when complete, as `abm.results` does for a run, so an interrupted or failed analysis
-leaves the previous one (or nothing) in place. A folder that exists and is not an
-earlier analysis is never replaced. `summary` is the JSON that `--json` prints and that
+leaves the previous one (or nothing) in place. A folder that exists and is neither empty
+nor an earlier analysis holding only what cpsim wrote is never replaced (abm.folders). `summary` is the JSON that `--json` prints and that
 `summary.json` holds: the indices and the PRIM boxes (and an ensemble's national totals).
 """
 
@@ -16,25 +16,24 @@ from pathlib import Path
 import pandas as pd
 
 from abm.analysis import plots
-from abm.analysis.analyze import AnalysisError
 from abm.analysis.report import report_markdown
-from abm.results import atomic_folder
+from abm.folders import atomic_folder, check_output
 
 REPORT = "report.md"
 SUMMARY = "summary.json"
+KIND = "analysis"
 
 
-def check_out(out: Path) -> None:
-    """AnalysisError unless `out` is free, an empty folder or an earlier analysis (so it may be replaced)."""
-    if out.exists() and not (out.is_dir() and (not any(out.iterdir()) or (out / REPORT).is_file())):
-        raise AnalysisError(f"--out: refusing to replace {out}: it is not an earlier analysis folder")
+def check_out(out: Path, inputs=()) -> None:
+    """abm.folders.OutputError unless `out` can take an analysis: free, empty or an earlier analysis, and
+    neither being, holding nor inside any of `inputs`."""
+    check_output(out, "--out", KIND, inputs)
 
 
 def write_analysis(analysis, out) -> Path:
     """Write every table, plot, the report and the summary of `analysis` into `out`, atomically."""
     out = Path(out)
-    check_out(out)
-    with atomic_folder(out) as tmp:
+    with atomic_folder(out, KIND) as tmp:
         files = _tables(analysis, tmp) | _plots(analysis, tmp)
         files[SUMMARY] = "the indices, PRIM boxes and national totals as JSON (what `--json` prints)"
         files[REPORT] = "this report"

@@ -46,6 +46,7 @@ STUDY_NAME = "cpsim-calibrate"
 REPORT_FILE = "calibration.json"
 PROPOSAL_FILE = "calibrated.toml"
 SIGMA0 = 0.08  # CMA-ES's first step, as a share of each parameter's range (log range where log = true)
+RANGES = {"--trials": (1, 10_000), "--seeds": (1, 1_000), "--holdout-seeds": (1, 1_000)}
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ class Setup:
     holdout_seeds: list[int]
     holdout_root_seed: int
     paths: dict[str, str]
+    inputs: tuple[Path, ...] = ()  # the files read: scenario, its parameter file, calibration parameters, targets
     cap: float = CAP
 
     def fingerprint(self) -> dict:
@@ -80,8 +82,7 @@ def prepare(scenario_path: str | Path = SCENARIO_FILE, space_path: str | Path = 
             targets_path: str | Path = TARGETS_FILE, seeds: int = 4, holdout_seeds: int = 8) -> Setup:
     """Load and cross-check everything a calibration needs; a CalibrationError (or ScenarioError,
     TargetsError) says what is wrong before anything runs."""
-    if seeds < 1 or holdout_seeds < 1:
-        raise CalibrationError(f"--seeds and --holdout-seeds must be at least 1, not {seeds} and {holdout_seeds}")
+    check_counts({"--seeds": seeds, "--holdout-seeds": holdout_seeds})
     scenario = load_scenario(scenario_path, parameter_file=False)
     space = load_space(space_path)
     targets = load_targets(targets_path)
@@ -97,9 +98,19 @@ def prepare(scenario_path: str | Path = SCENARIO_FILE, space_path: str | Path = 
                 raise CalibrationError(f"{scenario_path}: {where}: sets '{p}', which calibration fits ({space_path}: "
                                        f"{d.name}); remove one of them")
     holdout_root = (scenario.root_seed + 1) % 2**63
+    named = [] if scenario.parameters is None else [Path(scenario_path).parent / scenario.parameters]
     return Setup(scenario, space, targets, replicate_seeds(scenario.root_seed, seeds),
                  replicate_seeds(holdout_root, holdout_seeds), holdout_root,
-                 {"scenario": _shown(scenario_path), "parameters": _shown(space_path), "targets": _shown(targets_path)})
+                 {"scenario": _shown(scenario_path), "parameters": _shown(space_path), "targets": _shown(targets_path)},
+                 tuple(map(Path, (scenario_path, *named, space_path, targets_path))))
+
+
+def check_counts(counts: dict[str, int]) -> None:
+    """CalibrationError for the first count option (--trials, --seeds, --holdout-seeds) outside its range."""
+    for option, value in counts.items():
+        low, high = RANGES[option]
+        if not low <= value <= high:
+            raise CalibrationError(f"{option}: {value} is out of range: allowed {low:,} to {high:,}")
 
 
 def _shown(path: str | Path) -> str:
@@ -178,6 +189,9 @@ def open_study(setup: Setup, out: Path, resume: bool):
                                "or give another --out")
     if resume and not db.exists():
         raise CalibrationError(f"{out}: holds no search to resume (no {STUDY_FILE}); run without --resume")
+    if not resume and out.is_dir() and any(out.iterdir()):
+        raise CalibrationError(f"--out: {out} is not empty and holds no search; a new search needs a new or empty "
+                               "folder (its files would be overwritten)")
     out.mkdir(parents=True, exist_ok=True)
     storage = optuna.storages.RDBStorage(f"sqlite:///{db.resolve()}")
     study = optuna.create_study(storage=storage, study_name=STUDY_NAME, direction="minimize",
@@ -354,12 +368,20 @@ def proposal(setup: Setup, c: Comparison, now: dt.datetime | None = None) -> str
 
 
 def save(out: Path, setup: Setup, c: Comparison, text: str) -> Path:
-    """Write `out/calibration.json` and the proposed parameter file `out/calibrated.toml`; check it loads."""
+    """Write `out/calibration.json` and the proposed parameter file `out/calibrated.toml`; check it loads.
+
+    A write that fails is a CalibrationError saying that the search is kept in `out/study.db`.
+    """
     from abm.results import atomic_write_bytes
 
-    atomic_write_bytes(out / REPORT_FILE, (json.dumps(report(setup, c), indent=1) + "\n").encode())
     path = out / PROPOSAL_FILE
-    atomic_write_bytes(path, text.encode())
+    try:
+        atomic_write_bytes(out / REPORT_FILE, (json.dumps(report(setup, c), indent=1) + "\n").encode())
+        atomic_write_bytes(path, text.encode())
+    except OSError as e:
+        raise CalibrationError(f"--out: cannot write {out}: {e.strerror or e}; the search is saved in "
+                               f"{out / STUDY_FILE}: once it can be written, `cpsim calibrate --resume` with the "
+                               "same options writes the report without running new trials") from None
     fitted, _ = load_parameter_file(path)
     if fitted != constants(setup.space, c.best):
         raise CalibrationError(f"{path}: does not read back as written")
@@ -374,7 +396,11 @@ def write_proposal(setup: Setup, c: Comparison, text: str) -> Path:
         raise CalibrationError(f"the best trial does not beat the starting guess on the held-aside seeds "
                                f"(loss {c.best_holdout:.3f} against {c.guess_holdout:.3f}); nothing written")
     target = parameter_file(setup)
-    atomic_write_bytes(target, text.encode())
+    try:
+        atomic_write_bytes(target, text.encode())
+    except OSError as e:
+        raise CalibrationError(f"{target}: cannot write the fit: {e.strerror or e}; the proposed parameter file "
+                               f"is saved as {PROPOSAL_FILE} in --out") from None
     try:
         load_scenario(setup.scenario.source)
     except ScenarioError as e:  # cannot happen for a text `save` has read back; say so plainly if it does
@@ -420,17 +446,20 @@ def calibrate(scenario_path: str | Path = SCENARIO_FILE, space_path: str | Path 
               seeds: int = 4, holdout_seeds: int = 8, resume: bool = False, workers: int = 2,
               write: bool = False, progress: bool = True) -> Calibration:
     """Search, compare with the guess on held-aside seeds, save the report and proposal in `out`, and
-    with `write` (only if the fit beats the guess there) write the scenario's parameter file."""
-    if trials < 1:
-        raise CalibrationError(f"--trials must be at least 1, not {trials}")
+    with `write` (only if the fit beats the guess there) write the scenario's parameter file.
+
+    Every count, file and output place is checked before the first trial (abm.folders.OutputError
+    for an output place that cannot be written)."""
+    from abm.folders import check_output
+
+    check_counts({"--trials": trials})
     if workers < 1:
         raise CalibrationError(f"--workers must be at least 1, not {workers}")
     out = Path(out)
-    if out.exists() and not out.is_dir():
-        raise CalibrationError(f"--out: {out} is a file, not a folder")
     setup = prepare(scenario_path, space_path, targets_path, seeds, holdout_seeds)
+    check_output(out, "--out", None, setup.inputs)
     if write:
-        parameter_file(setup)
+        check_output(parameter_file(setup).resolve().parent, "--write", None)
     study = open_study(setup, out, resume)
     pool = min(workers, max(len(setup.search_seeds), len(setup.holdout_seeds)))
     with Runner(setup, pool) as runner:

@@ -2,7 +2,8 @@
 
 Every scenario runs with every seed of one list, so a scenario differs from another only
 by what it changes: the families, referrals and events each seed draws are the same.
-Scenarios can be paired only when they cover the same weeks (years, warm-up, start date).
+Scenarios can be paired only when they cover the same weeks (years, warm-up, start date)
+and name the same root seed (the seeds are drawn from it).
 The runs go to one engine together; `progress(done, total)` is called after each finished
 run and `cancelled()` polled between runs: when it returns True the queued runs are
 dropped, the engine is shut down and `Cancelled` is raised.
@@ -36,7 +37,7 @@ def _where(scenario) -> str:
 
 
 def check_pairable(scenarios: Sequence) -> None:
-    """CompareError unless the scenarios have distinct names and cover the same weeks."""
+    """CompareError unless the scenarios have distinct names, cover the same weeks and share a root seed."""
     if not scenarios:
         raise CompareError("no scenarios to compare")
     seen: dict[str, object] = {}
@@ -53,6 +54,11 @@ def check_pairable(scenarios: Sequence) -> None:
                     f"{_where(s)}: scenario.{key}: {getattr(s, key)} differs from {getattr(first, key)} in "
                     f"{_where(first)}; runs can be paired seed by seed only over the same weeks, so "
                     f"{', '.join(PAIRED)} must agree")
+        if s.root_seed != first.root_seed:
+            raise CompareError(
+                f"{_where(s)}: scenario.root_seed: {s.root_seed} differs from {first.root_seed} in {_where(first)}; "
+                "every scenario runs on the seeds drawn from one root_seed (common random numbers), so the "
+                "files' root_seed must agree")
 
 
 def check_seeds(seeds: int) -> None:

@@ -32,7 +32,7 @@ from abm.run import run
 from abm.scenario import Lever, Scenario
 from abm.sweep.design import Design
 from abm.sweep.spec import Sweep
-from abm.sweep.store import SweepFolder, manifest
+from abm.sweep.store import SweepFolder, SweepStoreError, manifest
 
 
 REQUIRE = {"dask": dask_engine.require, "ray": ray_engine.require}
@@ -159,6 +159,9 @@ def run_sweep(sweep: Sweep, design: Design, out_dir, *, engine: str = "local", w
     check_engine(engine, workers, address, dashboard)
     all_tasks = tasks(sweep, design)
     with SweepFolder.open(out_dir, manifest(sweep, design), design.table, resume) as folder:
+        if folder.damaged and progress:
+            print(f"note: running again {len(folder.damaged)} runs whose files were damaged (first: "
+                  f"{folder.damaged[0]})", file=sys.stderr)
         todo = [t for t in all_tasks if (t.point, t.replicate) not in folder.finished]
         earlier, finished, failed = len(all_tasks) - len(todo), 0, 0
         if todo:
@@ -166,13 +169,23 @@ def run_sweep(sweep: Sweep, design: Design, out_dir, *, engine: str = "local", w
             with pool, tqdm(total=len(all_tasks), initial=earlier, desc=sweep.name, unit="run", file=sys.stderr,
                             disable=not progress, dynamic_ncols=True) as bar:
                 for i, result in pool.map(partial(perform, fn=fn), todo):
-                    task = todo[i]
-                    if isinstance(result, Failure):
-                        folder.write_failure(task.point, task.replicate, task.seed, result.error, result.traceback)
-                        failed += 1
-                        bar.set_postfix(failed=failed, refresh=False)
-                    else:
-                        folder.write_run(task.point, task.replicate, result)
-                        finished += 1
+                    try:
+                        failed += _save(folder, todo[i], result)
+                    except OSError as e:
+                        raise SweepStoreError(folder.out, f"cannot save a finished run: {e.strerror or e}; the "
+                                                          f"{len(folder.finished)} runs finished so far are saved "
+                                                          "here: continue with --resume once it can be written"
+                                              ) from None
+                    finished = len(folder.finished) - earlier
+                    bar.set_postfix(failed=failed, refresh=False)
                     bar.update()
         return Report(Path(out_dir), len(all_tasks), earlier, finished, failed)
+
+
+def _save(folder: SweepFolder, task: Task, result: pd.DataFrame | Failure) -> int:
+    """Save one run's table or failure record in `folder`; 1 if it failed, else 0."""
+    if isinstance(result, Failure):
+        folder.write_failure(task.point, task.replicate, task.seed, result.error, result.traceback)
+        return 1
+    folder.write_run(task.point, task.replicate, result)
+    return 0

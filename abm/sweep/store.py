@@ -16,10 +16,13 @@ The layout (a contract: `cpsim analyze` reads it):
   outcomes, one row per week after the warm-up, as `abm.run.run` returns them;
 - `DIR/failures/p{point:06d}-r{replicate:03d}.json`: a run that raised: `point`,
   `replicate`, `seed`, `error`, `traceback`. It is removed when the run later succeeds.
+- `DIR/.cpsim.json`: the marker of a cpsim folder, of kind "sweep" (abm.folders).
 
 Every file is written whole through a temporary file and a rename, so a killed sweep
 leaves only complete files (and perhaps a hidden temporary file, removed when the sweep
-is resumed). `SweepFolder` is the writing side, locked to one writer at a time;
+is resumed). A resumed sweep also checks each finished run's file (its Parquet footer:
+the columns and one row per week) and runs again any that is damaged, e.g. truncated by
+a copy. `SweepFolder` is the writing side, locked to one writer at a time;
 `read_sweep` the reading side, raising `SweepStoreError` naming the file at fault.
 `national_totals` sums the runs of an ensemble of authorities to national figures.
 """
@@ -41,9 +44,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 import abm
+from abm.calendar import WEEKS_PER_YEAR
+from abm.folders import atomic_write_bytes, write_marker
 from abm.outcomes import BY_NAME, NAMES, OUTCOMES, yearly
 from abm.results import PACKAGES as RESULT_PACKAGES
-from abm.results import _git, _version, atomic_write_bytes
+from abm.results import _git, _version
+from abm.tomlfile import JSONFileError, read_json
 
 MANIFEST = "sweep.json"
 DESIGN = "design.parquet"
@@ -106,13 +112,15 @@ class SweepFolder:
     """The results folder of a running sweep, locked against a second writer until closed.
 
     `open` creates it (or, with `resume`, checks that it holds the same sweep), removes
-    temporary files a killed sweep left, and knows which runs have `finished`.
+    temporary files a killed sweep left and the files of damaged runs (`damaged` names them),
+    and knows which runs have `finished`.
     """
 
-    def __init__(self, out: Path, lock: int, finished: set[tuple[int, int]]):
+    def __init__(self, out: Path, lock: int, finished: set[tuple[int, int]], damaged: list[str]):
         self.out = out
         self._lock = lock
         self.finished = finished
+        self.damaged = damaged
 
     @classmethod
     def open(cls, out_dir, manifest: dict, design: pd.DataFrame, resume: bool) -> SweepFolder:
@@ -127,20 +135,20 @@ class SweepFolder:
             _remove_temporaries(out)
             if not (out / MANIFEST).exists():
                 _set_up(out, manifest, design)
-            finished = _finished(out)
+            finished, damaged = _finished(out, manifest)
             for point, replicate in finished:
                 (out / FAILURES / f"{run_name(point, replicate)}.json").unlink(missing_ok=True)
         except BaseException:
             os.close(lock)
             raise
-        return cls(out, lock, finished)
+        return cls(out, lock, finished, damaged)
 
     def write_run(self, point: int, replicate: int, table: pd.DataFrame) -> None:
         """Save a finished run (and forget an earlier failure of it)."""
         buffer = io.BytesIO()
         table.to_parquet(buffer, index=False)
         name = run_name(point, replicate)
-        atomic_write_bytes(self.out / RUNS / f"{name}.parquet", buffer.getvalue())
+        atomic_write_bytes(self.out / RUNS / f"{name}.parquet", buffer.getvalue(), tidy=False)
         (self.out / FAILURES / f"{name}.json").unlink(missing_ok=True)
         self.finished.add((point, replicate))
 
@@ -148,7 +156,7 @@ class SweepFolder:
         """Record a run that raised, with its seed, so that it can be reproduced."""
         record = {"point": point, "replicate": replicate, "seed": seed, "error": error, "traceback": traceback}
         data = (json.dumps(record, indent=2) + "\n").encode()
-        atomic_write_bytes(self.out / FAILURES / f"{run_name(point, replicate)}.json", data)
+        atomic_write_bytes(self.out / FAILURES / f"{run_name(point, replicate)}.json", data, tidy=False)
 
     def close(self) -> None:
         if self._lock >= 0:
@@ -193,9 +201,13 @@ def _visible(folder: Path):
 
 def _comparable(manifest: dict) -> dict:
     same = {k: manifest.get(k) for k in _IDENTITY}
-    same["sweep"] = {k: v for k, v in (same["sweep"] or {}).items() if k not in ("source", "base_file")}
-    same["base"] = {k: v for k, v in (same["base"] or {}).items() if k != "source"}
+    same["sweep"] = {k: v for k, v in _table(same["sweep"]).items() if k not in ("source", "base_file")}
+    same["base"] = {k: v for k, v in _table(same["base"]).items() if k != "source"}
     return json.loads(json.dumps(same))
+
+
+def _table(value) -> dict:
+    return value if isinstance(value, dict) else {}
 
 
 def _check_same(out: Path, manifest: dict, design: pd.DataFrame) -> None:
@@ -233,18 +245,37 @@ def _set_up(out: Path, manifest: dict, design: pd.DataFrame) -> None:
     (out / FAILURES).mkdir(exist_ok=True)
     buffer = io.BytesIO()
     design.to_parquet(buffer, index=False)
-    atomic_write_bytes(out / DESIGN, buffer.getvalue())
+    atomic_write_bytes(out / DESIGN, buffer.getvalue(), tidy=False)
+    write_marker(out, "sweep", [])
     # The manifest last: a folder with sweep.json is a complete sweep folder.
-    atomic_write_bytes(out / MANIFEST, (json.dumps(manifest, indent=2) + "\n").encode())
+    atomic_write_bytes(out / MANIFEST, (json.dumps(manifest, indent=2) + "\n").encode(), tidy=False)
 
 
-def _finished(out: Path) -> set[tuple[int, int]]:
-    done = set()
-    for p in (out / RUNS).iterdir():
+def _finished(out: Path, manifest: dict) -> tuple[set[tuple[int, int]], list[str]]:
+    """The (point, replicate) of every finished run whose file is whole, and the names of the damaged
+    run files, which are removed so that their runs are run again."""
+    done, damaged = set(), []
+    columns = [*RUN_ID_COLUMNS, *manifest["outcomes"]]
+    rows = manifest["base"]["years"] * WEEKS_PER_YEAR
+    for p in sorted((out / RUNS).iterdir()):
         m = RUN_FILE.match(p.name)
-        if m and m.group(3) == "parquet":
+        if not (m and m.group(3) == "parquet"):
+            continue
+        if _whole(p, columns, rows):
             done.add((int(m.group(1)), int(m.group(2))))
-    return done
+        else:
+            damaged.append(p.name)
+            p.unlink()
+    return done, damaged
+
+
+def _whole(path: Path, columns: list[str], rows: int) -> bool:
+    """Whether the run file's Parquet footer reads and records these columns and this many rows."""
+    try:
+        meta = pq.read_metadata(path)
+    except Exception:  # pyarrow raises several types for a damaged file
+        return False
+    return meta.num_rows == rows and meta.schema.to_arrow_schema().names == columns
 
 
 def read_sweep(sweep_dir) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
@@ -268,27 +299,50 @@ def read_failures(sweep_dir) -> list[dict]:
     for p in sorted(folder.iterdir()) if folder.is_dir() else ():
         if RUN_FILE.match(p.name) and p.suffix == ".json":
             try:
-                records.append(json.loads(p.read_text()))
-            except (OSError, ValueError) as exc:
-                raise SweepStoreError(p, f"unreadable or corrupt failure record ({type(exc).__name__}: {exc})")
+                records.append(read_json(p))
+            except JSONFileError as exc:
+                raise SweepStoreError(p, f"unreadable or corrupt failure record: {exc}") from None
     return records
 
 
 def _read_manifest(out: Path) -> dict:
     path = out / MANIFEST
     if not path.is_file():
-        raise SweepStoreError(path, "missing manifest; the folder is not a complete sweep folder")
+        raise SweepStoreError(path, f"missing manifest: {out} is not a complete sweep folder (one written by "
+                                    "cpsim sweep)")
     try:
-        manifest = json.loads(path.read_text())
-        missing = [k for k in (*_IDENTITY, "runs") if k not in manifest]
-        outcomes = manifest["outcomes"]
-        names_ok = isinstance(outcomes, list) and all(o in BY_NAME for o in outcomes)
-    except (OSError, ValueError, TypeError, KeyError) as exc:
-        raise SweepStoreError(path, f"unreadable or corrupt manifest ({type(exc).__name__}: {exc})") from None
-    if missing or not names_ok:
-        raise SweepStoreError(path, f"corrupt manifest (missing: {missing or 'none'}; "
-                                    f"outcomes {'valid' if names_ok else 'not a list of outcome names'})")
+        manifest = read_json(path)
+    except JSONFileError as exc:
+        raise SweepStoreError(path, f"unreadable or corrupt manifest: {exc}") from None
+    if not isinstance(manifest, dict):
+        raise SweepStoreError(path, "corrupt manifest: not a JSON object")
+    missing = [k for k in (*_IDENTITY, "runs") if k not in manifest]
+    if missing:
+        raise SweepStoreError(path, f"corrupt manifest (missing: {missing})")
+    wrong = _shape_problem(manifest)
+    if wrong:
+        raise SweepStoreError(path, f"corrupt manifest: {wrong}")
     return manifest
+
+
+_SHAPES = {"design": (str, "text"), "parameters": (dict, "an object"), "levers": (list, "a list"),
+           "outcomes": (list, "a list"), "root_seed": (int, "a whole number"), "replicates": (int, "a whole number"),
+           "points": (int, "a whole number"), "runs": (int, "a whole number")}
+
+
+def _shape_problem(manifest: dict) -> str | None:
+    """What is wrong with the shape of the manifest's keys that reading and analysing rely on, or None."""
+    for key, (kind, said) in _SHAPES.items():
+        value = manifest[key]
+        if not isinstance(value, kind) or isinstance(value, bool) or (kind is int and value < 0):
+            return f"{key} must be {said}{' (0 or more)' if kind is int else ''}, not {json.dumps(value)[:40]}"
+    if not all(isinstance(o, str) and o in BY_NAME for o in manifest["outcomes"]):
+        return "outcomes must be a list of outcome names"
+    if not all(isinstance(lever, str) for lever in manifest["levers"]):
+        return "levers must be a list of reform names"
+    if not all(isinstance(r, dict) for r in manifest["parameters"].values()):
+        return "parameters must map each name to its {low, high}"
+    return None
 
 
 def _read_design(out: Path, manifest: dict) -> pd.DataFrame:
