@@ -13,8 +13,9 @@ are shared by abm/time_budget.py; overtime feeds burnout:
                     - w_c (caseload / caseload_reference - 1) + w_s reflective supervision - w_b blame) - satisfaction)
     leaving hazard = turnover_base_rate / 52 * exp(w_sat (reference - satisfaction) + w_burn burnout) (x agency multiplier)
 
-`pressure` (mean caseload over `caseload_reference`, minus 1) is the workload the
-authority's decision thresholds ration by (abm/assessment.py).
+`pressure` = max(mean caseload / `caseload_reference` - 1, 0) is the workload the
+authority's decision thresholds ration by (abm/assessment.py): managers ration when
+caseloads run above what they regard as normal, and do not lower thresholds below it.
 """
 
 from __future__ import annotations
@@ -139,7 +140,8 @@ class Workforce:
         p, gov = self.p, self.model.governance
         split_week(self.model, open_cases)
         in_post = self.in_post()
-        self.pressure = float(self.caseload[in_post].mean() / p.caseload_reference - 1.0) if in_post.any() else 0.0
+        load = float(self.caseload[in_post].mean() / p.caseload_reference - 1.0) if in_post.any() else 0.0
+        self.pressure = max(load, 0.0)
         self.burnout += (p.burnout_gain_per_overtime_hour * self.overtime * (1.0 - self.burnout)
                          - p.burnout_recovery_per_week * self.burnout)
         logit = (p.satisfaction_intercept + p.satisfaction_judgment_weight * self.judgment
