@@ -28,7 +28,7 @@ def community_step(model) -> None:
 
 
 def _problem_transitions(pop, rng, now) -> np.ndarray:
-    due = pop.due_transitions(now)
+    due = np.flatnonzero(pop.next_transition.ravel() == now)
     households, problem = np.divmod(due, 3)
     for bit in range(3):
         pop.problems[households[problem == bit]] ^= np.uint8(1 << bit)

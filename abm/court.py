@@ -136,6 +136,6 @@ class FamilyCourt(mesa.Agent):
 
     def withdraw(self, idx: np.ndarray) -> None:
         """Drop the cases of children `idx` (concluded, or no longer looked after)."""
-        keep = ~np.isin(self.child, idx)
+        keep = ~self.model.population.isin(self.child, idx)
         for name in FIELDS:
             setattr(self, name, getattr(self, name)[keep])

@@ -56,7 +56,7 @@ class FrontDoor:
         model, pop = self.model, self.model.population
         new = np.unique(np.concatenate(self.inbox)) if self.inbox else np.empty(0, dtype=np.int64)
         self.inbox.clear()
-        new = new[(pop.status[new] < OPEN) & ~np.isin(new, self.queue)]
+        new = new[(pop.status[new] < OPEN) & ~pop.isin(new, self.queue)]
         model.ledger.contacts += len(new)
         queue = np.concatenate([self.queue, new])
         since = np.concatenate([self.queued_since, np.full(len(new), model.week)])

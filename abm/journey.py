@@ -265,7 +265,7 @@ class Journey:
         """Offer early help to `idx` (once each, in the order offered): a place now if one is free, else a wait."""
         now, p = self.model.week, self.p
         idx = idx[np.sort(np.unique(idx, return_index=True)[1])]
-        idx = idx[~np.isin(idx, self.early_help_queue)]
+        idx = idx[~self.pop.isin(idx, self.early_help_queue)]
         queue = np.concatenate([self.early_help_queue, idx])
         since = np.concatenate([self.early_help_queued_since, np.full(len(idx), now)])
         keep = (self.pop.status[queue] == NONE) & (since >= now - p.early_help_wait_limit_weeks)
@@ -325,11 +325,11 @@ class Journey:
         self.close(closing[pop.status[closing] != NONE])
         if self.queued_care:
             care = np.concatenate(self.queued_care)
-            self.take_into_care(care[~np.isin(care, closing)])
+            self.take_into_care(care[~pop.isin(care, closing)])
         if self.queued_plans:
             idx = np.concatenate([i for i, _ in self.queued_plans])
             status = np.concatenate([s for _, s in self.queued_plans])
-            keep = ~np.isin(idx, closing)
+            keep = ~pop.isin(idx, closing)
             self.start_plan(idx[keep], status[keep])
         self.queued_care.clear()
         self.queued_plans.clear()

@@ -57,6 +57,7 @@ class Ledger:
         open_cases = model.known[pop.status[model.known] >= ASSESSMENT]
         unallocated = open_cases[model.journey.worker[open_cases] < 0]
         shift = model.assessment.shift()
+        means = worker_means(wf, in_post)
         return {
             "contacts_per_year": self.contacts * y,
             "contact_wait_weeks_total_per_year": self.contact_wait_weeks * y,
@@ -107,18 +108,18 @@ class Ledger:
             "looked_after_children": float(looked_after),
             "looked_after_starts_per_year": self.looked_after_starts * y,
             "looked_after_ends_per_year": self.looked_after_ends * y,
-            "caseload_mean": float(wf.caseload[in_post].mean()) if in_post.any() else np.nan,
-            "direct_work_share": float(wf.direct_share[in_post].mean()) if in_post.any() else np.nan,
-            "recording_share": float(wf.recording_share[in_post].mean()) if in_post.any() else np.nan,
-            "hours_worked_mean": float(wf.worked[in_post].mean()) if in_post.any() else np.nan,
-            "overtime_hours_mean": float(wf.overtime[in_post].mean()) if in_post.any() else np.nan,
-            "time_factor_mean": float(wf.time_factor[in_post].mean()) if in_post.any() else np.nan,
+            "caseload_mean": means["caseload"],
+            "direct_work_share": means["direct_share"],
+            "recording_share": means["recording_share"],
+            "hours_worked_mean": means["worked"],
+            "overtime_hours_mean": means["overtime"],
+            "time_factor_mean": means["time_factor"],
             "recording_hours_per_case_week": wf.recording_needed_per_case,
             "local_procedure_hours_per_case_week": gov.local_procedures,
-            "reflective_supervision_mean": float(wf.supervision[in_post].mean()) if in_post.any() else np.nan,
-            "supervision_hours_mean": float(wf.supervision_hours[in_post].mean()) if in_post.any() else np.nan,
-            "burnout_mean": float(wf.burnout[in_post].mean()) if in_post.any() else np.nan,
-            "satisfaction_mean": float(wf.satisfaction[in_post].mean()) if in_post.any() else np.nan,
+            "reflective_supervision_mean": means["supervision"],
+            "supervision_hours_mean": means["supervision_hours"],
+            "burnout_mean": means["burnout"],
+            "satisfaction_mean": means["satisfaction"],
             "turnover_rate": wf.leavers * y / max(permanent, 1),
             "vacancy_rate": 1.0 - permanent / wf.posts,
             "agency_share": agency / filled,
@@ -177,3 +178,15 @@ def unmet_risk(model) -> int:
     status = pop.status[at_risk]
     unhelped = (status == NONE) | (status == ASSESSMENT) | ((status > ASSESSMENT) & (model.journey.worker[at_risk] < 0))
     return int(unhelped.sum())
+
+
+WORKER_MEANS = ("caseload", "direct_share", "recording_share", "worked", "overtime", "time_factor", "supervision",
+                "supervision_hours", "burnout", "satisfaction")
+
+
+def worker_means(wf, in_post: np.ndarray) -> dict[str, float]:
+    """The mean over workers in post of each array of WORKER_MEANS (NaN when nobody is in post)."""
+    if not in_post.any():
+        return dict.fromkeys(WORKER_MEANS, np.nan)
+    values = np.vstack([getattr(wf, name) for name in WORKER_MEANS])[:, in_post].mean(axis=1)
+    return dict(zip(WORKER_MEANS, values.tolist()))

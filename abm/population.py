@@ -67,7 +67,6 @@ class Population:
         self.household_risk = np.zeros(self.h)
         self.update_household_risk(np.arange(self.h))
         self.next_transition = np.empty((self.h, 3), dtype=np.int32)
-        self.transitions_due: dict[int, list[int]] = {}  # week -> flat indices (household * 3 + problem) due then
         self.schedule_transitions(rng, np.arange(self.h * 3), now=0)
         self.escalated_until = np.zeros(self.h, dtype=np.int32)
         self.escalations_ending: dict[int, np.ndarray] = {}
@@ -97,6 +96,7 @@ class Population:
         self.assessments = np.zeros(n, dtype=np.int16)
         self.re_referrals = np.zeros(n, dtype=np.int16)
         self.need_since = np.full(n, NEVER, dtype=np.int32)
+        self.mark = np.zeros(n, dtype=bool)  # scratch for `isin`, all False between calls
         self.new_children(rng, np.arange(n))
 
         self.now = 0
@@ -130,21 +130,23 @@ class Population:
         hh, prob = np.divmod(flat, 3)
         active = (self.problems[hh] >> prob) & 1
         rate = np.where(active, self.remission[prob], self.onset[prob] * self.onset_multiplier[hh])
-        weeks = now + rng.geometric(np.minimum(rate, 1.0))
-        self.next_transition[hh, prob] = weeks
-        due = self.transitions_due
-        for week, index in zip(weeks.tolist(), flat.tolist()):
-            due.setdefault(week, []).append(index)
-
-    def due_transitions(self, now: int) -> np.ndarray:
-        """The flat indices (household * 3 + problem) whose next onset or remission falls in week `now`, sorted."""
-        return np.array(sorted(self.transitions_due.pop(now, ())), dtype=np.int64)
+        self.next_transition[hh, prob] = now + rng.geometric(np.minimum(rate, 1.0))
 
     def update_household_risk(self, households: np.ndarray) -> None:
         """Log-hazard that households `households` add to their children: deprivation and parental problems."""
         bits = self.problems[households]
         self.household_risk[households] = (self.p.risk_weight_deprivation * self.deprivation[households]
                                            + ((bits[:, None] >> np.arange(3)) & 1) @ self.problem_weight)
+
+    def isin(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Which children of `a` are among the children `b` (as np.isin, in time proportional to their sizes)."""
+        if not len(a) or not len(b):
+            return np.zeros(len(a), dtype=bool)
+        mark = self.mark
+        mark[b] = True
+        found = mark[a]
+        mark[b] = False
+        return found
 
     def children_of(self, households: np.ndarray) -> np.ndarray:
         counts = self.count[households]

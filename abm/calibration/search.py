@@ -45,7 +45,7 @@ STUDY_FILE = "study.db"
 STUDY_NAME = "cpsim-calibrate"
 REPORT_FILE = "calibration.json"
 PROPOSAL_FILE = "calibrated.toml"
-SIGMA0 = 0.08  # CMA-ES's first step, as a share of each parameter's range (log range where log = true)
+SIGMA0 = 0.03  # CMA-ES's first step, as a share of each parameter's range (log range where log = true)
 RANGES = {"--trials": (1, 10_000), "--seeds": (1, 1_000), "--holdout-seeds": (1, 1_000)}
 
 

@@ -28,7 +28,7 @@ PARAMETERS = [
      "(defensive practice)", "Munro 2011 s1.18-1.20 on defensive practice; children in need rose 25% in 2009/10 (MODEL.md s6)"),
     ("step_down_threshold_annual_risk", 0.03, 0.0005, 0.9,
      "assessed annual risk below which a child protection plan steps down to a child-in-need plan at review", A),
-    ("cin_direct_hours_per_case_week", 1.0, 0.0, 20.0,
+    ("cin_direct_hours_per_case_week", 1.3, 0.0, 20.0,
      "direct work per week a child-in-need plan for the standard family needs for full effect", A),
     ("cp_direct_hours_per_case_week", 2.0, 0.0, 20.0,
      "direct work per week a child protection plan for the standard family needs for full effect "
