@@ -12,7 +12,7 @@ PARAMETERS = [
      "more readily)", "Cafcass care demand 2008-2010: applications rose about 30% while care starts rose 8% (MODEL.md s6)"),
     ("court_hearings_per_10k_children_week", 1.4, 0.01, 100.0,
      "hearings of public-law care cases the court can list in a week, per 10,000 children (judicial time)", A),
-    ("court_hearings_per_case_base", 5.0, 1.0, 30.0,
+    ("court_hearings_per_case_base", 5.3, 1.0, 30.0,
      "hearings a care case needs with no expert assessment and evidence of full quality",
      FJR + ": 8.8 hearings per case on average, experts included"),
     ("court_hearings_per_expert", 1.0, 0.0, 5.0, "extra hearings each expert assessment brings (directions, reports)", A),
