@@ -549,7 +549,7 @@ def workshop(
 @app.command(short_help="Measure every causal link and loop at the calibrated state (elasticities, 90% intervals).")
 @_interruptible("nothing measured")
 def links(
-    seeds: Annotated[int, typer.Option(help="Replicate seeds (paired runs on common random numbers).")] = 8,
+    seeds: Annotated[int, typer.Option(help="Replicate seeds (paired runs on common random numbers).")] = 24,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON instead of a table.")] = False,
     workers: Annotated[int | None, typer.Option(
         help="Worker processes [default: one per core, at most one per seed].", show_default=False)] = None,

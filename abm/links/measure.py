@@ -14,7 +14,10 @@ cause, both as means over seeds of the paired differences from the unpushed arm:
 
 Its 90% interval is the 5th-95th percentile over bootstrap resamples of the seeds; it is
 alive when the interval excludes zero on the side its polarity states (above zero for
-"S", below for "O") and the push moved its cause beyond its own interval. A loop's gain
+"S", below for "O") and the push moved its cause beyond its own interval. Links that are
+not alive at the calibrated state, and why, are documented in `abm.links.table.WEAK`
+(reported as `weak`, never hidden). The links that only the loops need (`LOOP_LINKS`)
+are reported apart, as `loop_links`. A loop's gain
 is the product of its links' elasticities (the open-loop gain around it at the calibrated
 state: negative for a balancing loop, positive for a reinforcing one), with its interval
 from the same resamples.
@@ -29,7 +32,7 @@ import datetime as dt
 import numpy as np
 
 from abm import calendar
-from abm.links.table import LINKS, LOOP_LINKS, LOOPS, Link, Push
+from abm.links.table import LINKS, LOOP_LINKS, LOOPS, WEAK, Link, Push
 from abm.model import ChildProtectionModel
 from abm.outcomes import NAMES, OUTCOMES
 from abm.parameters import PARAMETERS
@@ -123,7 +126,7 @@ def summarise(per_seed: list[dict[str, np.ndarray]], resamples: int = BOOTSTRAP)
     rows = np.vstack([np.arange(n), rng.integers(0, n, (resamples, n))])
     control = np.array([s["control"] for s in per_seed])
     draws: dict[str, np.ndarray] = {}
-    links = []
+    links, loop_links = [], []
     for link in all_links():
         arm = np.array([s[link.push.name] for s in per_seed])
         c, e = INDEX[link.cause], INDEX[link.effect]
@@ -136,12 +139,11 @@ def summarise(per_seed: list[dict[str, np.ndarray]], resamples: int = BOOTSTRAP)
         c05, c95 = np.nanpercentile(cause[1:], [5, 95])
         moved = c05 > 0 or c95 < 0
         alive = bool(moved and (p05 > 0 if link.polarity == "S" else p95 < 0))
-        if link.row:
-            links.append({"key": link.key, "row": link.row, "from": link.cause_label, "to": link.effect_label,
-                          "polarity": link.polarity, "cause": link.cause, "effect": link.effect,
-                          "push": link.push.name, "cause_change": _plain(cause[0]),
-                          "effect_change": _plain(effect[0]), "elasticity": _plain(elasticity[0]),
-                          "p05": _plain(p05), "p95": _plain(p95), "alive": alive})
+        (links if link.row else loop_links).append({
+            "key": link.key, "row": link.row, "from": link.cause_label, "to": link.effect_label,
+            "polarity": link.polarity, "cause": link.cause, "effect": link.effect, "push": link.push.name,
+            "cause_change": _plain(cause[0]), "effect_change": _plain(effect[0]), "elasticity": _plain(elasticity[0]),
+            "p05": _plain(p05), "p95": _plain(p95), "alive": alive, "weak": WEAK.get(link.key)})
     loops = []
     for name, keys in LOOPS.items():
         gain = np.prod([draws[k] for k in keys], axis=0)
@@ -149,7 +151,7 @@ def summarise(per_seed: list[dict[str, np.ndarray]], resamples: int = BOOTSTRAP)
         loops.append({"name": name, "links": list(keys), "gain": _plain(gain[0]), "p05": _plain(p05),
                       "p95": _plain(p95)})
     return {"state": STATE, "seeds": n, "window": f"{WINDOW_START.isoformat()} + {WINDOW_WEEKS} weeks",
-            "links": links, "loops": loops}
+            "links": links, "loop_links": loop_links, "loops": loops}
 
 
 def _plain(x) -> float | None:

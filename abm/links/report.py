@@ -22,9 +22,17 @@ def render(result: dict) -> str:
         return "  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip()
 
     alive = sum(link["alive"] for link in result["links"])
+    loop_rows = [("-", link["from"], link["to"], link["polarity"], link["push"],
+                  f"{100 * link['cause_change']:+.1f}%" if link["cause_change"] is not None else "n/a",
+                  f"{_num(link['elasticity'])} ({_num(link['p05'])} to {_num(link['p95'])})",
+                  "yes" if link["alive"] else "NO") for link in result.get("loop_links", [])]
+    weak = [f"  row {link['row']}, {link['from']} -> {link['to']}: {link['weak'] or 'not documented'}"
+            for link in result["links"] if not link["alive"]]
     lines = [f"Causal links at the calibrated historical state ({result['state']}; window {result['window']}), "
              f"{result['seeds']} seeds, common random numbers", "", line(head), *map(line, rows), "",
-             f"{alive} of {len(rows)} links alive (the 90% interval excludes zero on the stated side).", "",
+             f"{alive} of {len(rows)} links alive (the 90% interval excludes zero on the stated side).",
+             *(["Not alive, and why (abm/links/table.py WEAK):", *weak] if weak else []), "",
+             "Links the loops also need:", *map(line, loop_rows), "",
              "Loop gains (product of the loop's elasticities; negative: balancing, positive: reinforcing)", ""]
     for loop in result["loops"]:
         lines.append(f"  {loop['name']:<22} {loop['gain']:+.3g} ({loop['p05']:+.3g} to {loop['p95']:+.3g})"

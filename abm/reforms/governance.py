@@ -30,7 +30,7 @@ class R5(Reform):
               "executive and leader of the council and, subject to legislation, the police and crime commissioner")
     default_ramp_years = 1.0
     moves = (Scale("blame_prescription_increment", 0.5),)
-    expected = {"perceived_effectiveness_of_prescription": "lower"}
+    expected = {"perceived_effectiveness_of_prescription": "lower", "prescription_level": "lower"}
 
 
 class R6(Reform):
@@ -52,7 +52,7 @@ class R6(Reform):
               "effectiveness of help being provided, including early help, and of training")
     default_ramp_years = 2.0
     moves = (Scale("reflection_effectiveness_weight", 2.0),)
-    expected = {"perceived_effectiveness_of_prescription": "lower"}
+    expected = {"perceived_effectiveness_of_prescription": "lower", "prescription_level": "lower"}
 
 
 class R7(Reform):
@@ -81,7 +81,7 @@ class R7(Reform):
         Scale("satisfaction_blame_weight", 0.5),
         Scale("intervention_anxiety_sensitivity", 0.5),
     )
-    expected = {"satisfaction_mean": "higher", "intervention_decisions_per_year": "lower"}
+    expected = {"satisfaction_mean": "higher", "false_positive_rate": "lower"}
 
 
 class R8(Reform):

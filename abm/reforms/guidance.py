@@ -34,4 +34,4 @@ class R1(Reform):
         Scale("core_assessment_recording_hours", 0.75),
         Scale("single_assessment_recording_hours", 0.75),
     )
-    expected = {"direct_work_share": "higher", "direct_hours_per_case_week": "higher"}
+    expected = {"direct_work_share": "higher", "direct_hours_per_case_week": "higher", "unallocated_cases": "lower"}

@@ -31,7 +31,7 @@ class R2(Reform):
         *(Scale(f"{kind}_perception_noise_sd", 0.85) for kind in KINDS),
         Scale("front_door_noise_sd", 0.9),
     )
-    expected = {"false_positive_rate": "lower"}
+    expected = {"contacts_per_year": "lower", "unmet_risk_child_weeks_per_year": "lower"}
 
 
 class R3(Reform):
@@ -55,7 +55,7 @@ class R3(Reform):
         SetTo("inspection_process_focus", 0.2),
         SetTo("inspection_announced", False),
     )
-    expected = {"compliance_enforcement": "lower", "satisfaction_mean": "higher"}
+    expected = {"compliance_enforcement": "lower", "scope_for_judgment": "higher"}
 
 
 class R4(Reform):
@@ -74,4 +74,4 @@ class R4(Reform):
               "to ask questions about practice, not as targets to judge it")
     default_ramp_years = 1.0
     moves = (Scale("enforcement_indicator_weight", 0.25),)
-    expected = {"compliance_enforcement": "lower"}
+    expected = {"compliance_enforcement": "lower", "scope_for_judgment": "higher"}

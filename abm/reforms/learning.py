@@ -23,7 +23,7 @@ class R9(Reform):
               "Ofsted's evaluation of them (grading) should end")
     default_ramp_years = 5.0
     moves = (SetTo("learning_culture", 0.8),)
-    expected = {"reflection": "higher", "ability_to_acknowledge_errors": "higher"}
+    expected = {"perceived_effectiveness_of_prescription": "lower", "local_procedure_hours_per_case_week": "lower", "turnover_rate": "lower"}
 
 
 class R15(Reform):
@@ -42,4 +42,4 @@ class R15(Reform):
               "advise on social work practice")
     default_ramp_years = 3.0
     moves = (SetTo("national_learning", 0.5),)
-    expected = {"reflection": "higher"}
+    expected = {"reflection": "higher", "perceived_effectiveness_of_prescription": "lower"}

@@ -21,7 +21,7 @@ class R11(Reform):
               "framework for child and family social work in training, appraisal and development")
     default_ramp_years = 5.0
     moves = (Scale("skill_growth_per_year", 1.3),)
-    expected = {"help_quality_mean": "higher"}
+    expected = {"help_protection_mean": "higher"}
 
 
 class R12(Reform):
@@ -39,7 +39,7 @@ class R12(Reform):
               "placements, e.g. through 'teaching organisations'")
     default_ramp_years = 5.0
     moves = (SetTo("skill_newly_qualified", 0.45),)
-    expected = {"help_quality_mean": "higher"}
+    expected = {"children_harmed_known_per_year": "lower"}
 
 
 class R13(Reform):
@@ -84,4 +84,4 @@ class R14(Reform):
               "Family Social Worker, a senior manager still practising, to report the views of the front line")
     default_ramp_years = 2.0
     moves = (SetTo("principal_social_worker_feedback", 0.5),)
-    expected = {"satisfaction_mean": "higher"}
+    expected = {"reflective_supervision_mean": "higher"}
