@@ -145,8 +145,9 @@ class Management:
         self.supervise()
 
     def configure(self, p) -> None:
-        """Take the parameters `p` (nothing is derived from them)."""
+        """Take the parameters `p` and the supervision and judgment they give the workers."""
         self.p = p
+        self.supervise()
 
     def report_timeliness(self, teams: np.ndarray, in_time: np.ndarray) -> None:
         completed = np.bincount(teams, minlength=len(self.managers))

@@ -130,7 +130,7 @@ def test_findings_name_a_family_that_does_harm_alone_while_the_package_helps():
     assert found[0] == ("Against no reform, the full package is better on 1 of the 7 outcomes checked (children "
                         "significantly harmed), worse on none and shows no clear difference on 6 (share of children "
                         "truly at risk who are turned away, share of intervention decisions on children not at risk, "
-                        "weeks from first need to first help, social workers leaving per filled post per year, "
+                        "weeks from first need to first help, permanent social workers leaving per permanent worker per year, "
                         "duration of concluded care proceedings (weeks) and cost of children's social care (GBP per "
                         "year)).")
     assert ("Cherry-picking backfires on children significantly harmed: the full package does better than no reform "

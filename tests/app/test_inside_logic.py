@@ -185,13 +185,14 @@ def test_series_are_yearly_with_rates_and_shares_in_percent():
 # The workshop's walk-through
 
 def synthetic_workshop(families: list[str], effect, seeds: int = 4) -> dict:
-    """A workshop result from runs whose every outcome is 100 + effect(subset, outcome) + small noise."""
+    """A workshop result from runs whose every outcome is 100 + effect(subset, outcome) + small noise, the same
+    noise for every subset on one seed (common random numbers, as in real runs)."""
     ws = assemble("synthetic", {f: (f"R{i + 1}",) for i, f in enumerate(families)},
                   {f: f"Family {f}" for f in families}, lambda combo: None)
-    rng = np.random.default_rng(7)
     parts = []
     for subset in ws.subsets:
         for seed in range(seeds):
+            rng = np.random.default_rng(7 + seed)
             frame = pd.DataFrame({"scenario": subset_name(subset.families), "seed": seed, "week": np.arange(WEEKS),
                                   "year": np.repeat([1, 2], WEEKS_PER_YEAR),
                                   "year_label": np.repeat(["y1", "y2"], WEEKS_PER_YEAR)})
