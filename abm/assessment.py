@@ -116,7 +116,7 @@ class Assessment:
         late_at_due = allocated & (due >= now) & (due < now + 1) & (ends > due + EPSILON)
         on_time = late_at_due & (self.rng.random(len(cases)) < wf.compliance[worker])
         ends = np.where(on_time, due, ends)
-        done_hours = np.where(on_time, before + accrued * (due - now), np.minimum(after, needed))
+        done_hours = np.where(on_time, before + accrued * np.where(on_time, due - now, 0.0), np.minimum(after, needed))
         spread = journey.spread_weeks(journey.kind[cases])
         overrun = now + 1 >= journey.stage_start[cases] + p.assessment_overrun_limit_factor * spread
         done = complete | on_time | overrun
