@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from abm import crn
 from abm.allocation import allocate
 from abm.journey import CORE, INITIAL, SINGLE
 from abm.population import ASSESSMENT, CIN, CP
@@ -58,7 +59,6 @@ class Assessment:
     def __init__(self, model):
         self.model = model
         self.configure(model.p)
-        self.rng = model.rngs["assessment"]
         self.finished = np.empty(0, dtype=np.int64)
 
     def configure(self, p) -> None:
@@ -85,7 +85,7 @@ class Assessment:
               * (1 - p.assessment_time_noise_reduction * time_fraction)
               * (1 - p.assessment_supervision_noise_reduction * reflective))
         fresh = (self.model.population.risk(idx) - p.optimism_bias_log_hazard * (1 - reflective)
-                 + self.rng.normal(0.0, 1.0, len(idx)) * sd)
+                 + self.model.child_uniforms.normal(idx, self.model.week, crn.ESTIMATE) * sd)
         anchor = p.optimism_anchor_weight * (1 - reflective) * anchored
         return anchor * journey.first_estimate[idx] + (1 - anchor) * fresh
 
@@ -114,7 +114,7 @@ class Assessment:
         ends = np.maximum(_crossing(now, before, accrued, needed), _crossing(now, written, writing, to_write))
         due = journey.due[cases]
         late_at_due = allocated & (due >= now) & (due < now + 1) & (ends > due + EPSILON)
-        on_time = late_at_due & (self.rng.random(len(cases)) < wf.compliance[worker])
+        on_time = late_at_due & (model.child_uniforms(cases, now, crn.ON_TIME) < wf.compliance[worker])
         ends = np.where(on_time, due, ends)
         done_hours = np.where(on_time, before + accrued * np.where(on_time, due - now, 0.0), np.minimum(after, needed))
         spread = journey.spread_weeks(journey.kind[cases])
@@ -173,7 +173,7 @@ class Assessment:
         journey.start_section47(idx)
         self.model.ledger.initial_conferences += len(idx)
         journey.task_hours[idx] += p.conference_task_hours
-        judged = estimate + self.rng.normal(0.0, p.conference_noise_sd, len(idx))
+        judged = estimate + p.conference_noise_sd * self.model.child_uniforms.normal(idx, self.model.week, crn.CONFERENCE)
         return judged >= self.cp_threshold - self.shift()
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from abm import crn
 from abm.calendar import WEEKS_PER_YEAR
 from abm.population import AGE_OUT_WEEKS, CIN, DV, EARLY_HELP, NONE, OPEN, THINNING_BOUND
 
@@ -81,13 +82,20 @@ def _newborn(pop, rng, idx: np.ndarray, now: int) -> None:
 
 
 def _harm(model, pop, p, rng, now) -> None:
-    """Harm: children whose hazard bound is high are drawn one by one; the rest by thinning at that bound."""
+    """Harm: children whose hazard bound is high are drawn one by one; the rest by thinning at that bound.
+
+    Whether a child is harmed, and how seriously, is decided by the child's own uniforms (abm/crn.py) and by
+    thinning draws whose number does not depend on the state, so scenarios on one seed differ in harm only
+    where children's hazards differ.
+    """
+    uniform = model.child_uniforms
     high = np.flatnonzero(pop.high_hazard)
-    high = high[rng.random(len(high)) < pop.hazard_bound[high] * np.exp(-pop.mitigation(high))]
+    high = high[uniform(high, now, crn.HARM) < pop.hazard_bound[high] * np.exp(-pop.mitigation(high))]
     candidates = (rng.random(rng.poisson(THINNING_BOUND * pop.n)) * pop.n).astype(np.int64)
-    candidates = candidates[~pop.high_hazard[candidates]]
-    keep = (rng.random(len(candidates)) * THINNING_BOUND
-            < pop.hazard_bound[candidates] * np.exp(-pop.mitigation(candidates)))
+    accept = rng.random(len(candidates)) * THINNING_BOUND
+    low = ~pop.high_hazard[candidates]
+    candidates, accept = candidates[low], accept[low]
+    keep = accept < pop.hazard_bound[candidates] * np.exp(-pop.mitigation(candidates))
     harmed = np.unique(np.concatenate([high, candidates[keep]]))
     if not len(harmed):
         return
@@ -96,8 +104,8 @@ def _harm(model, pop, p, rng, now) -> None:
     ledger.children_harmed += len(harmed)
     ledger.children_harmed_known += int(known.sum())
     pop.harm_count[harmed] += 1
-    serious = rng.random(len(harmed)) < p.serious_harm_share
-    died = serious & (rng.random(len(harmed)) < p.death_share_of_serious_harm)
+    serious = uniform(harmed, now, crn.SERIOUS) < p.serious_harm_share
+    died = serious & (uniform(harmed, now, crn.DEATH) < p.death_share_of_serious_harm)
     ledger.serious_incidents += int(serious.sum())
     ledger.child_deaths += int(died.sum())
     year = now - WEEKS_PER_YEAR
@@ -107,7 +115,7 @@ def _harm(model, pop, p, rng, now) -> None:
     missed = (pop.last_turned_away[harmed] >= window) | (pop.last_closed[harmed] >= window)
     errors = known | missed
     ledger.errors += int(errors.sum())
-    reviewed = (serious & errors) | (~serious & missed & (rng.random(len(harmed)) < p.error_review_share))
+    reviewed = (serious & errors) | (~serious & missed & (uniform(harmed, now, crn.REVIEW) < p.error_review_share))
     ledger.errors_reviewed += int(reviewed.sum())
     model.management.review_errors(int(reviewed.sum()))
     model.public.local_deaths(int((died & errors).sum()))
@@ -115,6 +123,6 @@ def _harm(model, pop, p, rng, now) -> None:
     dead = harmed[died]
     if len(dead):
         model.journey.close(dead[pop.status[dead] != NONE])
-        _newborn(pop, rng, dead, now)
+        _newborn(pop, model.rngs["population"], dead, now)  # off the community stream: deaths differ by scenario
         pop.refresh(dead)
 

@@ -30,6 +30,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
+from abm import crn
 from abm.risk import threshold_log_hazard
 from abm.workforce import AGENCY
 
@@ -127,7 +128,7 @@ class FamilyCourt(mesa.Agent):
         children = self.child[cases]
         model.ledger.proceedings_closed += len(children)
         model.ledger.court_weeks_total += float((now - self.started[cases]).sum() + len(children))
-        judged = model.population.risk(children) + self.stream.normal(0.0, p.court_noise_sd, len(children))
+        judged = model.population.risk(children) + p.court_noise_sd * model.child_uniforms.normal(children, now, crn.COURT)
         order = judged >= self.threshold
         model.population.in_proceedings[children] = False
         model.population.in_care_order[children[order]] = True

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from abm import crn
 from abm.population import OPEN
 from abm.risk import threshold_log_hazard
 
@@ -30,7 +31,6 @@ class FrontDoor:
     def __init__(self, model):
         self.model = model
         self.configure(model.p)
-        self.rng = model.rngs["front_door"]
         self.inbox: list[np.ndarray] = []
         self.consultations: list[np.ndarray] = []
         self.queue = np.empty(0, dtype=np.int64)
@@ -73,7 +73,7 @@ class FrontDoor:
         consulted = np.concatenate(self.consultations) if self.consultations else idx[:0]
         self.consultations.clear()
         noise = p.front_door_noise_sd * (1.0 + p.front_door_overload_noise_gain * min(max(self.load - 1.0, 0.0), 1.0))
-        estimate = pop.risk(idx) + self.rng.normal(0.0, noise, len(idx))
+        estimate = pop.risk(idx) + noise * model.child_uniforms.normal(idx, model.week, crn.FRONT_DOOR)
         shift = model.assessment.shift()
         refer = estimate >= self.referral_threshold - shift
         assess = estimate >= self.assessment_threshold - shift

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from abm import crn
 from abm.calendar import WEEKS_PER_YEAR
 from abm.risk import threshold_log_hazard
 from abm.population import CIN, CP, EARLY_HELP, LOOKED_AFTER
@@ -32,7 +33,6 @@ class Help:
     def __init__(self, model):
         self.model = model
         self.configure(model.p)
-        self.rng = model.rngs["help"]
         self.helped = np.empty(0, dtype=np.int64)
         self.continuity = np.empty(0)
 
@@ -86,9 +86,9 @@ class Help:
 
     def leave_care(self, idx: np.ndarray) -> np.ndarray:
         """Looked-after children who go home or to permanence this week (to be closed)."""
-        p, pop, rng = self.p, self.model.population, self.rng
+        p, pop = self.p, self.model.population
         order = pop.in_care_order[idx]
-        draw = rng.random(len(idx))
+        draw = self.model.child_uniforms(idx, self.model.week, crn.LEAVE_CARE)
         permanence_rate = p.looked_after_permanence_rate_per_week * (
             1.0 + p.parallel_planning_permanence_gain * p.parallel_planning)
         home = idx[~order & ~pop.in_proceedings[idx] & (draw < p.looked_after_return_home_rate_per_week)]

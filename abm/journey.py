@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from abm import crn
 from abm.population import ASSESSMENT, CIN, CP, EARLY_HELP, LOOKED_AFTER, NEVER, NONE, ONGOING
 from abm.workforce import AGENCY
 
@@ -56,7 +57,6 @@ class Journey:
         self.quality = np.zeros(n)
         self.estimate = np.zeros(n)
         self.first_estimate = np.zeros(n)
-        self.rng = model.rngs["help"]
         self.changed: list[np.ndarray] = []
         self.queued_care: list[np.ndarray] = []
         self.queued_plans: list[tuple[np.ndarray, np.ndarray]] = []
@@ -90,7 +90,7 @@ class Journey:
     def _engage(self, idx: np.ndarray, quality: np.ndarray | float) -> None:
         p = self.p
         chance = np.clip(p.engagement_base_probability + p.engagement_quality_weight * (quality - p.engagement_reference_quality), 0.0, 1.0)
-        self.engaged[idx] = self.rng.random(len(idx)) < chance
+        self.engaged[idx] = self.model.child_uniforms(idx, self.model.week, crn.ENGAGE) < chance
 
     def refer(self, idx: np.ndarray) -> None:
         now, pop, ledger = self.model.week, self.pop, self.model.ledger
@@ -164,7 +164,7 @@ class Journey:
         self.stage_start[idx] = now
         self.due[idx] = now + timescale if timescale > 0 else np.inf
         self.hours_done[idx] = 0.0
-        complexity = self.model.rngs["assessment"].lognormal(-sd * sd / 2, sd, len(idx))
+        complexity = np.exp(sd * self.model.child_uniforms.normal(idx, now, crn.COMPLEXITY) - sd * sd / 2)
         self.hours_needed[idx] = hours * complexity
         self.hours_rate[idx] = hours * complexity / spread
         self.recorded[idx] = 0.0
@@ -245,7 +245,7 @@ class Journey:
         pop.in_care_order[idx] = False
         self.next_review[idx] = self.model.week + self.p.cin_review_weeks
         self.changed.append(idx)
-        apply = idx[self.rng.random(len(idx)) < self.application_share()]
+        apply = idx[self.model.child_uniforms(idx, self.model.week, crn.APPLY) < self.application_share()]
         self.model.court.apply(apply)
 
     def application_share(self) -> float:

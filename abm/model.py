@@ -29,6 +29,7 @@ import numpy as np
 from abm.assessment import Assessment
 from abm.community import community_step
 from abm.court import FamilyCourt
+from abm.crn import ChildUniforms
 from abm.decisions import DecisionLog
 from abm.front_door import FrontDoor
 from abm.help import Help
@@ -41,7 +42,7 @@ from abm.parameters import PARAMETERS
 from abm.population import OPEN, Population
 from abm.public import Public
 from abm.referrers import Referrers
-from abm.seeds import streams
+from abm.seeds import child_key, streams
 from abm.workforce import Workforce
 
 
@@ -68,6 +69,7 @@ class ChildProtectionModel(mesa.Model):
         self.warmup_weeks = warmup_weeks
         self.week = 0
         self.rngs = streams(seed)
+        self.child_uniforms = ChildUniforms(child_key(seed))
         self.ledger = Ledger()
         self.decisions = DecisionLog(self)
         self.public = Public(params)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from abm import crn
 from abm.calendar import WEEKS_PER_YEAR
 from abm.parameters.help import NEEDS
 
@@ -27,7 +28,6 @@ class Needs:
 
     def __init__(self, model):
         self.model = model
-        self.rng = model.rngs["assessment"]
         self.configure(model.p)
 
     def configure(self, p) -> None:
@@ -42,11 +42,11 @@ class Needs:
         bits = pop.problems[pop.household[idx]]
         need = np.full(len(idx), NEGLECT, dtype=np.int8)
         need[pop.disabled[idx]] = DISABILITY
-        draw = self.rng.random((2, len(idx)))
+        uniform, week = self.model.child_uniforms, self.model.week
         old = pop.age_weeks(idx, self.model.week) >= p.adolescent_age_years * WEEKS_PER_YEAR
-        need[(need == NEGLECT) & old & (draw[0] < p.adolescent_own_risk_share)] = ADOLESCENT
+        need[(need == NEGLECT) & old & (uniform(idx, week, crn.ADOLESCENT) < p.adolescent_own_risk_share)] = ADOLESCENT
         for bit, kind in reversed(PROBLEM_NEEDS):
             need[(bits >> bit) & 1 == 1] = kind
-        need[draw[1] < p.sexual_abuse_exploitation_share] = SEXUAL_ABUSE
+        need[uniform(idx, week, crn.SEXUAL_ABUSE) < p.sexual_abuse_exploitation_share] = SEXUAL_ABUSE
         pop.need_type[idx] = need
         pop.variety[idx] = self.variety[need]

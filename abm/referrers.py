@@ -17,6 +17,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
+from abm import crn
 from abm.calendar import WEEKS_PER_YEAR
 from abm.parameters.referrers import KINDS
 from abm.population import OPEN
@@ -107,7 +108,7 @@ class Referrers:
         children = pop.children_of(calls)
         children = children[self.eligible(children)]
         if not p.police_auto_refer_domestic_violence:
-            perceived = pop.risk(children) + stream.normal(0.0, police.noise_sd, len(children))
+            perceived = pop.risk(children) + police.noise_sd * model.child_uniforms.normal(children, model.week, crn.POLICE)
             children = children[perceived >= threshold]
         police.contacts += len(children)
         model.front_door.receive(children)
@@ -115,7 +116,7 @@ class Referrers:
     def report_harm(self, harmed: np.ndarray) -> None:
         """Health services report a share of the harm they see (A&E) in children not known."""
         health = self.by_kind["health"]
-        noticed = harmed[self.stream.random(len(harmed)) < self.model.p.harm_noticed_share]
+        noticed = harmed[self.model.child_uniforms(harmed, self.model.week, crn.NOTICED) < self.model.p.harm_noticed_share]
         noticed = noticed[self.eligible(noticed)]
         health.contacts += len(noticed)
         self.model.front_door.receive(noticed)

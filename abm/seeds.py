@@ -1,11 +1,10 @@
-"""Seeds: replicate seeds from one root, and one random stream per kind of decision."""
+"""Seeds: replicate seeds from one root, one random stream per process, and the key of the per-child uniforms (abm/crn.py)."""
 
 from __future__ import annotations
 
 import numpy as np
 
-STREAMS = ("uncertainty", "population", "community", "referrers", "front_door",
-           "assessment", "help", "court", "workforce", "management")
+STREAMS = ("uncertainty", "population", "community", "referrers", "court", "workforce")
 
 
 def replicate_seeds(root_seed: int, n: int) -> list[int]:
@@ -18,3 +17,8 @@ def streams(seed: int) -> dict[str, np.random.Generator]:
     """One generator per kind of decision, so a change to one touches no other (common random numbers)."""
     children = np.random.SeedSequence(seed).spawn(len(STREAMS) + 1)
     return {name: np.random.default_rng(s) for name, s in zip(STREAMS, children)}
+
+
+def child_key(seed: int) -> int:
+    """The 64-bit key of the per-child uniforms (abm/crn.py): the seed's one child sequence no stream uses."""
+    return int(np.random.SeedSequence(seed).spawn(len(STREAMS) + 1)[-1].generate_state(1, np.uint64)[0])

@@ -28,7 +28,10 @@ class R12(Reform):
     """Better practice placements and teaching organisations for social-work students.
 
     Mechanism: newly qualified workers start with more skill (`skill_newly_qualified` 0.3 ->
-    0.45). It reaches the workforce only through recruitment, so slowly.
+    0.45). It reaches the workforce only through recruitment, so slowly: over 4 years from
+    the 2011 baseline it raises the quality of help about 2.5%, and moves no child outcome
+    detectably (children harmed -0.1 a year, 90% interval -1.0 to +0.8, on 8 seeds with
+    per-child random numbers).
     """
 
     name = "R12"
@@ -39,7 +42,7 @@ class R12(Reform):
               "placements, e.g. through 'teaching organisations'")
     default_ramp_years = 5.0
     moves = (SetTo("skill_newly_qualified", 0.45),)
-    expected = {"children_harmed_known_per_year": "lower"}
+    expected = {"help_quality_mean": "higher"}
 
 
 class R13(Reform):

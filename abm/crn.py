@@ -1,0 +1,59 @@
+"""Per-child random numbers: the same uniform for the same child, week and purpose in every scenario.
+
+A draw from a stream depends on how many draws came before it, so two scenarios that
+differ in one child's case draw different numbers for every child after it, and the
+difference compounds week by week. For the decisions made child by child (whether a child
+is harmed this week and how seriously; the noise of the front door's, an assessment's, a
+conference's and the court's judgments; an assessment's complexity, engagement, a need type read, a care application,
+leaving care, a referrer noticing), the uniform is instead a hash of the child, the week
+and the purpose, keyed by the run's seed:
+
+    u(child, week, purpose) = splitmix64(splitmix64(key XOR (week * 2^8 + purpose)) + child) / 2^64
+
+(splitmix64: Steele, Lea and Flood 2014, "Fast splittable pseudorandom number
+generators", OOPSLA; the finaliser of Java's SplittableRandom). Two scenarios with the same
+seed then harm the same child in the same week unless that child's hazard differs between
+them: common random numbers per child rather than per stream position. A normal is
+sqrt(-2 ln(1 - u1)) cos(2 pi u2) from two such uniforms (Box and Muller 1958). Draws whose
+number does not depend on the state (referrers' looks, thinning candidates, households'
+problems, workers' leaving) stay on the process streams of abm/seeds.py.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+MASK = (1 << 64) - 1
+GOLDEN = 0x9E3779B97F4A7C15
+MIX1 = 0xBF58476D1CE4E5B9
+MIX2 = 0x94D049BB133111EB
+# Purposes (a normal uses its purpose and the next one).
+HARM, SERIOUS, DEATH, REVIEW, FRONT_DOOR, _, ESTIMATE, _, ON_TIME, CONFERENCE, _, LEAVE_CARE, ENGAGE, APPLY, \
+    ADOLESCENT, SEXUAL_ABUSE, POLICE, _, NOTICED, COURT, _, COMPLEXITY, _ = range(23)
+
+
+def _mix(z: int) -> int:
+    z = (z + GOLDEN) & MASK
+    z = ((z ^ (z >> 30)) * MIX1) & MASK
+    z = ((z ^ (z >> 27)) * MIX2) & MASK
+    return z ^ (z >> 31)
+
+
+class ChildUniforms:
+    """Uniforms on [0, 1) keyed by (child, week, purpose) and the run's key (a 64-bit integer from its seed)."""
+
+    def __init__(self, key: int):
+        self.key = key & MASK
+
+    def __call__(self, idx: np.ndarray, week: int, purpose: int) -> np.ndarray:
+        base = np.uint64(_mix(self.key ^ ((week * 256 + purpose) & MASK)))
+        z = np.asarray(idx, dtype=np.uint64) + base + np.uint64(GOLDEN)
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(MIX1)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(MIX2)
+        z ^= z >> np.uint64(31)
+        return (z >> np.uint64(11)).astype(np.float64) * (1.0 / (1 << 53))
+
+    def normal(self, idx: np.ndarray, week: int, purpose: int) -> np.ndarray:
+        """Standard normals by Box and Muller (1958) from the uniforms of `purpose` and `purpose + 1`."""
+        radius = np.sqrt(-2.0 * np.log1p(-self(idx, week, purpose)))
+        return radius * np.cos(2.0 * np.pi * self(idx, week, purpose + 1))
