@@ -104,8 +104,9 @@ def _harm(model, pop, p, rng, now) -> None:
     ledger.children_harmed += len(harmed)
     ledger.children_harmed_known += int(known.sum())
     pop.harm_count[harmed] += 1
-    serious = uniform(harmed, now, crn.SERIOUS) < p.serious_harm_share
-    died = serious & (uniform(harmed, now, crn.DEATH) < p.death_share_of_serious_harm)
+    draws = uniform(harmed, now, crn.SERIOUS, count=3)  # SERIOUS, DEATH, REVIEW
+    serious = draws[0] < p.serious_harm_share
+    died = serious & (draws[1] < p.death_share_of_serious_harm)
     ledger.serious_incidents += int(serious.sum())
     ledger.child_deaths += int(died.sum())
     year = now - WEEKS_PER_YEAR
@@ -115,7 +116,7 @@ def _harm(model, pop, p, rng, now) -> None:
     missed = (pop.last_turned_away[harmed] >= window) | (pop.last_closed[harmed] >= window)
     errors = known | missed
     ledger.errors += int(errors.sum())
-    reviewed = (serious & errors) | (~serious & missed & (uniform(harmed, now, crn.REVIEW) < p.error_review_share))
+    reviewed = (serious & errors) | (~serious & missed & (draws[2] < p.error_review_share))
     ledger.errors_reviewed += int(reviewed.sum())
     model.management.review_errors(int(reviewed.sum()))
     model.public.local_deaths(int((died & errors).sum()))

@@ -39,21 +39,34 @@ def _mix(z: int) -> int:
     return z ^ (z >> 31)
 
 
+_U = np.uint64
+_SHIFTS = (_U(30), _U(27), _U(31), _U(11))
+_MULTIPLIERS = (_U(MIX1), _U(MIX2))
+_SCALE = 1.0 / (1 << 53)
+
+
 class ChildUniforms:
     """Uniforms on [0, 1) keyed by (child, week, purpose) and the run's key (a 64-bit integer from its seed)."""
 
     def __init__(self, key: int):
         self.key = key & MASK
 
-    def __call__(self, idx: np.ndarray, week: int, purpose: int) -> np.ndarray:
-        base = np.uint64(_mix(self.key ^ ((week * 256 + purpose) & MASK)))
-        z = np.asarray(idx, dtype=np.uint64) + base + np.uint64(GOLDEN)
-        z = (z ^ (z >> np.uint64(30))) * np.uint64(MIX1)
-        z = (z ^ (z >> np.uint64(27))) * np.uint64(MIX2)
-        z ^= z >> np.uint64(31)
-        return (z >> np.uint64(11)).astype(np.float64) * (1.0 / (1 << 53))
+    def __call__(self, idx: np.ndarray, week: int, purpose: int, count: int = 1) -> np.ndarray:
+        """The uniforms of children `idx`; with `count` > 1, one row for each of the purposes from `purpose` on."""
+        z = np.asarray(idx, dtype=np.uint64)
+        if not len(z):
+            return np.zeros(0 if count == 1 else (count, 0))
+        bases = [(_mix(self.key ^ ((week * 256 + purpose + k) & MASK)) + GOLDEN) & MASK for k in range(count)]
+        z = z + _U(bases[0]) if count == 1 else z[None, :] + np.array(bases, dtype=np.uint64)[:, None]
+        scratch = np.empty_like(z)
+        for shift, multiplier in zip(_SHIFTS, _MULTIPLIERS):
+            z ^= np.right_shift(z, shift, out=scratch)
+            z *= multiplier
+        z ^= np.right_shift(z, _SHIFTS[2], out=scratch)
+        z >>= _SHIFTS[3]
+        return z * _SCALE
 
     def normal(self, idx: np.ndarray, week: int, purpose: int) -> np.ndarray:
         """Standard normals by Box and Muller (1958) from the uniforms of `purpose` and `purpose + 1`."""
-        radius = np.sqrt(-2.0 * np.log1p(-self(idx, week, purpose)))
-        return radius * np.cos(2.0 * np.pi * self(idx, week, purpose + 1))
+        u = self(idx, week, purpose, count=2)
+        return np.sqrt(-2.0 * np.log1p(-u[0])) * np.cos(2.0 * np.pi * u[1])

@@ -42,11 +42,11 @@ class Needs:
         bits = pop.problems[pop.household[idx]]
         need = np.full(len(idx), NEGLECT, dtype=np.int8)
         need[pop.disabled[idx]] = DISABILITY
-        uniform, week = self.model.child_uniforms, self.model.week
+        draws = self.model.child_uniforms(idx, self.model.week, crn.ADOLESCENT, count=2)  # ADOLESCENT, SEXUAL_ABUSE
         old = pop.age_weeks(idx, self.model.week) >= p.adolescent_age_years * WEEKS_PER_YEAR
-        need[(need == NEGLECT) & old & (uniform(idx, week, crn.ADOLESCENT) < p.adolescent_own_risk_share)] = ADOLESCENT
+        need[(need == NEGLECT) & old & (draws[0] < p.adolescent_own_risk_share)] = ADOLESCENT
         for bit, kind in reversed(PROBLEM_NEEDS):
             need[(bits >> bit) & 1 == 1] = kind
-        need[uniform(idx, week, crn.SEXUAL_ABUSE) < p.sexual_abuse_exploitation_share] = SEXUAL_ABUSE
+        need[draws[1] < p.sexual_abuse_exploitation_share] = SEXUAL_ABUSE
         pop.need_type[idx] = need
         pop.variety[idx] = self.variety[need]

@@ -18,7 +18,8 @@ import pytest
 from abm import scenario as scenario_module
 from abm.engines import run_replicates
 from abm.outcomes import NAMES, yearly
-from abm.parameters import PARAMETERS
+from abm.parameters import PARAMETERS, ParameterError
+from abm.reforms.base import ReformArgumentError
 from abm.results import ID_COLUMNS
 from abm.scenario import Event, ScenarioError, Uncertainty, load_parameter_file, load_scenario
 from abm.seeds import replicate_seeds
@@ -136,3 +137,10 @@ def test_every_parameter_can_be_set_to_its_default(tmp_path):
     lines = [f"{name} = {str(p.default).lower()}" for name, p in PARAMETERS.items()]
     s = load_scenario(write(tmp_path, RUN + "[constants]\n" + "\n".join(lines) + "\n"))
     assert s.constants == {name: p.default for name, p in PARAMETERS.items()}
+
+
+@pytest.mark.parametrize("error", [ParameterError("help_effect_log_hazard", "below 0.05"),
+                                   ReformArgumentError("strength", "must be at most 1")])
+def test_input_errors_survive_the_trip_from_a_worker_process(error):
+    back = pickle.loads(pickle.dumps(error))
+    assert type(back) is type(error) and back.key == error.key and str(back) == str(error)

@@ -48,12 +48,19 @@ class Parameter:
         return f"{self.low:g} to {self.high:g}"
 
 
-class ParameterError(ValueError):
-    """An override names no parameter, has the wrong type, or lies outside its range."""
+class KeyedError(ValueError):
+    """A bad input at `key` of its file; picklable, so a worker process can hand it back to the parent."""
 
     def __init__(self, key: str, message: str):
         super().__init__(message)
         self.key = key
+
+    def __reduce__(self):
+        return type(self), (self.key, str(self))
+
+
+class ParameterError(KeyedError):
+    """An override names no parameter, has the wrong type, or lies outside its range."""
 
 
 def _collect() -> dict[str, Parameter]:

@@ -23,16 +23,12 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from abm.calendar import WEEKS_PER_YEAR
-from abm.parameters import PARAMETERS
+from abm.parameters import PARAMETERS, KeyedError
 from abm.scenario import RANGES
 
 
-class ReformArgumentError(ValueError):
+class ReformArgumentError(KeyedError):
     """A reform's arguments that contradict each other, at `key` of its [[levers]] table."""
-
-    def __init__(self, key: str, message: str):
-        super().__init__(message)
-        self.key = key
 
 
 @dataclass(frozen=True)
