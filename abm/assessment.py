@@ -173,7 +173,8 @@ class Assessment:
         journey.start_section47(idx)
         self.model.ledger.initial_conferences += len(idx)
         journey.task_hours[idx] += p.conference_task_hours
-        judged = estimate + p.conference_noise_sd * self.model.child_uniforms.normal(idx, self.model.week, crn.CONFERENCE)
+        noise = self.model.child_uniforms.normal(idx, self.model.week, crn.CONFERENCE)
+        judged = estimate + p.conference_noise_sd * noise
         return judged >= self.cp_threshold - self.shift()
 
 

@@ -128,7 +128,8 @@ class FamilyCourt(mesa.Agent):
         children = self.child[cases]
         model.ledger.proceedings_closed += len(children)
         model.ledger.court_weeks_total += float((now - self.started[cases]).sum() + len(children))
-        judged = model.population.risk(children) + p.court_noise_sd * model.child_uniforms.normal(children, now, crn.COURT)
+        noise = model.child_uniforms.normal(children, now, crn.COURT)
+        judged = model.population.risk(children) + p.court_noise_sd * noise
         order = judged >= self.threshold
         model.population.in_proceedings[children] = False
         model.population.in_care_order[children[order]] = True

@@ -28,4 +28,5 @@ class R10(Reform):
         Scale("early_help_places_per_10k_children", 2.0),
         *(SetTo(f"{kind}_consultation_access", 0.4) for kind in KINDS),
     )
-    expected = {"early_help_starts_per_year": "higher", "contacts_per_year": "lower", "unmet_risk_child_weeks_per_year": "lower"}
+    expected = {"early_help_starts_per_year": "higher", "contacts_per_year": "lower",
+                "unmet_risk_child_weeks_per_year": "lower"}

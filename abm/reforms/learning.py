@@ -23,7 +23,8 @@ class R9(Reform):
               "Ofsted's evaluation of them (grading) should end")
     default_ramp_years = 5.0
     moves = (SetTo("learning_culture", 0.8),)
-    expected = {"perceived_effectiveness_of_prescription": "lower", "local_procedure_hours_per_case_week": "lower", "turnover_rate": "lower"}
+    expected = {"perceived_effectiveness_of_prescription": "lower", "local_procedure_hours_per_case_week": "lower",
+                "turnover_rate": "lower"}
 
 
 class R15(Reform):
