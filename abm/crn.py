@@ -21,50 +21,48 @@ problems, workers' leaving) stay on the process streams of abm/seeds.py.
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
 MASK = (1 << 64) - 1
 GOLDEN = 0x9E3779B97F4A7C15
 MIX1 = 0xBF58476D1CE4E5B9
 MIX2 = 0x94D049BB133111EB
+SCALE = 1.0 / (1 << 53)
 # Purposes (a normal uses its purpose and the next one).
 HARM, SERIOUS, DEATH, REVIEW, FRONT_DOOR, _, ESTIMATE, _, ON_TIME, CONFERENCE, _, LEAVE_CARE, ENGAGE, APPLY, \
     ADOLESCENT, SEXUAL_ABUSE, POLICE, _, NOTICED, COURT, _, COMPLEXITY, _ = range(23)
 
 
-def _mix(z: int) -> int:
-    z = (z + GOLDEN) & MASK
-    z = ((z ^ (z >> 30)) * MIX1) & MASK
-    z = ((z ^ (z >> 27)) * MIX2) & MASK
-    return z ^ (z >> 31)
+@numba.njit(cache=True, nogil=True)
+def _finalise(z: np.uint64) -> np.uint64:
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(MIX1)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(MIX2)
+    return z ^ (z >> np.uint64(31))
 
 
-_U = np.uint64
-_SHIFTS = (_U(30), _U(27), _U(31), _U(11))
-_MULTIPLIERS = (_U(MIX1), _U(MIX2))
-_SCALE = 1.0 / (1 << 53)
+@numba.njit(cache=True, nogil=True)
+def _uniforms(children: np.ndarray, key: np.uint64, first: np.uint64, count: int) -> np.ndarray:
+    """Row k: splitmix64(splitmix64(key XOR (first + k)) + child) / 2^64 for every child, to 53 bits."""
+    out = np.empty((count, len(children)))
+    golden = np.uint64(GOLDEN)
+    for row in range(count):
+        base = _finalise((key ^ (first + np.uint64(row))) + golden) + golden
+        for col in range(len(children)):
+            out[row, col] = (_finalise(np.uint64(children[col]) + base) >> np.uint64(11)) * SCALE
+    return out
 
 
 class ChildUniforms:
     """Uniforms on [0, 1) keyed by (child, week, purpose) and the run's key (a 64-bit integer from its seed)."""
 
     def __init__(self, key: int):
-        self.key = key & MASK
+        self.key = np.uint64(key & MASK)
 
     def __call__(self, idx: np.ndarray, week: int, purpose: int, count: int = 1) -> np.ndarray:
         """The uniforms of children `idx`; with `count` > 1, one row for each of the purposes from `purpose` on."""
-        z = np.asarray(idx, dtype=np.uint64)
-        if not len(z):
-            return np.zeros(0 if count == 1 else (count, 0))
-        bases = [(_mix(self.key ^ ((week * 256 + purpose + k) & MASK)) + GOLDEN) & MASK for k in range(count)]
-        z = z + _U(bases[0]) if count == 1 else z[None, :] + np.array(bases, dtype=np.uint64)[:, None]
-        scratch = np.empty_like(z)
-        for shift, multiplier in zip(_SHIFTS, _MULTIPLIERS):
-            z ^= np.right_shift(z, shift, out=scratch)
-            z *= multiplier
-        z ^= np.right_shift(z, _SHIFTS[2], out=scratch)
-        z >>= _SHIFTS[3]
-        return z * _SCALE
+        out = _uniforms(np.asarray(idx, dtype=np.int64), self.key, np.uint64(week * 256 + purpose), count)
+        return out[0] if count == 1 else out
 
     def normal(self, idx: np.ndarray, week: int, purpose: int) -> np.ndarray:
         """Standard normals by Box and Muller (1958) from the uniforms of `purpose` and `purpose + 1`."""

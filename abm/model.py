@@ -59,7 +59,9 @@ class ChildProtectionModel(mesa.Model):
     """One local authority, its children, agencies, workforce, managers, court and public.
 
     `reforms` (an abm.reforms.ReformSchedule, or None) gives new parameters at the start of
-    the weeks in which a reform's ramp moves; `set_params` applies them.
+    the weeks in which a reform's ramp moves; `set_params` applies them. Outcomes are
+    computed and collected from the end of the warm-up on: the datacollector's row k is
+    week `warmup_weeks + k`.
     """
 
     def __init__(self, params, seed: int, warmup_weeks: int = 0, events=(), reforms=None):
@@ -124,8 +126,9 @@ class ChildProtectionModel(mesa.Model):
         self.week += 1
 
     def collect(self) -> None:
-        self.outcomes = self.ledger.outcomes(self)
-        self.datacollector.collect(self)
+        if self.week >= self.warmup_weeks:
+            self.outcomes = self.ledger.outcomes(self)
+            self.datacollector.collect(self)
         self.ledger.reset()
         self.workforce.leavers = 0
 

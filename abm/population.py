@@ -19,6 +19,7 @@ work is proportional to events, not to the population.
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
 from abm.risk import threshold_log_hazard
@@ -157,9 +158,8 @@ class Population:
         return now - self.birth_week[idx]
 
     def mitigation(self, idx: np.ndarray) -> np.ndarray:
-        weeks = np.maximum(self.now - self.ebb_from[idx], 0)
-        durable = self.mitigation_durable[idx]
-        return durable + (self.mitigation_level[idx] - durable) * self.ebb_after[weeks]
+        return _mitigation(np.asarray(idx), self.now, self.ebb_from, self.mitigation_durable, self.mitigation_level,
+                           self.ebb_after)
 
     def risk(self, idx: np.ndarray) -> np.ndarray:
         """Latent risk (log-hazard) of children `idx` this week."""
@@ -196,3 +196,13 @@ class Population:
 
     def truly_at_risk(self, idx) -> np.ndarray:
         return self.risk(idx) >= self.z_significant
+
+
+@numba.njit(cache=True, nogil=True)
+def _mitigation(idx, now, ebb_from, durable, level, ebb_after):
+    """durable + (level - durable) * ebb_after[max(now - ebb_from, 0)] for children `idx`."""
+    out = np.empty(len(idx))
+    for i in range(len(idx)):
+        child = idx[i]
+        out[i] = durable[child] + (level[child] - durable[child]) * ebb_after[max(now - ebb_from[child], 0)]
+    return out

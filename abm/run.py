@@ -42,9 +42,8 @@ def run(scenario, seed: int) -> pd.DataFrame:
 
 def weekly_outcomes(model: ChildProtectionModel, scenario, seed: int) -> pd.DataFrame:
     """The finished model's outcomes, one row per week after the warm-up (the app reads a model's own run)."""
-    warmup = model.warmup_weeks
     weeks = scenario.years * calendar.WEEKS_PER_YEAR
-    weekly = model.datacollector.model_vars["outcomes"][warmup:]
+    weekly = model.datacollector.model_vars["outcomes"]
     table = pd.DataFrame(np.vstack(weekly), columns=list(NAMES))
     labels = calendar.year_labels(scenario.start_date, weeks)
     frame = pd.DataFrame({

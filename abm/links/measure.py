@@ -59,8 +59,9 @@ def pushes() -> list[Push]:
 
 
 def window_values(model, start: int) -> np.ndarray:
-    """Every outcome's value over the window's weeks of a model that has run through them."""
-    rows = np.vstack(model.datacollector.model_vars["outcomes"][start:start + WINDOW_WEEKS])
+    """Every outcome's value over the window's weeks (from week `start`) of a model that has run through them."""
+    first = start - model.warmup_weeks
+    rows = np.vstack(model.datacollector.model_vars["outcomes"][first:first + WINDOW_WEEKS])
     values = np.nanmean(rows, axis=0)
     for i, num, den in RATIOS:
         values[i] = values[num] / values[den] if values[den] else np.nan
