@@ -9,11 +9,19 @@ from pathlib import Path
 
 import numpy as np
 
-from abm.crn import MASK, ChildUniforms, _mix
+from abm.crn import GOLDEN, MASK, MIX1, MIX2, ChildUniforms
 from abm.model import ChildProtectionModel
 from abm.run import scenario_params
 from abm.scenario import load_scenario
 from abm.seeds import child_key, replicate_seeds
+
+
+def _mix(z: int) -> int:
+    """splitmix64 in plain Python integers (Steele, Lea and Flood 2014): the reference the compiled hash must match."""
+    z = (z + GOLDEN) & MASK
+    z = ((z ^ (z >> 30)) * MIX1) & MASK
+    z = ((z ^ (z >> 27)) * MIX2) & MASK
+    return z ^ (z >> 31)
 
 BASELINE = load_scenario(Path(__file__).resolve().parents[1] / "scenarios" / "baseline.toml")
 
