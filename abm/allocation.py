@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import heapq
 
+import numba
 import numpy as np
 
 from abm.population import ASSESSMENT, CIN, CP, LOOKED_AFTER
@@ -41,18 +42,25 @@ def allocate(model, waiting: np.ndarray) -> None:
     direct, recording, meetings = case_hours(model, waiting)
     need = direct + recording + meetings + journey.task_hours[waiting]
     limit = p.allocation_load_limit * (p.weekly_hours + p.overtime_hours_max_per_week)
-    heap = list(zip((wf.planned[in_post] - limit).tolist(), in_post.tolist()))
-    heapq.heapify(heap)
-    chosen = np.full(len(waiting), -1, dtype=np.int32)
-    must = PRIORITY[pop.status[waiting]] <= URGENT
-    for i, (hours, urgent) in enumerate(zip(need.tolist(), must.tolist())):
-        negative_room, slot = heap[0]
-        if -negative_room < hours and not urgent:
-            continue
-        chosen[i] = slot
-        heapq.heapreplace(heap, (negative_room + hours, slot))
+    chosen = _choose(need, PRIORITY[pop.status[waiting]] <= URGENT, wf.planned[in_post] - limit, in_post)
     allocated = chosen >= 0
     cases, slots = waiting[allocated], chosen[allocated]
     wf.caseload += np.bincount(slots, minlength=wf.posts)
     wf.planned += np.bincount(slots, weights=need[allocated], minlength=wf.posts)
     journey.assign(cases, slots)
+
+
+@numba.njit(cache=True, nogil=True)
+def _choose(need, urgent, negative_room, slots):
+    """The worker each waiting case goes to, in order (-1: it waits): the one with the most room (fewest planned
+    hours past the limit, `negative_room`; ties to the lower slot), if the case is urgent or its hours fit."""
+    heap = [(negative_room[i], slots[i]) for i in range(len(slots))]
+    heapq.heapify(heap)
+    chosen = np.full(len(need), -1, dtype=np.int32)
+    for i in range(len(need)):
+        room, slot = heap[0]
+        if -room < need[i] and not urgent[i]:
+            continue
+        chosen[i] = slot
+        heapq.heapreplace(heap, (room + need[i], slot))
+    return chosen

@@ -5,7 +5,7 @@ prescription an initial assessment (due in 7 working days) may lead to a core as
 (35 working days); without it, one single assessment. The worker paces an assessment's
 direct work and recording (its standard hours times the child's complexity) evenly over
 its timescale, and works faster when behind, to finish what is left by the due time
-(`Journey.assessment_rates`); each week an allocated assessment receives that week's direct
+(`abm.pace`); each week an allocated assessment receives that week's direct
 hours times
 its worker's assessment time factor (abm/time_budget.py), and that week's recording times the share of recording its
 worker gets done; an unallocated one receives nothing. At full time it ends on time; when
@@ -42,12 +42,14 @@ protection plan and a child-in-need plan; else a child-in-need plan or no furthe
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
 from abm import crn
 from abm.allocation import allocate
 from abm.journey import CORE, INITIAL, SINGLE
-from abm.population import ASSESSMENT, CIN, CP
+from abm.pace import pace
+from abm.population import ASSESSMENT, CIN, CP, mitigation_of
 from abm.risk import threshold_log_hazard
 
 EPSILON = 1e-9  # weeks: an assessment paced to end at its due time is in timescale despite rounding
@@ -74,20 +76,17 @@ class Assessment:
 
     def estimate(self, idx: np.ndarray, time_fraction: np.ndarray, anchored: np.ndarray | bool = True) -> np.ndarray:
         """A worker's estimate of the log-hazard of children `idx` (unallocated cases: a manager's, at mean skill)."""
-        p, wf, journey = self.p, self.model.workforce, self.model.journey
-        w = journey.worker[idx]
-        slot = np.maximum(w, 0)
+        p, wf, journey, pop = self.p, self.model.workforce, self.model.journey, self.model.population
         in_post = wf.in_post()
         mean_skill = float(wf.skill[in_post].mean()) if in_post.any() else p.skill_newly_qualified
-        skill = np.where(w >= 0, wf.skill[slot], mean_skill)
-        reflective = np.where(w >= 0, wf.supervision[slot], 0.0)
-        sd = (p.assessment_noise_sd * (1 - p.assessment_skill_noise_reduction * skill)
-              * (1 - p.assessment_time_noise_reduction * time_fraction)
-              * (1 - p.assessment_supervision_noise_reduction * reflective))
-        fresh = (self.model.population.risk(idx) - p.optimism_bias_log_hazard * (1 - reflective)
-                 + self.model.child_uniforms.normal(idx, self.model.week, crn.ESTIMATE) * sd)
-        anchor = p.optimism_anchor_weight * (1 - reflective) * anchored
-        return anchor * journey.first_estimate[idx] + (1 - anchor) * fresh
+        idx = np.asarray(idx)
+        return _estimate(idx, np.asarray(time_fraction, dtype=float), np.broadcast_to(anchored, idx.shape),
+                         self.model.child_uniforms.normal(idx, self.model.week, crn.ESTIMATE), journey.worker,
+                         journey.first_estimate, wf.skill, wf.supervision, mean_skill, pop.base_risk, pop.now,
+                         pop.ebb_from, pop.mitigation_durable, pop.mitigation_level, pop.ebb_after,
+                         p.assessment_noise_sd, p.assessment_skill_noise_reduction, p.assessment_time_noise_reduction,
+                         p.assessment_supervision_noise_reduction, p.optimism_bias_log_hazard,
+                         p.optimism_anchor_weight)
 
     def shift(self) -> float:
         """How far decision thresholds fall this week: with public anxiety, less the rise from workload."""
@@ -104,23 +103,12 @@ class Assessment:
         allocated = slot >= 0
         worker = np.maximum(slot, 0)
         now = model.week
-        before, needed = journey.hours_done[cases], journey.hours_needed[cases]
-        written, to_write = journey.recorded[cases], journey.recording_needed[cases]
-        direct_pace, recording_pace = journey.assessment_rates(cases, now)
-        accrued = direct_pace * wf.assessment_time_factor[worker] * allocated
-        writing = recording_pace * wf.recording_done[worker] * allocated
-        after, recorded = before + accrued, written + writing
-        complete = (after >= needed) & (recorded >= to_write)
-        ends = np.maximum(_crossing(now, before, accrued, needed), _crossing(now, written, writing, to_write))
-        due = journey.due[cases]
-        late_at_due = allocated & (due >= now) & (due < now + 1) & (ends > due + EPSILON)
-        on_time = late_at_due & (model.child_uniforms(cases, now, crn.ON_TIME) < wf.compliance[worker])
-        ends = np.where(on_time, due, ends)
-        done_hours = np.where(on_time, before + accrued * np.where(on_time, due - now, 0.0), np.minimum(after, needed))
-        spread = journey.spread_weeks(journey.kind[cases])
-        overrun = now + 1 >= journey.stage_start[cases] + p.assessment_overrun_limit_factor * spread
-        done = complete | on_time | overrun
-        journey.hours_done[cases], journey.recorded[cases] = after, recorded
+        done, complete, on_time, ends, done_hours = _progress(
+            cases, now, model.child_uniforms(cases, now, crn.ON_TIME), journey.worker, journey.due,
+            journey.stage_start, journey.kind, journey.hours_done, journey.hours_needed, journey.hours_rate,
+            journey.recorded, journey.recording_needed, journey.recording_rate, wf.assessment_time_factor,
+            wf.recording_done, wf.compliance, journey.spread_weeks(np.arange(3)), p.assessment_overrun_limit_factor)
+        due, needed = journey.due[cases], journey.hours_needed[cases]
         finished = cases[done]
         ledger = model.ledger
         ledger.assessments_completed += len(finished)
@@ -178,7 +166,68 @@ class Assessment:
         return judged >= self.cp_threshold - self.shift()
 
 
-def _crossing(now: int, before: np.ndarray, rate: np.ndarray, needed: np.ndarray) -> np.ndarray:
+@numba.njit(cache=True, nogil=True)
+def _estimate(idx, time_fraction, anchored, normal, worker, first_estimate, skill, supervision, mean_skill, base_risk,
+              now, ebb_from, durable, level, ebb_after, noise_sd, skill_reduction, time_reduction,
+              supervision_reduction, optimism_bias, anchor_weight):
+    """Assessment.estimate per child (the module's equations), from the child's standard normal `normal`."""
+    out = np.empty(len(idx))
+    for i in range(len(idx)):
+        child = idx[i]
+        w = worker[child]
+        worker_skill = skill[w] if w >= 0 else mean_skill
+        reflective = supervision[w] if w >= 0 else 0.0
+        sd = (noise_sd * (1 - skill_reduction * worker_skill) * (1 - time_reduction * time_fraction[i])
+              * (1 - supervision_reduction * reflective))
+        risk = base_risk[child] - mitigation_of(child, now, ebb_from, durable, level, ebb_after)
+        fresh = risk - optimism_bias * (1 - reflective) + normal[i] * sd
+        anchor = anchor_weight * (1 - reflective) * (1.0 if anchored[i] else 0.0)
+        out[i] = anchor * first_estimate[child] + (1 - anchor) * fresh
+    return out
+
+
+@numba.njit(cache=True, nogil=True)
+def _progress(cases, now, on_time_draws, worker, due, stage_start, kind, hours_done, hours_needed, hours_rate, recorded,
+              recording_needed, recording_rate, time_factor, recording_done, compliance, spread, overrun_factor):
+    """One week of the assessments `cases` (the module's rules): the direct work and recording each receives (its
+    pace, abm.pace, times its worker's shares; nothing while unallocated), added to what it had;
+    when it is complete (within the week, the later of the two crossings); whether one that would run past its due
+    time is finished on time instead (a draw below the worker's compliance), with the direct work it had by then;
+    and whether it ends (complete, on time, or at the overrun limit). Returns per case: done, complete, on_time,
+    when it ends (weeks) and its direct hours done."""
+    n = len(cases)
+    done, complete, on_time = np.zeros(n, dtype=np.bool_), np.zeros(n, dtype=np.bool_), np.zeros(n, dtype=np.bool_)
+    ends, done_hours = np.empty(n), np.empty(n)
+    for i in range(n):
+        child = cases[i]
+        w = worker[child]
+        allocated = 1.0 if w >= 0 else 0.0
+        slot = max(w, 0)
+        before, needed = hours_done[child], hours_needed[child]
+        written, to_write = recorded[child], recording_needed[child]
+        accrued = pace(hours_rate[child], needed, before, due[child], now) * time_factor[slot] * allocated
+        writing = pace(recording_rate[child], to_write, written, due[child], now) * recording_done[slot] * allocated
+        after, wrote = before + accrued, written + writing
+        complete[i] = after >= needed and wrote >= to_write
+        end = max(_crossing(now, before, accrued, needed), _crossing(now, written, writing, to_write))
+        d = due[child]
+        if w >= 0 and d >= now and d < now + 1 and end > d + EPSILON and on_time_draws[i] < compliance[slot]:
+            on_time[i] = True
+            end = d
+            done_hours[i] = before + accrued * (d - now)
+        else:
+            done_hours[i] = min(after, needed)
+        ends[i] = end
+        overrun = now + 1 >= stage_start[child] + overrun_factor * spread[kind[child]]
+        done[i] = complete[i] or on_time[i] or overrun
+        hours_done[child], recorded[child] = after, wrote
+    return done, complete, on_time, ends, done_hours
+
+
+@numba.njit(cache=True, nogil=True)
+def _crossing(now, before, rate, needed):
     """When within week `now` work going at `rate` a week from `before` reaches `needed` (now if it already has)."""
-    left = np.maximum(needed - before, 0.0)
-    return now + np.divide(left, rate, out=np.where(left > 0, np.inf, 0.0), where=rate > 0)
+    left = max(needed - before, 0.0)
+    if rate > 0:
+        return now + left / rate
+    return now + (np.inf if left > 0 else 0.0)

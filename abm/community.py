@@ -12,6 +12,7 @@ review; a death of a known child raises public anxiety.
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
 from abm import crn
@@ -30,13 +31,21 @@ def community_step(model) -> None:
 
 def _problem_transitions(pop, rng, now) -> np.ndarray:
     due = np.flatnonzero(pop.next_transition.ravel() == now)
-    households, problem = np.divmod(due, 3)
-    for bit in range(3):
-        pop.problems[households[problem == bit]] ^= np.uint8(1 << bit)
-    flipped = households[problem == DV]
-    pop.violent_flag[flipped] = ~pop.violent_flag[flipped]
+    households = _flip_problems(due, pop.problems, pop.violent_flag)
     pop.update_household_risk(households)
     pop.schedule_transitions(rng, due, now)
+    return households
+
+
+@numba.njit(cache=True, nogil=True)
+def _flip_problems(due, problems, violent_flag):
+    """The problems `due` start or stop (domestic violence flags follow); returns their households."""
+    households = due // 3
+    for i in range(len(due)):
+        bit = due[i] % 3
+        problems[households[i]] ^= np.uint8(1 << bit)
+        if bit == DV:
+            violent_flag[households[i]] = not violent_flag[households[i]]
     return households
 
 
@@ -56,15 +65,19 @@ def _mitigation(model, pop, p) -> None:
     target = help_effect_log_hazard * quality * (1 + evidence_based_method_effect * proficiency of the worker)
     level += help_mitigation_rate_per_week * engaged * max(target - level, 0)
     """
-    journey = model.journey
-    status = pop.status[model.known]
-    helped = model.known[(status == EARLY_HELP) | (status >= CIN)]
-    worker = journey.worker[helped]
-    proficiency = np.where(worker >= 0, model.workforce.proficiency[np.maximum(worker, 0)], 0.0)
-    target = p.help_effect_log_hazard * journey.quality[helped] * (1 + p.evidence_based_method_effect * proficiency)
-    level = pop.mitigation_level[helped]
-    pop.mitigation_level[helped] = level + (p.help_mitigation_rate_per_week * journey.engaged[helped]
-                                            * np.maximum(target - level, 0.0))
+    _build_mitigation(model.known, pop.status, model.journey.worker, model.journey.quality, model.journey.engaged,
+                      model.workforce.proficiency, pop.mitigation_level, p.help_effect_log_hazard,
+                      p.evidence_based_method_effect, p.help_mitigation_rate_per_week)
+
+
+@numba.njit(cache=True, nogil=True)
+def _build_mitigation(known, status, worker, quality, engaged, proficiency, level, effect, method_effect, rate):
+    """_mitigation's update for the children in early help or on plans or looked after among `known`."""
+    for child in known:
+        if status[child] == EARLY_HELP or status[child] >= CIN:
+            w = worker[child]
+            target = effect * quality[child] * (1 + method_effect * (proficiency[w] if w >= 0 else 0.0))
+            level[child] = level[child] + rate * (1.0 if engaged[child] else 0.0) * max(target - level[child], 0.0)
 
 
 def _births(pop, rng, now) -> np.ndarray:
@@ -96,30 +109,25 @@ def _harm(model, pop, p, rng, now) -> None:
     low = ~pop.high_hazard[candidates]
     candidates, accept = candidates[low], accept[low]
     keep = accept < pop.hazard_bound[candidates] * np.exp(-pop.mitigation(candidates))
-    harmed = np.unique(np.concatenate([high, candidates[keep]]))
+    harmed = pop.sorted_unique(np.concatenate([high, candidates[keep]]))
     if not len(harmed):
         return
     ledger = model.ledger
-    known = pop.status[harmed] >= OPEN
-    ledger.children_harmed += len(harmed)
-    ledger.children_harmed_known += int(known.sum())
     pop.harm_count[harmed] += 1
-    draws = uniform(harmed, now, crn.SERIOUS, count=3)  # SERIOUS, DEATH, REVIEW
-    serious = draws[0] < p.serious_harm_share
-    died = serious & (draws[1] < p.death_share_of_serious_harm)
-    ledger.serious_incidents += int(serious.sum())
-    ledger.child_deaths += int(died.sum())
-    year = now - WEEKS_PER_YEAR
-    ledger.children_harmed_recently_known += int((~known & ((pop.last_closed[harmed] >= year)
-                                                            | (pop.last_referral[harmed] >= year))).sum())
-    window = now - p.error_window_weeks
-    missed = (pop.last_turned_away[harmed] >= window) | (pop.last_closed[harmed] >= window)
-    errors = known | missed
-    ledger.errors += int(errors.sum())
-    reviewed = (serious & errors) | (~serious & missed & (draws[2] < p.error_review_share))
-    ledger.errors_reviewed += int(reviewed.sum())
-    model.management.review_errors(int(reviewed.sum()))
-    model.public.local_deaths(int((died & errors).sum()))
+    known, died, counts = _consequences(harmed, uniform(harmed, now, crn.SERIOUS, count=3), pop.status,
+                                        pop.last_closed, pop.last_referral, pop.last_turned_away,
+                                        now - WEEKS_PER_YEAR, now - p.error_window_weeks, p.serious_harm_share,
+                                        p.death_share_of_serious_harm, p.error_review_share)
+    ledger.children_harmed += len(harmed)
+    (known_count, serious, deaths, recently_known, errors, reviewed, deaths_of_errors) = counts
+    ledger.children_harmed_known += known_count
+    ledger.serious_incidents += serious
+    ledger.child_deaths += deaths
+    ledger.children_harmed_recently_known += recently_known
+    ledger.errors += errors
+    ledger.errors_reviewed += reviewed
+    model.management.review_errors(reviewed)
+    model.public.local_deaths(deaths_of_errors)
     model.referrers.report_harm(harmed[~known & ~died])
     dead = harmed[died]
     if len(dead):
@@ -127,3 +135,32 @@ def _harm(model, pop, p, rng, now) -> None:
         _newborn(pop, model.rngs["population"], dead, now)  # off the community stream: deaths differ by scenario
         pop.refresh(dead)
 
+
+
+@numba.njit(cache=True, nogil=True)
+def _consequences(harmed, draws, status, last_closed, last_referral, last_turned_away, year_ago, window_start,
+                  serious_share, death_share, review_share):
+    """What the harm to children `harmed` was and what the authority makes of it, from each child's uniforms
+    `draws` (rows SERIOUS, DEATH, REVIEW): serious when below serious_share, a death when also below death_share;
+    an error when the child was known (an open case) or missed (turned away or closed since `window_start`);
+    reviewed when serious and an error, or missed and not serious and below review_share. Returns whether each
+    child was known and died, and the counts: known, serious, deaths, harmed within a year of a referral or a
+    closure while not known, errors, reviewed, deaths that were errors."""
+    n = len(harmed)
+    known, died = np.zeros(n, dtype=np.bool_), np.zeros(n, dtype=np.bool_)
+    counts = np.zeros(7, dtype=np.int64)
+    for i in range(n):
+        child = harmed[i]
+        known[i] = status[child] >= OPEN
+        serious = draws[0, i] < serious_share
+        died[i] = serious and draws[1, i] < death_share
+        missed = last_turned_away[child] >= window_start or last_closed[child] >= window_start
+        error = known[i] or missed
+        counts[0] += known[i]
+        counts[1] += serious
+        counts[2] += died[i]
+        counts[3] += not known[i] and (last_closed[child] >= year_ago or last_referral[child] >= year_ago)
+        counts[4] += error
+        counts[5] += (serious and error) or (not serious and missed and draws[2, i] < review_share)
+        counts[6] += died[i] and error
+    return known, died, (counts[0], counts[1], counts[2], counts[3], counts[4], counts[5], counts[6])

@@ -99,13 +99,14 @@ class FamilyCourt(mesa.Agent):
         heard = ready[np.lexsort((self.ready[ready], ~late))[:self.weekly_capacity()]]
         model.ledger.hearings += len(heard)
         self.hearings_done[heard] += 1
-        commission = heard[self.experts_left[heard] > 0]
+        commissioned = self.experts_left[heard] > 0
+        commission = heard[commissioned]
         self.experts_left[commission] -= 1
         self.ready[heard] = now + p.court_hearing_interval_weeks
         self.ready[commission] = now + max(p.expert_report_weeks, p.court_hearing_interval_weeks)
         self._harm_of_delay(now)
         done = heard[(self.hearings_done[heard] >= self.hearings_needed[heard]) & (self.experts_left[heard] == 0)
-                     & ~np.isin(heard, commission)]
+                     & ~commissioned]
         if len(done):
             self._conclude(done, now)
 

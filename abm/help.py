@@ -19,12 +19,15 @@ or turn 18.
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
 from abm import crn
 from abm.calendar import WEEKS_PER_YEAR
 from abm.risk import threshold_log_hazard
 from abm.population import CIN, CP, EARLY_HELP, LOOKED_AFTER
+
+HELPED, EARLY, DUE, LOOKED, ADULT, ENDED = range(6)  # the groups of `_sort`
 
 
 class Help:
@@ -44,19 +47,14 @@ class Help:
     def step(self, known: np.ndarray) -> None:
         model, p, pop, journey = self.model, self.p, self.model.population, self.model.journey
         now = model.week
-        status = pop.status[known]
-        helped = known[status >= CIN]
-        self.continuity = journey.continuity_of(helped)
-        journey.quality[helped] = journey.quality_of(helped, self.continuity)
+        helped, early, due, looked_after, adult, ended = _sort(
+            known, pop.status, journey.next_review, pop.birth_week, journey.stage_start, now,
+            p.referral_age_limit_years * WEEKS_PER_YEAR, p.early_help_weeks)
+        journey.quality[helped], self.continuity = journey.quality_and_continuity(helped)
         self.helped = helped
-        early = known[status == EARLY_HELP]
-        open_cases = known[status != EARLY_HELP]
         journey.quality[early] = p.early_help_quality
-        looked_after = pop.status[helped] == LOOKED_AFTER
-        reviewed_out = self.review(helped[~looked_after & (journey.next_review[helped] <= now)])
-        left_care = self.leave_care(helped[looked_after])
-        adult = open_cases[pop.age_weeks(open_cases, now) >= p.referral_age_limit_years * WEEKS_PER_YEAR]
-        ended = early[now - journey.stage_start[early] >= p.early_help_weeks]
+        reviewed_out = self.review(due)
+        left_care = self.leave_care(looked_after)
         journey.queue_close(np.concatenate([reviewed_out, left_care, adult, ended]))
 
     def review(self, idx: np.ndarray) -> np.ndarray:
@@ -96,3 +94,26 @@ class Help:
         pop.mitigation_level[permanent] = p.help_effect_log_hazard
         pop.permanent_home[permanent] = True
         return np.concatenate([home, permanent])
+
+
+@numba.njit(cache=True, nogil=True)
+def _sort(known, status, next_review, birth_week, stage_start, now, adult_weeks, early_help_weeks):
+    """The children `known` (in order) that help.step treats: those helped (on plans or looked after), in early
+    help, on plans due a review, looked after, with open cases who have reached the age limit, and whose early
+    help has run its course."""
+    groups = np.empty((6, len(known)), dtype=np.int64)
+    sizes = np.zeros(6, dtype=np.int64)
+    for child in known:
+        stage = status[child]
+        into = (HELPED if stage >= CIN else -1, LOOKED if stage == LOOKED_AFTER else -1,
+                DUE if CIN <= stage < LOOKED_AFTER and next_review[child] <= now else -1,
+                EARLY if stage == EARLY_HELP else -1,
+                ENDED if stage == EARLY_HELP and now - stage_start[child] >= early_help_weeks else -1,
+                ADULT if stage != EARLY_HELP and now - birth_week[child] >= adult_weeks else -1)
+        for group in into:
+            if group >= 0:
+                groups[group, sizes[group]] = child
+                sizes[group] += 1
+    return (groups[HELPED, :sizes[HELPED]].copy(), groups[EARLY, :sizes[EARLY]].copy(),
+            groups[DUE, :sizes[DUE]].copy(), groups[LOOKED, :sizes[LOOKED]].copy(),
+            groups[ADULT, :sizes[ADULT]].copy(), groups[ENDED, :sizes[ENDED]].copy())

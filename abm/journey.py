@@ -21,6 +21,7 @@ a place frees or `early_help_wait_limit_weeks` pass.
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
 from abm import crn
@@ -118,7 +119,7 @@ class Journey:
         else:
             self._stage(idx, SINGLE, p.single_assessment_direct_hours, p.single_assessment_recording_hours)
             self.model.ledger.single_assessments += len(idx)
-            self.start_section47(idx[np.broadcast_to(section47, idx.shape)])
+            self.start_section47(idx[section47] if np.ndim(section47) else (idx if section47 else idx[:0]))
 
     def start_core(self, idx: np.ndarray) -> None:
         p = self.p
@@ -138,14 +139,6 @@ class Journey:
         self.hours_needed[assessing] += self.p.section47_direct_hours
         self.hours_rate[assessing] += self.p.section47_direct_hours / self.spread_weeks(self.kind[assessing])
         self.task_hours[idx[self.pop.status[idx] != ASSESSMENT]] += self.p.section47_direct_hours
-
-    def assessment_rates(self, cases: np.ndarray, week: int) -> tuple[np.ndarray, np.ndarray]:
-        """Direct and recording hours a week that assessments `cases` ask in `week`: their planned pace, or
-        more when behind it, to finish what is left by the due time (within the week, once it has passed)."""
-        left = np.maximum(self.due[cases] - week, 1.0)
-        direct = np.maximum(self.hours_rate[cases], (self.hours_needed[cases] - self.hours_done[cases]) / left)
-        recording = np.maximum(self.recording_rate[cases], (self.recording_needed[cases] - self.recorded[cases]) / left)
-        return direct, recording
 
     def spread_weeks(self, kind: np.ndarray) -> np.ndarray:
         """Each stage's timescale in weeks, or a single assessment's nominal length when it has none."""
@@ -173,7 +166,7 @@ class Journey:
 
     def start_plan(self, idx: np.ndarray, status: np.ndarray | int) -> None:
         """Put children on child-in-need (CIN) or child protection (CP) plans, `status` per child."""
-        status = np.broadcast_to(status, idx.shape)
+        status = np.asarray(status) if np.ndim(status) else np.full(len(idx), status)
         fresh = self.pop.status[idx] != status
         idx, status = idx[fresh], status[fresh]
         if not len(idx):
@@ -194,28 +187,26 @@ class Journey:
         self.next_review[idx] = self.model.week + np.where(protect, p.cp_first_review_weeks, p.cin_review_weeks)
         self.changed.append(idx)
 
-    def quality_of(self, idx: np.ndarray, continuity: np.ndarray | None = None) -> np.ndarray:
-        """Quality of help (0-1): the worker's skill, the direct hours delivered, continuity, local knowledge
-        (agency workers have less) and fit to the child's need type (requisite variety); 0 while unallocated.
+    def quality_of(self, idx: np.ndarray) -> np.ndarray:
+        return self.quality_and_continuity(idx)[0]
 
-        Per worker: skill part (unskilled + (1 - unskilled) * skill) * time dose * local knowledge, where the
-        time dose has diminishing returns, (1 - exp(-k f)) / (1 - exp(-k)), f the worker's time factor."""
+    def quality_and_continuity(self, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Quality of help (0-1) and continuity of worker (0-1) of children `idx`; both 0 while unallocated.
+
+        Quality: the worker's skill, the direct hours delivered, continuity, local knowledge (agency workers have
+        less) and fit to the child's need type (requisite variety). Per worker: skill part (unskilled + (1 -
+        unskilled) * skill) * time dose * local knowledge, where the time dose has diminishing returns,
+        (1 - exp(-k f)) / (1 - exp(-k)), f the worker's time factor; per child, that times continuity times fit,
+        fit = 1 - variety * variety_quality_penalty * (1 - judgment * skill). Continuity rises from the floor after
+        a change of worker to 1 over continuity_weeks_to_full."""
         p, wf = self.p, self.model.workforce
         k = p.direct_work_dose_curvature
         worker_part = ((p.help_quality_unskilled + (1 - p.help_quality_unskilled) * wf.skill)
                        * (np.expm1(-k * wf.time_factor) / np.expm1(-k))
                        * np.where(wf.filled == AGENCY, p.agency_local_knowledge_quality, 1.0))
-        w = self.worker[idx]
-        slot = np.maximum(w, 0)
-        fit = 1.0 - self.pop.variety[idx] * p.variety_quality_penalty * (1.0 - (wf.judgment * wf.skill)[slot])
-        continuity = self.continuity_of(idx) if continuity is None else continuity
-        return np.where(w >= 0, worker_part[slot] * continuity * fit, 0.0)
-
-    def continuity_of(self, idx: np.ndarray) -> np.ndarray:
-        """Continuity of worker (0-1): rises from the floor after a change of worker to 1 over continuity_weeks_to_full."""
-        tenure = self.model.week - self.worker_since[idx]
-        floor = self.p.change_of_worker_quality_floor
-        return np.where(self.worker[idx] >= 0, floor + (1 - floor) * np.minimum(tenure / self.p.continuity_weeks_to_full, 1.0), 0.0)
+        return _quality(np.asarray(idx), self.worker, self.worker_since, self.model.week, worker_part,
+                        wf.judgment * wf.skill, self.pop.variety, p.variety_quality_penalty,
+                        p.change_of_worker_quality_floor, p.continuity_weeks_to_full)
 
     def assign(self, idx: np.ndarray, slots: np.ndarray) -> None:
         ledger, now = self.model.ledger, self.model.week
@@ -264,12 +255,8 @@ class Journey:
     def offer_early_help(self, idx: np.ndarray) -> None:
         """Offer early help to `idx` (once each, in the order offered): a place now if one is free, else a wait."""
         now, p = self.model.week, self.p
-        idx = idx[np.sort(np.unique(idx, return_index=True)[1])]
-        idx = idx[~self.pop.isin(idx, self.early_help_queue)]
-        queue = np.concatenate([self.early_help_queue, idx])
-        since = np.concatenate([self.early_help_queued_since, np.full(len(idx), now)])
-        keep = (self.pop.status[queue] == NONE) & (since >= now - p.early_help_wait_limit_weeks)
-        queue, since = queue[keep], since[keep]
+        queue, since = _join_queue(np.asarray(idx, dtype=np.int64), self.early_help_queue, self.early_help_queued_since,
+                                   self.pop.status, now, now - p.early_help_wait_limit_weeks, self.pop.mark)
         free = max(self.early_help_places - self.model.early_help_open, 0)
         self._start_early_help(queue[:free])
         self.early_help_queue, self.early_help_queued_since = queue[free:], since[free:]
@@ -321,7 +308,7 @@ class Journey:
     def apply_queued(self) -> None:
         """Apply the week's queued decisions: closures first, then care and plans for the rest."""
         pop = self.pop
-        closing = np.unique(np.concatenate(self.queued_closes)) if self.queued_closes else np.empty(0, dtype=np.int64)
+        closing = pop.sorted_unique(np.concatenate(self.queued_closes)) if self.queued_closes else np.empty(0, dtype=np.int64)
         self.close(closing[pop.status[closing] != NONE])
         if self.queued_care:
             care = np.concatenate(self.queued_care)
@@ -353,3 +340,43 @@ class Journey:
     def turn_away(self, idx: np.ndarray) -> None:
         """No further action at the front door (early help, if any, goes on)."""
         self.pop.last_turned_away[idx] = self.model.week
+
+
+@numba.njit(cache=True, nogil=True)
+def _quality(idx, worker, worker_since, week, worker_part, judgment_skill, variety, penalty, floor, weeks_to_full):
+    """Journey.quality_and_continuity per child, from each worker's part and judgment times skill."""
+    quality, continuity = np.zeros(len(idx)), np.zeros(len(idx))
+    for i in range(len(idx)):
+        child = idx[i]
+        w = worker[child]
+        if w >= 0:
+            continuity[i] = floor + (1 - floor) * min((week - worker_since[child]) / weeks_to_full, 1.0)
+            fit = 1.0 - variety[child] * penalty * (1.0 - judgment_skill[w])
+            quality[i] = worker_part[w] * continuity[i] * fit
+    return quality, continuity
+
+
+
+@numba.njit(cache=True, nogil=True)
+def _join_queue(idx, queue, since, status, now, oldest, mark):
+    """A first-come-first-served queue after children `idx` join it in week `now` (each once, in the order given;
+    those already queued keep their place): those of the queue and the newcomers still without help (status NONE)
+    and queued since `oldest` or later, with the weeks they joined. `mark` is all False scratch, left so."""
+    out, out_since = np.empty(len(queue) + len(idx), dtype=np.int64), np.empty(len(queue) + len(idx), dtype=np.int64)
+    kept = 0
+    for i in range(len(queue)):
+        mark[queue[i]] = True
+        if status[queue[i]] == NONE and since[i] >= oldest:
+            out[kept], out_since[kept] = queue[i], since[i]
+            kept += 1
+    for child in idx:
+        if not mark[child]:
+            mark[child] = True
+            if status[child] == NONE and now >= oldest:
+                out[kept], out_since[kept] = child, now
+                kept += 1
+    for child in queue:
+        mark[child] = False
+    for child in idx:
+        mark[child] = False
+    return out[:kept], out_since[:kept]

@@ -166,7 +166,7 @@ class Management:
         target = np.minimum(self.governance.enforcement_target + p.enforcement_indicator_weight * shortfall, 1.0)
         self.enforcement += p.enforcement_adjust_per_week * (target - self.enforcement)
         self.supervise()
-        self.governance.step(np.average(self.enforcement, weights=self.posts))
+        self.governance.step((self.enforcement * self.posts).sum() / self.posts.sum())  # np.average's sums
 
     def supervise(self) -> None:
         """Managers' time left for supervision, its style, and what workers get of both."""

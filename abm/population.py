@@ -128,16 +128,13 @@ class Population:
 
     def schedule_transitions(self, rng: np.random.Generator, flat: np.ndarray, now: int) -> None:
         """Draw the week of the next onset or remission of household problems (flat = h*3 + problem)."""
-        hh, prob = np.divmod(flat, 3)
-        active = (self.problems[hh] >> prob) & 1
-        rate = np.where(active, self.remission[prob], self.onset[prob] * self.onset_multiplier[hh])
-        self.next_transition[hh, prob] = now + rng.geometric(np.minimum(rate, 1.0))
+        rate = _transition_rates(flat, self.problems, self.remission, self.onset, self.onset_multiplier)
+        self.next_transition.ravel()[flat] = now + rng.geometric(rate)
 
     def update_household_risk(self, households: np.ndarray) -> None:
         """Log-hazard that households `households` add to their children: deprivation and parental problems."""
-        bits = self.problems[households]
-        self.household_risk[households] = (self.p.risk_weight_deprivation * self.deprivation[households]
-                                           + ((bits[:, None] >> np.arange(3)) & 1) @ self.problem_weight)
+        _household_risk(households, self.household_risk, self.problems, self.deprivation,
+                        self.p.risk_weight_deprivation, self.problem_weight)
 
     def isin(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """Which children of `a` are among the children `b` (as np.isin, in time proportional to their sizes)."""
@@ -149,10 +146,14 @@ class Population:
         mark[b] = False
         return found
 
+    @staticmethod
+    def sorted_unique(a: np.ndarray) -> np.ndarray:
+        """np.unique(a) (sorted, each once), cheaper for the small arrays of a week's events."""
+        a = np.sort(a)
+        return a[np.concatenate(([True], a[1:] != a[:-1]))] if len(a) else a
+
     def children_of(self, households: np.ndarray) -> np.ndarray:
-        counts = self.count[households]
-        starts = np.repeat(self.first[households] - np.concatenate(([0], np.cumsum(counts)[:-1])), counts)
-        return starts + np.arange(counts.sum(), dtype=np.int32)
+        return _children_of(np.asarray(households), self.first, self.count)
 
     def age_weeks(self, idx, now: int):
         return now - self.birth_week[idx]
@@ -180,29 +181,96 @@ class Population:
 
     def refresh(self, idx: np.ndarray) -> None:
         """Recompute base risk and hazard bound of children `idx`, and when their need began."""
-        p, now = self.p, self.now
-        hh = self.household[idx]
-        base_risk = (self.vulnerability[idx] + self.household_risk[hh]
-                     + p.escalation_risk_weight * (self.escalated_until[hh] > now))
-        self.base_risk[idx] = base_risk
-        care = np.where(self.status[idx] == LOOKED_AFTER, p.care_harm_hazard_multiplier, 1.0)
-        bound = np.minimum(self.base * np.exp(base_risk) * care, 1.0)
-        self.hazard_bound[idx] = bound
-        self.high_hazard[idx] = bound > THINNING_BOUND
-        in_need = base_risk - self.mitigation(idx) >= self.z_need
-        since = self.need_since[idx]
-        helped = self.status[idx] != NONE
-        self.need_since[idx] = np.where(in_need & ~helped, np.where(since == NEVER, now, since), NEVER)
+        p = self.p
+        idx = np.asarray(idx)
+        exponent = _base_risk(idx, self.base_risk, self.vulnerability, self.household_risk, self.household,
+                              self.escalated_until, self.now, p.escalation_risk_weight)
+        _settle_risk(idx, np.exp(exponent), self.status, self.base, p.care_harm_hazard_multiplier, self.hazard_bound,
+                     self.high_hazard, self.need_since, self.base_risk, self.z_need, self.now, self.ebb_from,
+                     self.mitigation_durable, self.mitigation_level, self.ebb_after)
 
     def truly_at_risk(self, idx) -> np.ndarray:
         return self.risk(idx) >= self.z_significant
 
 
 @numba.njit(cache=True, nogil=True)
+def mitigation_of(child, now, ebb_from, durable, level, ebb_after):
+    """A child's mitigation in week `now`: durable + (level - durable) * ebb_after[max(now - ebb_from, 0)]."""
+    return durable[child] + (level[child] - durable[child]) * ebb_after[max(now - ebb_from[child], 0)]
+
+
+@numba.njit(cache=True, nogil=True)
 def _mitigation(idx, now, ebb_from, durable, level, ebb_after):
-    """durable + (level - durable) * ebb_after[max(now - ebb_from, 0)] for children `idx`."""
+    out = np.empty(len(idx))
+    for i in range(len(idx)):
+        out[i] = mitigation_of(idx[i], now, ebb_from, durable, level, ebb_after)
+    return out
+
+
+@numba.njit(cache=True, nogil=True)
+def _base_risk(idx, base_risk, vulnerability, household_risk, household, escalated_until, now, escalation_weight):
+    """Sets base_risk = vulnerability + household risk + escalation weight while escalated, for children `idx`;
+    returns it for them (the exponent of their hazard bound, taken by numpy's exp)."""
     out = np.empty(len(idx))
     for i in range(len(idx)):
         child = idx[i]
-        out[i] = durable[child] + (level[child] - durable[child]) * ebb_after[max(now - ebb_from[child], 0)]
+        hh = household[child]
+        risk = vulnerability[child] + household_risk[hh] + escalation_weight * (escalated_until[hh] > now)
+        base_risk[child] = risk
+        out[i] = risk
+    return out
+
+
+@numba.njit(cache=True, nogil=True)
+def _settle_risk(idx, exp_risk, status, base, care_multiplier, hazard_bound, high_hazard, need_since, base_risk,
+                 z_need, now, ebb_from, durable, level, ebb_after):
+    """For children `idx` (exp_risk = exp(base_risk)): hazard bound min(base exp_risk care, 1), looked-after
+    children's times the care multiplier; whether it is high (above THINNING_BOUND); and since when an unhelped
+    child has been in need (risk, base less mitigation, at or above z_need), NEVER for the rest."""
+    for i in range(len(idx)):
+        child = idx[i]
+        care = care_multiplier if status[child] == LOOKED_AFTER else 1.0
+        bound = min(base * exp_risk[i] * care, 1.0)
+        hazard_bound[child] = bound
+        high_hazard[child] = bound > THINNING_BOUND
+        if base_risk[child] - mitigation_of(child, now, ebb_from, durable, level, ebb_after) >= z_need and status[child] == NONE:
+            if need_since[child] == NEVER:
+                need_since[child] = now
+        else:
+            need_since[child] = NEVER
+
+
+@numba.njit(cache=True, nogil=True)
+def _transition_rates(flat, problems, remission, onset, onset_multiplier):
+    """Weekly rate of each problem's next transition (flat = h*3 + problem): remission while the household has
+    it, else onset times the household's deprivation multiplier; at most 1."""
+    rate = np.empty(len(flat))
+    for i in range(len(flat)):
+        hh, bit = flat[i] // 3, flat[i] % 3
+        rate[i] = min(remission[bit] if (problems[hh] >> bit) & 1 else onset[bit] * onset_multiplier[hh], 1.0)
+    return rate
+
+
+@numba.njit(cache=True, nogil=True)
+def _household_risk(households, household_risk, problems, deprivation, deprivation_weight, problem_weight):
+    """household_risk = deprivation_weight * deprivation + the weights of the problems the household has."""
+    for hh in households:
+        problem_risk = 0.0
+        for bit in range(3):
+            problem_risk += ((problems[hh] >> bit) & 1) * problem_weight[bit]
+        household_risk[hh] = deprivation_weight * deprivation[hh] + problem_risk
+
+
+@numba.njit(cache=True, nogil=True)
+def _children_of(households, first, count):
+    """The children of `households`, household by household (household h owns first[h] : first[h] + count[h])."""
+    total = 0
+    for hh in households:
+        total += count[hh]
+    out = np.empty(total, dtype=np.int64)
+    k = 0
+    for hh in households:
+        for child in range(first[hh], first[hh] + count[hh]):
+            out[k] = child
+            k += 1
     return out

@@ -15,12 +15,13 @@ of priority. Health services report a share of the harm they see (A&E).
 from __future__ import annotations
 
 import mesa
+import numba
 import numpy as np
 
 from abm import crn
 from abm.calendar import WEEKS_PER_YEAR
 from abm.parameters.referrers import KINDS
-from abm.population import OPEN
+from abm.population import OPEN, mitigation_of
 from abm.risk import threshold_log_hazard
 
 
@@ -82,21 +83,18 @@ class Referrers:
         thresholds = np.array([agency.adapt() for agency in self.agencies])
         self.threshold_mean = float(thresholds.mean())
         looks = stream.poisson(self.looks_per_child_week * pop.n)
-        kind = np.repeat(np.arange(len(self.agencies)), looks)
-        seen = (stream.random(len(kind)) * pop.n).astype(np.int64)
-        perceived = pop.base_risk[seen] + stream.standard_normal(len(kind)) * self.noise_sd[kind]
-        possible = perceived >= thresholds[kind]  # mitigation only lowers risk: filter before computing it
-        seen, perceived, kind = seen[possible], perceived[possible], kind[possible]
-        perceived -= pop.mitigation(seen)
-        threshold = thresholds[kind]
-        concern = (perceived >= threshold) & self.eligible(seen, self.min_age_weeks[kind])
-        consult = concern & (perceived < threshold + p.consultation_band_log_hazard) & (
-            stream.random(len(seen)) < self.consultation_access[kind])
-        model.front_door.consulted(seen[consult])
-        refer = concern & ~consult
-        for agency, count in zip(self.agencies, np.bincount(kind[refer], minlength=len(self.agencies))):
-            agency.contacts += int(count)
-        model.front_door.receive(seen[refer])
+        total = int(looks.sum())
+        seen, perceived, kind = _possible(looks, stream.random(total), stream.standard_normal(total), pop.n,
+                                          pop.base_risk, self.noise_sd, thresholds)
+        consult, refer, contacts = _concerns(
+            seen, perceived, kind, stream.random(len(seen)), thresholds, self.min_age_weeks,
+            self.consultation_access, p.consultation_band_log_hazard, p.referral_age_limit_years * WEEKS_PER_YEAR,
+            model.week, pop.birth_week, pop.status, pop.now, pop.ebb_from, pop.mitigation_durable,
+            pop.mitigation_level, pop.ebb_after)
+        model.front_door.consulted(consult)
+        for agency, count in zip(self.agencies, contacts.tolist()):
+            agency.contacts += count
+        model.front_door.receive(refer)
         self.attend_domestic_violence(thresholds[KINDS.index("police")])
 
     def attend_domestic_violence(self, threshold: float) -> None:
@@ -120,3 +118,48 @@ class Referrers:
         noticed = noticed[self.eligible(noticed)]
         health.contacts += len(noticed)
         self.model.front_door.receive(noticed)
+
+
+@numba.njit(cache=True, nogil=True)
+def _possible(looks, uniforms, normals, n, base_risk, noise_sd, thresholds):
+    """The looks (agency k takes looks[k], in agency order) whose perceived base risk,
+    base_risk[seen] + normal * noise_sd[kind] with seen = int(uniform * n), reaches the agency's threshold
+    (mitigation only lowers risk, so the rest cannot concern): their children, perceived risks and agencies."""
+    seen = np.empty(len(uniforms), dtype=np.int64)
+    perceived = np.empty(len(uniforms))
+    kind = np.empty(len(uniforms), dtype=np.int64)
+    i = kept = 0
+    for k in range(len(looks)):
+        for _ in range(looks[k]):
+            child = np.int64(uniforms[i] * n)
+            risk = base_risk[child] + normals[i] * noise_sd[k]
+            if risk >= thresholds[k]:
+                seen[kept], perceived[kept], kind[kept] = child, risk, k
+                kept += 1
+            i += 1
+    return seen[:kept], perceived[:kept], kind[:kept]
+
+
+@numba.njit(cache=True, nogil=True)
+def _concerns(seen, perceived, kind, uniforms, thresholds, min_age_weeks, consultation_access, band, age_limit_weeks,
+              week, birth_week, status, now, ebb_from, durable, level, ebb_after):
+    """Of the possible looks, those whose perceived risk less the child's mitigation (Population.mitigation) reaches
+    the threshold, about an eligible child (Referrers.eligible): talked through when within the consultation band
+    and the agency has access (uniform below it), else contacts. Returns both, and the contacts per agency."""
+    consult = np.empty(len(seen), dtype=np.int64)
+    refer = np.empty(len(seen), dtype=np.int64)
+    contacts = np.zeros(len(thresholds), dtype=np.int64)
+    consulted = referred = 0
+    for i in range(len(seen)):
+        child, k = seen[i], kind[i]
+        risk = perceived[i] - mitigation_of(child, now, ebb_from, durable, level, ebb_after)
+        age = week - birth_week[child]
+        if risk >= thresholds[k] and age >= min_age_weeks[k] and age < age_limit_weeks and status[child] < OPEN:
+            if risk < thresholds[k] + band and uniforms[i] < consultation_access[k]:
+                consult[consulted] = child
+                consulted += 1
+            else:
+                refer[referred] = child
+                referred += 1
+                contacts[k] += 1
+    return consult[:consulted], refer[:referred], contacts
