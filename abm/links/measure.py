@@ -1,7 +1,8 @@
 """Measuring every causal link and loop at the calibrated historical state (MODEL.md s4b).
 
 For each seed the historical scenario runs once up to each branch point (the start of the
-2009/10 window, or a year earlier for pushes with a lead). At a branch point the model is
+2009/10 window, or one or two years earlier for pushes with a lead; the earliest, at the
+end of March 2007, is a year after the warm-up ends). At a branch point the model is
 copied whole (its random streams too, so every arm shares the same random numbers from
 there), each push is applied to its own copy, and every arm runs to the end of the window.
 A run's value of an outcome in the window is its mean over the window's weeks (a ratio
@@ -98,6 +99,8 @@ def measure_seed(task) -> dict[str, np.ndarray]:
     branches: dict[int, list[Push]] = {}
     for push in pushes():
         branches.setdefault(start - push.lead_weeks, []).append(push)
+    if min(branches) < warmup:
+        raise ValueError(f"a push's lead of {start - min(branches)} weeks would start it in the warm-up")
     values = {}
     for branch in sorted(branches):
         while model.week < branch:
