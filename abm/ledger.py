@@ -157,6 +157,7 @@ class Ledger:
             "direct_hours_per_case_week": float(wf.direct_hours.sum() / max(wf.caseload.sum(), 1)),
             "prescription_level": gov.prescription,
             "perceived_effectiveness_of_prescription": gov.perceived_effectiveness,
+            "timeliness_indicator": model.management.indicator(),
             "compliance_enforcement": gov.enforcement,
             "scope_for_judgment": gov.scope_for_judgment,
             "compliance_with_prescriptions": gov.compliance,

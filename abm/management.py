@@ -155,6 +155,10 @@ class Management:
         share = np.divide(on_time, completed, out=self.timeliness.copy(), where=completed > 0)
         self.timeliness += self.p.indicator_smoothing_per_week * (share - self.timeliness)
 
+    def indicator(self) -> float:
+        """The authority's timeliness indicator: the managers' running shares, weighted by their teams' posts."""
+        return float((self.timeliness * self.posts).sum() / self.posts.sum())
+
     def review_errors(self, count: int) -> None:
         self.governance.reviews += count
 

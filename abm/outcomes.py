@@ -139,6 +139,7 @@ OUTCOMES: tuple[Outcome, ...] = (
     O("direct_hours_per_case_week", "Direct work per open case per week (hours)", "higher"),
     O("prescription_level", "Target level of procedural prescription (0-1)", "neither"),
     O("perceived_effectiveness_of_prescription", "Perceived effectiveness of the prescriptive approach (0-1)", "neither"),
+    O("timeliness_indicator", "Managers' indicator: running share of assessments in timescale (0-1)", "neither"),
     O("compliance_enforcement", "Compliance enforcement (0-1)", "neither"),
     O("scope_for_judgment", "Scope for professional judgment (0-1)", "higher"),
     O("compliance_with_prescriptions", "Compliance with prescriptions (0-1)", "neither"),

@@ -9,8 +9,8 @@ states and its push moved its cause. Nothing here sets a mechanism's strength: t
 parameters are the calibrated ones (scenarios/calibrated.toml), and a weak link fails. The
 links the model does not make alive at the calibrated state are skipped with the reason
 documented in `abm.links.table.WEAK`. Of the loops, R and the blame-procedures loop have
-positive gains (reinforcing) and B2 a negative one (balancing), each with an interval clear
-of zero; B1's gain is reported by `cpsim links`, with an interval that straddles it.
+positive gains (reinforcing) and B1 and B2 negative ones (balancing), each with an interval
+clear of zero.
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ def test_every_link_not_alive_is_documented_and_every_documented_one_is_not_aliv
                               f"documented but alive now: {sorted(set(WEAK) - dead)}"
 
 
-@pytest.mark.parametrize("name,sign", [("R", 1), ("R (blame procedures)", 1), ("B2", -1)])
+@pytest.mark.parametrize("name,sign", [("R", 1), ("R (blame procedures)", 1), ("B1", -1), ("B2", -1)])
 def test_loop_gain_has_its_polarity(name, sign):
     loop = {loop["name"]: loop for loop in measured()["loops"]}[name]
     assert set(loop["links"]) == set(LOOPS[name])

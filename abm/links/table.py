@@ -69,9 +69,8 @@ PUSHES = {push.name: push for push in (
     P("care applications +20%, a year ahead", scale={"care_application_share": 1.2}, lead_weeks=YEAR),
     P("recording per case +10%", scale={"recording_hours_per_case_week": 1.1}),
     P("travel per direct hour -20%", scale={"travel_hours_per_direct_hour": 0.8}),
-    P("assessments' direct hours -10%", scale={"initial_assessment_direct_hours": 0.9,
-                                               "core_assessment_direct_hours": 0.9}),
     P("public status +20%", nudge=("workforce", "status", "x", 1.2)),
+    P("managers' indicator -5 points", nudge=("management", "timeliness", "+", -0.05)),
     P("agency hiring x2", scale={"agency_hire_rate_per_week": 2.0}),
     P("court hearings -10%, a year ahead", scale={"court_hearings_per_10k_children_week": 0.9}, lead_weeks=YEAR),
     P("managers' allocation limit +25%", scale={"allocation_load_limit": 1.25}),
@@ -165,10 +164,10 @@ LINKS: tuple[Link, ...] = (
 )
 
 LOOP_LINKS: tuple[Link, ...] = (
-    L("timeliness->enforcement", 0, "assessments in timescale", "compliance enforcement", "O",
-      "assessment_in_timescale_rate", "compliance_enforcement", "assessments' direct hours -10%"),
-    L("enforcement->timeliness", 0, "compliance enforcement", "assessments in timescale", "S",
-      "compliance_enforcement", "assessment_in_timescale_rate", "inspection's enforcement weight x2"),
+    L("timeliness->enforcement", 0, "assessments in timescale (managers' indicator)", "compliance enforcement", "O",
+      "timeliness_indicator", "compliance_enforcement", "managers' indicator -5 points"),
+    L("enforcement->timeliness", 0, "compliance enforcement", "assessments in timescale (managers' indicator)", "S",
+      "compliance_enforcement", "timeliness_indicator", "inspection's enforcement weight x2"),
     L("acknowledgement->reflection", 0, "ability to acknowledge errors", "reflection", "S",
       "ability_to_acknowledge_errors", "reflection", "blame defence -10%"),
     L("errors->reviews", 0, "errors", "errors reviewed", "S",
