@@ -22,7 +22,8 @@ from abm.scenario import Lever, load_scenario
 from abm.workshop import WorkshopError, assemble, plan, run_plan
 from abm.workshop.analysis import CHECKED, analyse
 from abm.workshop.effects import factorial_effects, terms
-from abm.workshop.findings import findings
+from abm.summary import _number
+from abm.workshop.findings import detectable, findings
 from abm.workshop.planning import enumerate_subsets, subset_name
 from abm.workshop.report import write_report
 
@@ -164,6 +165,46 @@ def test_findings_say_plainly_when_the_full_package_is_worse():
     assert ("Cherry-picking does better on children significantly harmed: the full package does worse than no "
             "reform (+0.1), but 1 partial package of 2 does better: a alone (-0.1). By chance alone, with no real "
             "difference, about 0.1 would.") in found
+
+
+def _jitter(families, seed) -> float:
+    """A fixed, sign-changing run-to-run difference (no hashing, so the same in every process)."""
+    return (len(families) * 3 + seed * 5) % 7
+
+
+def test_no_reversal_is_never_claimed_when_the_full_package_has_no_clear_effect():
+    def value(name, families, seed, year):
+        return 1.0 + 0.01 * _jitter(families, seed) if name in {column(o) for o in CHECKED} else 1.0
+
+    result = synthetic_workshop(value)
+    assert all(result["subsets"][-1]["difference"][o]["verdict"] not in ("better", "worse") for o in CHECKED)
+    found = texts(result)
+    assert not any("no reversal" in t for t in found)
+    assert any(t.startswith("The full package is not clearly better or worse than no reform on any outcome checked "
+                            "at 4 seeds x 5 years, so these runs cannot show whether cherry-picking reverses its "
+                            "effects") for t in found)
+
+
+def test_no_reversal_names_the_smallest_reversal_these_seeds_could_show():
+    harm = {(): 100.0, ("a",): 95.0, ("b",): 96.0, ("a", "b"): 90.0}
+
+    def value(name, families, seed, year):
+        return harm[families] + 0.5 * _jitter(families, seed) if name == "children_harmed_per_year" else 1.0
+
+    result = synthetic_workshop(value)
+    partial = result["subsets"][1:-1]
+    assert result["subsets"][-1]["difference"]["children_harmed_per_year"]["verdict"] == "better"
+    assert all(s["difference"]["children_harmed_per_year"]["verdict"] == "better" for s in partial)
+    # half-widths of the partial packages' 90% intervals, t(0.95, 3) = 2.353, t(0.80, 3) = 0.978
+    halves = sorted((s["difference"]["children_harmed_per_year"]["p95"]
+                     - s["difference"]["children_harmed_per_year"]["p05"]) / 2 for s in partial)
+    size = (halves[0] + halves[1]) / 2 * (2.3534 + 0.9785) / 2.3534
+    assert detectable(partial, "children_harmed_per_year", 4) == pytest.approx(size, rel=1e-3)
+    [finding] = [t for t in texts(result) if t.startswith("No single family or partial package")]
+    assert finding == ("No single family or partial package goes clearly the other way from the full package on "
+                       "children significantly harmed. At 4 seeds a partial package's difference is likely to show as "
+                       f"clear (80% of the time) only from about children significantly harmed {_number(size)}, so a "
+                       "smaller reversal could go unseen.")
 
 
 def test_with_one_seed_nothing_is_called_better_or_worse():

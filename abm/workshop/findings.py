@@ -12,6 +12,8 @@ each family alone; the time profile; then each outcome's numbers and main effect
 
 from __future__ import annotations
 
+import numpy as np
+
 from abm.compare.table import signed
 from abm.summary import PERCENT, _number, _value
 
@@ -114,10 +116,7 @@ def cherry_picking(result: dict) -> list[dict]:
                 f"do{'es' * (len(against) == 1)} {other}: {listed}. By chance alone, with no real difference, about "
                 f"{ONE_SIDE * len(partial):.1f} would.")})
     if not findings and partial:
-        findings.append({"chart": "subsets", "text": (
-            "No single family or partial package does worse than no reform on an outcome where the full package "
-            "does better, nor better where it does worse: on the outcomes checked these runs show no reversal "
-            "from cherry-picking.")})
+        findings.append({"chart": "subsets", "text": _no_reversal(result, labels, partial)})
     harmful = [s for s in partial if any(s["difference"][o]["verdict"] == "worse" for o in labels)]
     if partial:
         chance = len(partial) * (1 - (1 - ONE_SIDE) ** len(labels))
@@ -128,6 +127,35 @@ def cherry_picking(result: dict) -> list[dict]:
             "harm only well above that." if harmful else
             f"None of the {len(partial)} partial packages does worse than no reform on any outcome checked.")})
     return findings
+
+
+def _no_reversal(result: dict, labels: dict[str, str], partial: list[dict]) -> str:
+    """What it means that no partial package went the other way: nothing, if the full package is clear on no
+    outcome; else no reversal larger than what these seeds can detect, which it names."""
+    full = result["subsets"][-1]
+    clear = [o for o in labels if full["difference"][o]["verdict"] in ("better", "worse")]
+    n = len(result["seeds"])
+    if not clear:
+        return (f"The full package is not clearly better or worse than no reform on any outcome checked at {n} "
+                f"seed{'s' * (n != 1)} x {result['years']} year{'s' * (result['years'] != 1)}, so these runs cannot "
+                "show whether cherry-picking reverses its effects (there is no clear effect to reverse): run more "
+                "seeds, or more years if the reforms take longer to act.")
+    sizes = [f"{labels[o]} {amount(detectable(partial, o, n), o).lstrip('+')}" for o in clear]
+    return (f"No single family or partial package goes clearly the other way from the full package on "
+            f"{_listing([labels[o] for o in clear], len(clear))}. At {n} seeds a partial package's difference is "
+            f"likely to show as clear (80% of the time) only from about {_listing(sizes, len(sizes))}, so a smaller "
+            "reversal could go unseen.")
+
+
+def detectable(subsets: list[dict], outcome: str, seeds: int) -> float:
+    """The smallest paired difference these runs detect 80% of the time with their 90% intervals (two-sided):
+    (t_0.95 + t_0.80) / t_0.95 times the median half-width of the subsets' intervals on `outcome`, with seeds - 1
+    degrees of freedom."""
+    from scipy.stats import t
+
+    halves = [(s["difference"][outcome]["p95"] - s["difference"][outcome]["p05"]) / 2 for s in subsets]
+    df = seeds - 1
+    return float(np.median(halves)) * (t.ppf(0.95, df) + t.ppf(0.80, df)) / t.ppf(0.95, df)
 
 
 def _effect(result: dict, term: list[str], outcome: str) -> dict:
