@@ -144,7 +144,7 @@ def RunBar(start, cancel):
     if job is not None:
         done, total = session.progress.value
         solara.ProgressLinear(100 * done / total if total else True)
-        solara.Text(f"{done} of {total} runs done" if total else "Starting the runs...",
+        solara.Text(f"{done} of {plural(total, 'run')} done" if total else "Starting the runs...",
                     classes=["cpsim-progress-text"])
     if session.run_message.value:
         solara.Info(session.run_message.value, classes=["cpsim-run-message"])

@@ -181,7 +181,7 @@ def Workshop(files: dict[str, Path]):
         if running:
             done, total = progress.value
             solara.ProgressLinear(100 * done / total if total else True)
-            solara.Text(f"{done} of {total} runs done" if total else "Starting the runs...",
+            solara.Text(f"{done} of {plural(total, 'run')} done" if total else "Starting the runs...",
                         classes=["cpsim-workshop-progress"])
         if message.value:
             solara.Info(message.value, classes=["cpsim-workshop-message"])
