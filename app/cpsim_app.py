@@ -1,4 +1,5 @@
-"""The reviewers' app: one page with four views (Compare, Workshop, Inside the system, Keep and share).
+"""The reviewers' app: one page with a start page, four views (Compare, Workshop, Inside the system,
+Keep and share) and the documents the start page points to.
 
 Solara serves `Page` (start it with `cpsim app` or `make app`). Each browser session gets its own
 `Session` (app/session.py): its own setup, runs and results, made here from per-session
@@ -14,14 +15,17 @@ import solara.lab
 
 from abm.compare import Cancelled, CompareError
 from abm.scenario import ScenarioError, load_scenario
+from app.accessibility import ACCESSIBILITY_CSS, PageLanguage
 from app.session import Session, SessionContext
 from app.state import CompareSetup, RunJob, SetupError, baseline_files, run_comparison
 from app.views.compare import CompareView
+from app.views.documents import DOCUMENTS, DocumentView
 from app.views.inside import InsideView
 from app.views.share import ShareView
+from app.views.start import StartView
 from app.views.workshop import WorkshopView
 
-VIEWS = (("compare", "Compare"), ("workshop", "Workshop"), ("inside", "Inside the system"),
+VIEWS = (("start", "Start"), ("compare", "Compare"), ("workshop", "Workshop"), ("inside", "Inside the system"),
          ("share", "Keep and share"))
 PREFERRED_BASELINE = "baseline"
 PROJECTOR_CSS = """
@@ -54,7 +58,7 @@ def Page():
                       projector=solara.use_reactive(False), job=solara.use_reactive(None),
                       progress=solara.use_reactive((0, 0)), run_message=solara.use_reactive(None),
                       workshop=solara.use_reactive(None), inside=solara.use_reactive(None))
-    view = solara.use_reactive("compare")
+    view = solara.use_reactive("start")
 
     def work():
         job = session.job.value
@@ -86,7 +90,8 @@ def Page():
             session.run_message.set("Cancelling: stopping after the runs under way...")
 
     solara.Title("cpsim: compare reforms")
-    solara.Style(PROJECTOR_CSS)
+    solara.Style(PROJECTOR_CSS + ACCESSIBILITY_CSS)
+    PageLanguage()
     if not files:
         solara.Error("No scenario file found to use as a baseline (scenarios/*.toml).")
         return
@@ -94,7 +99,11 @@ def Page():
     with solara.Column(classes=["cpsim-root"] + (["cpsim-projector"] if session.projector.value else []),
                        style={"padding": "12px"}):
         Navigation(view, session.projector)
-        if view.value == "compare":
+        if view.value == "start":
+            StartView(view.set)
+        elif view.value in DOCUMENTS:
+            DocumentView(view.value, view.set)
+        elif view.value == "compare":
             CompareView(files, start, cancel)
         elif view.value == "workshop":
             WorkshopView()

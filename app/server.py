@@ -39,6 +39,7 @@ def server_command(host: str, port: int, cache: Path = DEFAULT_CACHE) -> tuple[l
         "SOLARA_ASSETS_PROXY_CACHE_DIR": str(cache),
         "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "false",
         "SOLARA_THEME_TITLE": "cpsim: compare reforms",
+        "SOLARA_THEME_SHOW_BANNER": "false",  # the "runs on Solara" banner would cover the page's content
         "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")])),
     }
     argv = [sys.executable, "-m", "solara", "run", str(APP_FILE), "--host", host, "--port", str(port),

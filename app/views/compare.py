@@ -8,10 +8,15 @@ from __future__ import annotations
 import solara
 
 from abm.scenario import load_scenario
+from abm.outcomes import BY_NAME
 from app.charts import band_figure, difference_rows
 from app.session import use_session
 from app.state import (MAX_SCENARIOS, SEEDS, START_YEARS, YEARS, Comparison, CompareSetup, SetupError,
                        packages, reform_catalogue)
+from app.views.announcement import Announcement
+from app.views.chart_image import ChartImage
+from app.views.heading import Heading
+from app.wording import SEEDS_HELP, plural
 
 
 @solara.component
@@ -43,13 +48,12 @@ def RunSettings(setup: solara.Reactive[CompareSetup], files: dict, problem: sola
             solara.InputInt(f"Start year (April; {START_YEARS[0]}-{START_YEARS[1]})", value=current.start_year,
                             on_value=lambda y: change(start_year=y), disabled=disabled)
         with solara.Div(classes=["cpsim-years"]):
-            solara.Text(f"Years to simulate: {current.years}")
-            solara.SliderInt("", value=current.years, min=YEARS[0], max=YEARS[1],
+            solara.SliderInt(f"Years to simulate: {current.years}", value=current.years, min=YEARS[0], max=YEARS[1],
                              on_value=lambda y: change(years=y), disabled=disabled)
         with solara.Div(classes=["cpsim-seeds"]):
-            solara.Text(f"Seeds (runs of each scenario): {current.seeds}")
-            solara.SliderInt("", value=current.seeds, min=SEEDS[0], max=SEEDS[1],
-                             on_value=lambda s: change(seeds=s), disabled=disabled)
+            solara.SliderInt(f"Seeds (runs of each scenario): {current.seeds}", value=current.seeds, min=SEEDS[0],
+                             max=SEEDS[1], on_value=lambda s: change(seeds=s), disabled=disabled)
+            solara.Text(SEEDS_HELP, classes=["cpsim-seeds-help"], style={"font-size": "0.85em", "opacity": 0.75})
 
 
 def _act(setup: solara.Reactive[CompareSetup], problem: solara.Reactive[str | None], change) -> None:
@@ -113,6 +117,7 @@ def ReformTable(setup: solara.Reactive[CompareSetup], problem: solara.Reactive[s
                     cells.append(_cell("-", style="text-align: center; opacity: 0.5"))
                     continue
                 box = solara.v.Checkbox(
+                    label=f"{name} {label} in {draft.name}",
                     v_model=name in draft.reforms, disabled=disabled, hide_details=True, dense=True,
                     class_=f"cpsim-toggle cpsim-toggle-{index}-{name} mt-0",
                     on_v_model=lambda on, index=index, name=name: _act(
@@ -139,7 +144,7 @@ def RunBar(start, cancel):
     if job is not None:
         done, total = session.progress.value
         solara.ProgressLinear(100 * done / total if total else True)
-        solara.Text(f"{done} of {total} runs done" if total else "Starting the runs...",
+        solara.Text(f"{done} of {plural(total, 'run')} done" if total else "Starting the runs...",
                     classes=["cpsim-progress-text"])
     if session.run_message.value:
         solara.Info(session.run_message.value, classes=["cpsim-run-message"])
@@ -148,10 +153,19 @@ def RunBar(start, cancel):
 @solara.component
 def Results():
     session = use_session()
-    if session.comparison.value is None:
+    comparison = session.comparison.value
+    Announcement(message="" if comparison is None else ready_message(comparison), token=str(id(comparison)))
+    if comparison is None:
         solara.Markdown("No results yet: choose the reforms and press **Run**.")
     else:
-        ComparisonResults(session.comparison.value, session.projector.value)
+        ComparisonResults(comparison, session.projector.value)
+
+
+def ready_message(comparison: Comparison) -> str:
+    """What the live region says when a comparison has finished."""
+    result = comparison.statistics
+    return (f"Results ready: {plural(len(comparison.labels), 'scenario')} x {plural(len(result['seeds']), 'seed')} "
+            f"x {plural(len(result['years']['labels']), 'year')}")
 
 
 @solara.component
@@ -163,10 +177,10 @@ def ComparisonResults(comparison: Comparison, projector: bool):
     figures = solara.use_memo(lambda: [band_figure(result, outcome, labels, projector) for outcome in headline],
                               [id(comparison), projector])
     with solara.Div(classes=["cpsim-compare-charts"]):
-        solara.Markdown(f"## Results: {', '.join(labels)} ({len(result['seeds'])} seeds)")
+        solara.Markdown(f"## Results: {', '.join(labels)} ({plural(len(result['seeds']), 'seed')})")
         with solara.ColumnsResponsive(12, large=6 if not projector else 12):
             for outcome, figure in zip(headline, figures):
-                solara.FigureMatplotlib(figure, format="png", dependencies=[id(comparison), projector, outcome])
+                ChartImage(figure, chart_alt(outcome, labels), dependencies=[id(comparison), projector, outcome])
     with solara.Div(classes=["cpsim-difference-table"]):
         solara.Markdown("## Paired differences from the baseline")
         solara.Markdown("Mean difference over seeds [90% interval]; *better* or *worse* when the interval "
@@ -178,6 +192,12 @@ def ComparisonResults(comparison: Comparison, projector: bool):
         solara.Markdown("\n".join(table))
 
 
+def chart_alt(outcome: str, labels: list[str]) -> str:
+    """The alt text of an outcome's chart."""
+    return (f"Chart of {BY_NAME[outcome].label} per year for {', '.join(labels)}: each scenario's median over "
+            "seeds as a line, its 5th-95th percentile band shaded. The table below gives the differences.")
+
+
 @solara.component
 def CompareView(files: dict, start, cancel):
     """The Compare page of one session (`start`/`cancel` run and stop the session's background run)."""
@@ -186,6 +206,7 @@ def CompareView(files: dict, start, cancel):
     setup = session.setup
     running = session.job.value is not None
     with solara.Column(classes=["cpsim-compare"] + (["cpsim-big"] if session.projector.value else [])):
+        Heading("Compare reforms")
         with solara.Row(style={"flex-wrap": "wrap", "align-items": "flex-start"}):
             with solara.Column(style={"width": "340px"}):
                 RunSettings(setup, files, problem, running)

@@ -18,7 +18,10 @@ from app.charts import figure_png
 from app.session import use_session
 from app.state import SetupError
 from app.views import journey, loops, taylor_russell as tr, workforce
+from app.views.chart_image import ChartImage
+from app.views.heading import Heading
 from app.views.run_reading import RunReading, read_run
+from app.wording import plural
 
 PANELS = ("The child's journey", "Threshold and errors", "Causal loops", "Workforce and court")
 
@@ -54,7 +57,7 @@ def InsideView():
         task()
 
     with solara.Column(style={"font-size": _text_size(projector)}):
-        solara.Markdown("## Inside the system")
+        Heading("Inside the system")
         with solara.Row(style={"align-items": "center"}):
             solara.Select("Scenario to look inside", values=labels, value=chosen)
             solara.Button("Look inside", on_click=start, color="primary", disabled=task.pending,
@@ -87,27 +90,32 @@ def RunPanels(run: RunReading, projector: bool):
 
     shown = solara.use_memo(figures, [id(run)])
     with solara.Column(classes=["cpsim-inside-panels"]):
-        solara.Text(f"{run.scenario}, seed {run.seed}, {len(run.years)} years ({run.years[0]} to {run.years[-1]})",
+        solara.Text(f"{run.scenario}, seed {run.seed}, {plural(len(run.years), 'year')} "
+                    f"({run.years[0]} to {run.years[-1]})",
                     classes=["cpsim-inside-title"])
         with solara.lab.Tabs():
             with solara.lab.Tab(PANELS[0]):
-                Chart(shown["journey"], f"{run.scenario}-journey.png", [id(run)])
+                Chart(shown["journey"], f"{run.scenario}-journey.png", [id(run)],
+                      f"Chart of the child's journey through the system in one run of {run.scenario}.")
             with solara.lab.Tab(PANELS[1]):
                 ThresholdPanel(run, projector)
             with solara.lab.Tab(PANELS[2]):
-                Chart(shown["loops"], f"{run.scenario}-causal-loops.png", [id(run)])
+                Chart(shown["loops"], f"{run.scenario}-causal-loops.png", [id(run)],
+                      f"Causal loop diagram of one run of {run.scenario}: each factor's last-year value and "
+                      "its move since the first year.")
                 solara.Text("Each box: the last year's value; the arrow shows the move from the first year "
                             "(green: for the better, red: for the worse). + : the two move together; "
                             "- : they move in opposite directions.")
             with solara.lab.Tab(PANELS[3]):
                 for key in ("workforce", "court"):
-                    Chart(shown[key], f"{run.scenario}-{key}.png", [id(run), key])
+                    Chart(shown[key], f"{run.scenario}-{key}.png", [id(run), key],
+                          f"Chart of the {key} per year in one run of {run.scenario}.")
 
 
 @solara.component
-def Chart(figure, filename: str, dependencies: list):
-    """A figure on the page with a button to download it as PNG."""
-    solara.FigureMatplotlib(figure, format="png", dependencies=dependencies)
+def Chart(figure, filename: str, dependencies: list, alt: str):
+    """A figure on the page, described by `alt`, with a button to download it as PNG."""
+    ChartImage(figure, alt, dependencies)
     solara.FileDownload(lambda: figure_png(figure), filename=filename, label=f"Download {filename}")
 
 
@@ -144,7 +152,10 @@ def ThresholdPanel(run: RunReading, projector: bool):
             lambda: tr.scatter_figure(frame, threshold, run.significant_log_hazard, run.harm_base_per_week,
                                       tr.STAGE_LABELS[stage.value]),
             [id(run), stage.value, threshold])
-        Chart(figure, f"{run.scenario}-threshold.png", [id(run), stage.value, threshold])
+        Chart(figure, f"{run.scenario}-threshold.png", [id(run), stage.value, threshold],
+              f"Scatter of the decisions {tr.STAGE_LABELS[stage.value].lower()} in one run of {run.scenario}: each "
+              "child's true risk of significant harm against the assessed risk, with the threshold and the "
+              "level of significant harm.")
         solara.Text("Dashed line: the level of significant harm. Solid line: the threshold. Lower it and fewer "
                     "children at risk are missed, but more families are investigated needlessly.")
 

@@ -15,6 +15,7 @@ from abm.scenario import ScenarioError, scenario_toml
 from app.charts import band_figure, figure_png
 from app.session import use_session
 from app.state import MAX_UPLOAD_BYTES, SetupError, load_upload, results_csv, results_parquet
+from app.views.heading import Heading
 
 
 @solara.component_vue("upload.vue")
@@ -105,6 +106,7 @@ def ShareView():
     """The Keep and share page of one session."""
     big = use_session().projector.value
     with solara.Column(classes=["cpsim-share"] + (["cpsim-big"] if big else [])):
+        Heading("Keep and share")
         ResultDownloads()
         ScenarioDownloads()
         Upload()

@@ -23,7 +23,11 @@ from abm.scenario import ScenarioError, load_scenario
 from app.charts import figure_png
 from app.session import use_session
 from app.state import RunJob, scenario_dir, workers
+from app.views.announcement import Announcement
+from app.views.chart_image import ChartImage
+from app.views.heading import Heading
 from app.views.workshop_steps import step_figure, step_sentences, workshop_steps
+from app.wording import SEEDS_HELP, plural
 
 PACKAGES_VARIABLE = "CPSIM_APP_PACKAGES"
 SEEDS = (1, 20)
@@ -93,6 +97,7 @@ def _big(projector: bool) -> dict:
 @solara.component
 def WorkshopView():
     files = solara.use_memo(package_files, [])
+    Heading("Workshop: do the reforms work together, or cherry-picked?")
     if not files:
         solara.Error(f"No reform package found in {package_dir()} (scenario files that switch reforms on).")
     else:
@@ -154,19 +159,19 @@ def Workshop(files: dict[str, Path]):
     solara.use_effect(stop_on_leave, [])
     running = job.value is not None
     with solara.Column(classes=["cpsim-workshop"], style={"font-size": "1.3em"}):
-        solara.Markdown("## Workshop: do the reforms work together, or cherry-picked?")
         with solara.Row(style={"flex-wrap": "wrap", "align-items": "center"}):
             solara.Select("Reform package", values=list(files), value=chosen, disabled=running)
             with solara.Div(classes=["cpsim-workshop-seeds"], style={"min-width": "240px"}):
-                solara.SliderInt("Seeds", value=seeds, min=SEEDS[0], max=SEEDS[1], disabled=running,
-                                 thumb_label="always")
-            solara.SliderInt("Years", value=years, min=1, max=max(package.years, 1), disabled=running,
-                             thumb_label="always")
+                solara.SliderInt(f"Seeds: {seeds.value}", value=seeds, min=SEEDS[0], max=SEEDS[1], disabled=running)
+                solara.Text(SEEDS_HELP, style={"font-size": "0.7em", "opacity": 0.75})
+            with solara.Div(style={"min-width": "240px"}):
+                solara.SliderInt(f"Years: {years.value}", value=years, min=1, max=max(package.years, 1),
+                                 disabled=running)
         if isinstance(families, str):
             solara.Error(families)
         else:
-            solara.Text(f"{families} families of reforms: {2 ** families} combinations x {seeds.value} seeds "
-                        f"= {2 ** families * seeds.value} runs of {years.value} years.")
+            solara.Text(f"{families} families of reforms: {2 ** families} combinations x {plural(seeds.value, 'seed')} "
+                        f"= {2 ** families * seeds.value} runs of {plural(years.value, 'year')}.")
         with solara.Row(style={"align-items": "center"}):
             solara.Button("Run the workshop", color="primary", on_click=start, disabled=running,
                           classes=["cpsim-workshop-run"])
@@ -176,12 +181,20 @@ def Workshop(files: dict[str, Path]):
         if running:
             done, total = progress.value
             solara.ProgressLinear(100 * done / total if total else True)
-            solara.Text(f"{done} of {total} runs done" if total else "Starting the runs...",
+            solara.Text(f"{done} of {plural(total, 'run')} done" if total else "Starting the runs...",
                         classes=["cpsim-workshop-progress"])
         if message.value:
             solara.Info(message.value, classes=["cpsim-workshop-message"])
-        if session.workshop.value is not None:
-            Steps(session.workshop.value, session.projector.value).key("cpsim-workshop-steps")
+        finished = session.workshop.value
+        Announcement(message="" if finished is None else ready_message(finished), token=str(id(finished)))
+        if finished is not None:
+            Steps(finished, session.projector.value).key("cpsim-workshop-steps")
+
+
+def ready_message(run: WorkshopRun) -> str:
+    """What the live region says when a workshop has finished."""
+    return (f"Workshop ready: {plural(len(run.steps), 'step')}, {plural(len(run.result['seeds']), 'seed')} "
+            f"x {plural(run.result['years'], 'year')}")
 
 
 @solara.component
@@ -205,10 +218,11 @@ def Steps(run: WorkshopRun, projector: bool):
         for sentence in sentences[1:]:
             solara.Text(sentence, style={"font-size": "1.5em" if projector else "1.2em"})
         figure = solara.use_memo(lambda: step_figure(result, step, projector), [id(run), index.value, projector])
-        solara.FigureMatplotlib(figure, format="png", dependencies=[id(run), index.value, projector])
+        ChartImage(figure, f"Chart of step {index.value + 1}, {step.title}: {sentences[0]}",
+                   dependencies=[id(run), index.value, projector])
         solara.FileDownload(lambda: figure_png(figure), filename=f"{run.package}-step-{index.value + 1}.png",
                             label="Download this chart (PNG)")
         n = len(result["seeds"])
-        solara.Text(f"{run.package}: {n} seed{'s' * (n != 1)}, {result['years']} years. Bars: change from no "
+        solara.Text(f"{run.package}: {plural(n, 'seed')}, {plural(result['years'], 'year')}. Bars: change from no "
                     "reform with its 90% interval; green clearly better, red clearly worse, grey no clear "
                     "difference.", style={"opacity": 0.7})

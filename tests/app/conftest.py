@@ -1,13 +1,17 @@
 """Fixtures for the app's tests: a small scenario folder, the app's server, and a real browser.
 
 `scenario_folder` holds `small.toml` (10,000 children, 1 warm-up year, 2 years, 2 seeds) and
-the calibrated parameter file it names, so a comparison of two scenarios takes seconds.
+the calibrated parameter file it names, so a comparison of two scenarios takes seconds;
+`two_family_package` adds reforms/two_families.toml (R1 and R10 on the small scenario), the
+Workshop's package.
 `app_url` starts the app's server (`app.server.server_command`, as `cpsim app` does) on a free
 port of 127.0.0.1 with that folder as its baselines and stops it after the module's tests.
 `browser` is Debian's chromium (/usr/bin/chromium) driven by Playwright; browser tests skip,
 saying why, only when it is not installed. `open_app()` opens the app in a fresh browser
-context (a separate session: its own cookies) and returns an `AppPage` that records every
-failed request and can go to a view, tick a reform, move a slider and save a screenshot
+context (a separate session: its own cookies) at a view (Compare unless told otherwise; `None`
+stays on the start page the app opens with) and returns an `AppPage` that records every
+failed request and every request that leaves 127.0.0.1, and can go to a view, tick a reform,
+move a slider, check the page's accessibility (accessibility_check.js) and save a screenshot
 under results/screenshots/.
 """
 
@@ -16,10 +20,12 @@ from __future__ import annotations
 import shutil
 import subprocess
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
 
+from abm.scenario import load_scenario, scenario_toml
 from app.assets import DEFAULT_CACHE, build_cache
 from app.server import ServerError, free_port, server_command, stop_server, wait_until_up
 from app.state import SCENARIO_DIR_VARIABLE, WORKERS_VARIABLE
@@ -27,6 +33,8 @@ from app.state import SCENARIO_DIR_VARIABLE, WORKERS_VARIABLE
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = ROOT / "results" / "screenshots"
+ACCESSIBILITY_CHECK = (Path(__file__).parent / "accessibility_check.js").read_text()
+LOCAL_SCHEMES = {"data", "blob", "about"}  # requests that never touch a network
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SERVER_START_SECONDS = 90
@@ -55,6 +63,17 @@ def scenario_folder(tmp_path_factory) -> Path:
     (folder / "small.toml").write_text(SMALL_SCENARIO)
     shutil.copyfile(ROOT / "scenarios" / "calibrated.toml", folder / "calibrated.toml")
     return folder
+
+
+@pytest.fixture(scope="session")
+def two_family_package(scenario_folder):
+    """reforms/two_families.toml beside the small scenario: guidance (R1) and early help (R10)."""
+    small = load_scenario(scenario_folder / "small.toml")
+    package = small.with_levers([("R1", {}), ("R10", {})], name="two_families")
+    folder = scenario_folder / "reforms"
+    folder.mkdir(exist_ok=True)
+    (folder / "two_families.toml").write_text(scenario_toml(package))
+    return package
 
 
 @pytest.fixture(scope="module")
@@ -96,19 +115,41 @@ def browser():
 class AppPage:
     """One browser session of the app: its page, the requests that failed, and helpers."""
 
-    def __init__(self, context, url: str):
+    def __init__(self, context, url: str, view: str | None = "compare"):
         self.context = context
         self.page = context.new_page()
         self.page.set_default_timeout(WAIT_MS)
         self.failed: list[str] = []
+        self.external: list[str] = []  # requests to anywhere but 127.0.0.1
+        self.page.on("request", self._record)
         self.page.on("requestfailed", lambda r: self.failed.append(f"{r.url} ({r.failure})"))
         self.page.on("response", lambda r: r.status >= 400 and self.failed.append(f"{r.url} (HTTP {r.status})"))
         self.page.goto(url)
-        self.page.locator(".cpsim-nav-compare").wait_for()
+        self.page.locator(".cpsim-start").wait_for()
+        if view is not None:
+            self.go(view)
+
+    def _record(self, request) -> None:
+        parts = urlsplit(request.url)
+        if parts.scheme not in LOCAL_SCHEMES and parts.hostname != "127.0.0.1":
+            self.external.append(request.url)
 
     def go(self, view: str) -> None:
-        """Open a view by its key: compare, workshop, inside, share."""
+        """Open a view by its key: start, compare, workshop, inside, share."""
         self.page.locator(f".cpsim-nav-{view}").click()
+
+    def accessibility(self) -> dict:
+        """What accessibility_check.js finds on the page as it is now (lang, h1s, unlabelled controls, ...)."""
+        return self.page.evaluate(ACCESSIBILITY_CHECK)
+
+    def assert_accessible(self) -> None:
+        """`lang` set, exactly one h1, every control labelled, every image described, nothing wider than the window."""
+        found = self.accessibility()
+        assert found["lang"] == "en", found
+        assert len(found["h1"]) == 1, found
+        assert found["unlabelled"] == [], found
+        assert found["images_without_alt"] == [], found
+        assert not found["overflow"], found
 
     def tick(self, reform: str, scenario: int = 1) -> None:
         """Switch `reform` on (or off) in scenario `scenario` of the Compare page's reform table."""
@@ -122,10 +163,13 @@ class AppPage:
         self.page.locator(f".cpsim-{slider} .v-slider__thumb-container").focus()
         self.page.keyboard.press(key)
 
-    def screenshot(self, name: str) -> Path:
-        """Save a screenshot of the whole app (however long) as results/screenshots/NAME.png."""
+    def screenshot(self, name: str, whole: bool = True) -> Path:
+        """Save a screenshot of the whole app (however long; or only the window) as results/screenshots/NAME.png."""
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{name}.png"
+        if not whole:
+            self.page.screenshot(path=str(path))
+            return path
         viewport = self.page.viewport_size
         height = self.page.locator(".cpsim-root").bounding_box()["height"]
         self.page.set_viewport_size({"width": viewport["width"], "height": int(max(height + 40, viewport["height"]))})
@@ -139,10 +183,10 @@ def open_app(browser, app_url):
     """A function opening the app in a new browser session; every session is closed after the test."""
     contexts = []
 
-    def open_session() -> AppPage:
+    def open_session(view: str | None = "compare") -> AppPage:
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
         contexts.append(context)
-        return AppPage(context, app_url)
+        return AppPage(context, app_url, view)
 
     yield open_session
     for context in contexts:

@@ -25,6 +25,7 @@ def test_page_loads_with_no_failed_request(open_app):
     expect(app.page.locator(".cpsim-compare.cpsim-big")).to_be_visible()
     app.page.wait_for_load_state("networkidle")
     app.screenshot("compare-projector")
+    assert app.external == []
     assert app.failed == []
 
 
@@ -40,6 +41,7 @@ def test_a_reform_and_run_show_the_comparison(open_app, tmp_path):
     expect(table).to_contain_text("Reformed - Baseline")
     expect(table).to_contain_text("Referrals")
     expect(app.page.locator(".cpsim-run")).to_be_enabled()
+    app.assert_accessible()  # the charts included: each has its alt text
     app.screenshot("compare-results")
 
     # Keep and share: the downloads are the run just made
@@ -59,6 +61,32 @@ def test_a_reform_and_run_show_the_comparison(open_app, tmp_path):
     assert [lever.reform for lever in scenario.levers] == ["R1"]
     assert scenario.constants["children_0_19"] == 10000
     app.screenshot("keep-and-share")
+    assert app.failed == []
+
+
+def test_results_are_scrolled_into_view_and_announced(open_app):
+    app = open_app()
+    page = app.page
+    app.tick("R1")
+    app.slide("years", "Home")
+    expect(page.locator(".cpsim-years")).to_contain_text("Years to simulate: 1")
+    expect(page.locator(".cpsim-seeds-help")).to_have_text("Each seed is one simulated history; "
+                                                           "more seeds, narrower intervals.")
+    ready = page.locator(".cpsim-compare [role=status]")
+    expect(ready).to_have_attribute("aria-live", "polite")
+    expect(ready).to_have_text("")
+    expect(ready).not_to_be_in_viewport()  # the results go below the reform table
+    page.locator(".cpsim-run").click()
+    expect(ready).to_have_text("Results ready: 2 scenarios x 2 seeds x 1 year")
+    expect(ready).to_be_visible()
+    expect(ready).to_be_in_viewport()
+    expect(page.locator(".cpsim-compare-charts img").first).to_be_visible()
+    expect(page.locator(".cpsim-compare-charts")).to_contain_text("(2 seeds)")
+    # back from another view: the results are there, and the page is not moved again
+    app.go("share")
+    app.go("compare")
+    expect(ready).to_have_text("Results ready: 2 scenarios x 2 seeds x 1 year")
+    assert page.evaluate("window.scrollY") == 0
     assert app.failed == []
 
 
@@ -115,7 +143,8 @@ def test_two_sessions_stay_separate(open_app):
     expect(first.page.locator(".cpsim-compare-charts img").first).to_be_visible()
     expect(first.page.locator(".cpsim-difference-table")).to_contain_text("Alpha - Baseline")
 
-    second.page.reload()
+    second.page.reload()  # the app opens on the start page again
+    second.go("compare")
     expect(second.page.locator(".cpsim-reforms")).to_contain_text("Reformed")
     expect(second.page.locator(".cpsim-reforms")).not_to_contain_text("Alpha")
     expect(second.page.locator(".cpsim-toggle-1-R10 input")).not_to_be_checked()

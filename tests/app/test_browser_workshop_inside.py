@@ -1,30 +1,16 @@
 """The Workshop and Inside-the-system views in a real browser (headless Debian chromium, Playwright).
 
 The server offers the small test scenario (tests/app/conftest.py) and, in its `reforms`
-folder, a two-family package built from it with `Scenario.with_levers` (R1 and R10), so the
+folder, a two-family package built from it (conftest's `two_family_package`), so the
 workshop runs 4 subsets x 2 seeds of 2 years in seconds. Every wait is on something visible,
 never a sleep; screenshots go to results/screenshots/.
 """
 
 from __future__ import annotations
 
-import pytest
 from playwright.sync_api import expect
 
-from abm.scenario import load_scenario, scenario_toml
-
 NO_ANIMATION = "*, *::before, *::after { transition: none !important; animation: none !important; }"
-
-
-@pytest.fixture(scope="module")
-def two_family_package(scenario_folder):
-    """reforms/two_families.toml beside the small scenario: guidance (R1) and early help (R10)."""
-    small = load_scenario(scenario_folder / "small.toml")
-    package = small.with_levers([("R1", {}), ("R10", {})], name="two_families")
-    folder = scenario_folder / "reforms"
-    folder.mkdir(exist_ok=True)
-    (folder / "two_families.toml").write_text(scenario_toml(package))
-    return package
 
 
 def test_the_workshop_steps_through(two_family_package, open_app):
@@ -39,6 +25,11 @@ def test_the_workshop_steps_through(two_family_package, open_app):
     expect(page.locator(".cpsim-workshop-cancel")).to_have_count(0)  # the run has finished
     expect(page.locator(".cpsim-workshop-steps img")).to_be_visible()
     expect(page.locator(".cpsim-workshop-back")).to_be_disabled()
+    ready = page.locator(".cpsim-workshop [role=status]")
+    expect(ready).to_have_text("Workshop ready: 3 steps, 2 seeds x 2 years")
+    expect(ready).to_have_attribute("aria-live", "polite")
+    expect(ready).to_be_in_viewport()
+    app.assert_accessible()
     app.screenshot("workshop")
     page.locator(".cpsim-workshop-next").click()
     expect(step).to_have_text("Step 2 of 3: Early help alone")
@@ -82,6 +73,7 @@ def test_inside_the_system_views_render(open_app):
     expect(page.locator(".cpsim-inside-title")).to_contain_text("2 years (2011/12 to 2012/13)")
     expect(page.locator(".cpsim-inside-run")).to_be_enabled()  # the run has finished
     expect(page.locator(".cpsim-inside-panels img").first).to_be_visible()
+    app.assert_accessible()
     app.screenshot("inside-journey")
 
     page.get_by_role("tab", name="Threshold and errors").click()
@@ -98,5 +90,7 @@ def test_inside_the_system_views_render(open_app):
     expect(page.get_by_text("Each box: the last year's value")).to_be_visible()
     app.screenshot("inside-loops")
     page.get_by_role("tab", name="Workforce and court").click()
+    app.assert_accessible()
     app.screenshot("inside-workforce-court")
+    assert app.external == []
     assert app.failed == []
