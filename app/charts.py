@@ -2,9 +2,10 @@
 fetched by the browser), projector-sized type, PNG bytes for download, and the comparison charts.
 
 `band_figure` draws one outcome of a `abm.compare.compare` result per year: each scenario's
-median over seeds as a line and its 5th-95th percentile band shaded. `difference_rows` is the
-paired-difference table: per outcome (headline outcomes first) each scenario's median and each
-later scenario's mean difference from the baseline with its 90% interval and verdict.
+median over seeds as a line and its 5th-95th percentile band shaded (`BAND_SENTENCE` says so
+under the charts), the y axis titled with the unit and what a year's value counts
+(app.measures), its ticks in one plain format (app.number_format: no offset, no power of
+ten), and from zero when the outcome is an amount that cannot go below it.
 """
 
 from __future__ import annotations
@@ -13,14 +14,15 @@ import io
 
 from matplotlib.figure import Figure
 
-from abm.compare.comparison import ordered_outcomes
-from abm.compare.table import difference_cell
 from abm.outcomes import BY_NAME
-from abm.summary import PERCENT, _value
+from app.measures import measure
+from app.number_format import AxisFormat, scale_of
 
 # Colour-blind safe (Okabe-Ito); the baseline is always the first, in black.
 COLOURS = ("#000000", "#0072B2", "#D55E00", "#009E73", "#CC79A7")
 TYPE_SIZE = {False: 11, True: 20}
+BAND_SENTENCE = "Shaded: 5th-95th percentile over seeds; line: median."
+X_TITLE = "Financial year (1 April to 31 March)"
 
 
 def new_figure(projector: bool = False, width: float = 6.0, height: float = 3.6) -> Figure:
@@ -42,40 +44,27 @@ def band_figure(result: dict, outcome: str, labels: list[str], projector: bool =
     """Each scenario's median (line) and 5th-95th percentile band (shaded) of `outcome` per year."""
     years = result["years"]
     x = list(range(len(years["labels"])))
-    percent = outcome in PERCENT
+    what = measure(outcome)
+    series = [years["scenarios"][name][outcome] for name in result["scenarios"]]
+    values = [v for s in series for k in ("median", "p05", "p95") for v in s[k] if v is not None]
+    factor, scale = scale_of(values, what.share)
     fig = new_figure(projector)
     size = TYPE_SIZE[projector]
     ax = fig.add_subplot()
-    for i, (name, label) in enumerate(zip(result["scenarios"], labels)):
-        series = years["scenarios"][name][outcome]
-        scale = 100.0 if percent else 1.0
-        mid, low, high = ([scale * v if v is not None else float("nan") for v in series[k]]
-                          for k in ("median", "p05", "p95"))
+    for i, (s, label) in enumerate(zip(series, labels)):
+        mid, low, high = ([v if v is not None else float("nan") for v in s[k]] for k in ("median", "p05", "p95"))
         colour = COLOURS[i % len(COLOURS)]
         ax.fill_between(x, low, high, color=colour, alpha=0.15, linewidth=0)
         ax.plot(x, mid, color=colour, marker="o", linewidth=2.5 if projector else 1.8, label=label)
     ax.set_title(BY_NAME[outcome].label, fontsize=size + 1, loc="left")
     ax.set_xticks(x, years["labels"], fontsize=size - 1, rotation=45 if len(x) > 6 else 0)
+    ax.set_xlabel(X_TITLE, fontsize=size - 1)
+    ax.set_ylabel(what.yearly(scale), fontsize=size - 1)
+    ax.yaxis.set_major_formatter(AxisFormat(factor, what.share))
     ax.tick_params(axis="y", labelsize=size - 1)
-    if percent:
-        ax.set_ylabel("%", fontsize=size)
+    if what.from_zero and min(values, default=0.0) >= 0:
+        ax.set_ylim(bottom=0)
     ax.grid(axis="y", alpha=0.3)
     ax.spines[["top", "right"]].set_visible(False)
     ax.legend(fontsize=size - 2, frameon=False)
     return fig
-
-
-def difference_rows(result: dict, labels: list[str]) -> list[dict[str, str]]:
-    """One row per outcome: its label, each scenario's median and each difference from the baseline."""
-    names = result["scenarios"]
-    rows = []
-    for outcome in ordered_outcomes(result["outcomes"]):
-        entry = result["outcomes"][outcome]
-        percent = outcome in PERCENT
-        row = {"Outcome": entry["label"] + (" *" if entry["headline"] else "")}
-        for name, label in zip(names, labels):
-            row[label] = _value(entry["scenarios"][name]["median"], percent)
-        for name, label in zip(names[1:], labels[1:]):
-            row[f"{label} - {labels[0]}"] = difference_cell(entry["difference"][name], percent)
-        rows.append(row)
-    return rows

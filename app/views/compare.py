@@ -1,7 +1,8 @@
 """The Compare page: pick a baseline, switch reforms on in up to three more named scenarios, set the
 start year, horizon and seeds, press Run; the runs go in the background (progress bar, Cancel) and
 the results appear beside the baseline: a chart per headline outcome (median and 5th-95th
-percentile band per year) and the table of paired differences with 90% intervals."""
+percentile band per year) and the table of paired differences with 90% intervals
+(views/difference_table.py)."""
 
 from __future__ import annotations
 
@@ -9,12 +10,13 @@ import solara
 
 from abm.scenario import load_scenario
 from abm.outcomes import BY_NAME
-from app.charts import band_figure, difference_rows
+from app.charts import BAND_SENTENCE, band_figure
 from app.session import use_session
 from app.state import (MAX_SCENARIOS, SEEDS, START_YEARS, YEARS, Comparison, CompareSetup, SetupError,
                        packages, reform_catalogue)
 from app.views.announcement import Announcement
 from app.views.chart_image import ChartImage
+from app.views.difference_table import DifferenceTable
 from app.views.heading import Heading
 from app.wording import SEEDS_HELP, plural
 
@@ -181,15 +183,10 @@ def ComparisonResults(comparison: Comparison, projector: bool):
         with solara.ColumnsResponsive(12, large=6 if not projector else 12):
             for outcome, figure in zip(headline, figures):
                 ChartImage(figure, chart_alt(outcome, labels), dependencies=[id(comparison), projector, outcome])
+        solara.Text(BAND_SENTENCE, classes=["cpsim-band-sentence"])
     with solara.Div(classes=["cpsim-difference-table"]):
         solara.Markdown("## Paired differences from the baseline")
-        solara.Markdown("Mean difference over seeds [90% interval]; *better* or *worse* when the interval "
-                        "lies on one side of zero. Headline outcomes are marked *.")
-        rows = difference_rows(result, labels)
-        head = list(rows[0])
-        table = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-        table += ["| " + " | ".join(row[h] for h in head) + " |" for row in rows]
-        solara.Markdown("\n".join(table))
+        DifferenceTable(result, labels)
 
 
 def chart_alt(outcome: str, labels: list[str]) -> str:

@@ -10,7 +10,9 @@ from __future__ import annotations
 import pandas as pd
 from playwright.sync_api import expect
 
+from abm.outcomes import NAMES
 from abm.scenario import load_scenario
+from app.difference_table import VERDICT_STYLE
 
 
 def test_page_loads_with_no_failed_request(open_app):
@@ -153,3 +155,42 @@ def test_two_sessions_stay_separate(open_app):
     expect(second.page.get_by_text("Run a comparison on")).to_be_visible()
     expect(second.page.locator(".cpsim-scenario-downloads")).to_contain_text("Reformed.toml")
     expect(second.page.locator(".cpsim-scenario-downloads")).not_to_contain_text("Alpha")
+
+
+def test_the_results_read_plainly(open_app):
+    app = open_app()
+    page = app.page
+    app.tick("R1")
+    app.slide("years", "Home")
+    expect(page.locator(".cpsim-years")).to_contain_text("Years to simulate: 1")
+    page.locator(".cpsim-run").click()
+    expect(page.locator(".cpsim-compare-charts img").first).to_be_visible()
+    expect(page.locator(".cpsim-band-sentence")).to_have_text("Shaded: 5th-95th percentile over seeds; line: median.")
+    headline = page.locator(".cpsim-headline-table")
+    first = headline.locator("tr").nth(1)
+    expect(first.locator(".cpsim-row-label")).to_have_text("Referrals")
+    expect(first.locator(".cpsim-row-measure")).to_have_text("number per year, mean of the years")
+    expect(headline.locator(".cpsim-row-looked_after_children .cpsim-row-measure")).to_have_text(
+        "number on 31 March, end of the last year")
+    expect(headline.locator(".cpsim-row-direct_work_share .cpsim-row-measure")).to_contain_text(
+        "differences in percentage points")
+    expect(page.locator(".cpsim-interval-sentence")).to_contain_text(
+        "90% interval of the paired difference over seeds: the same simulated histories with and without the reform")
+    others = page.locator(".cpsim-other-table")
+    expect(others).not_to_be_visible()  # folded away
+    page.locator(".cpsim-other-outcomes").get_by_text("outcomes").click()
+    expect(others).to_be_visible()
+    expect(others.locator(".cpsim-row-contacts_per_year")).to_contain_text("Contacts to children's social care")
+    text = page.locator(".cpsim-difference-table").inner_text()
+    assert "e-1" not in text and "e+" not in text and "%]" not in text
+    cells = page.locator(".cpsim-difference-table .cpsim-verdict").evaluate_all(
+        "cells => cells.map(c => [c.textContent.trim(), getComputedStyle(c).backgroundColor])")
+    assert len(cells) == len(NAMES)
+    for verdict, background in cells:
+        expected = VERDICT_STYLE[verdict][1]
+        assert background == "rgb({}, {}, {})".format(*(int(expected[i:i + 2], 16) for i in (1, 3, 5)))
+    assert {verdict for verdict, _ in cells} - {"no clear difference"}  # some verdict in colour, not all grey
+    app.assert_accessible()
+    page.locator(".cpsim-difference-table").scroll_into_view_if_needed()
+    app.screenshot("compare-results-table", whole=False)
+    assert app.external == []
