@@ -7,6 +7,8 @@ is the median with the 5th and 95th percentiles over seeds. A paired difference 
 scenario minus another, seed by seed: the same seeds give both the same random numbers)
 is its mean over seeds with a 90% Student t confidence interval; seeds where either value
 is undefined are left out, and with fewer than 2 seeds there is no interval.
+`detectable_multiple` says, before any run, how large a difference must be for that
+interval to show it.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from scipy import stats
 from abm.outcomes import yearly
 
 LEVEL = 0.90
+POWER = 0.80
 RUN = ["scenario", "seed"]
 
 
@@ -54,6 +57,16 @@ def mean_interval(differences: np.ndarray) -> dict:
         return {"mean": mean, "p05": None, "p95": None, "n": 1}
     half = stats.t.ppf(0.5 + LEVEL / 2, n - 1) * finite.std(ddof=1) / math.sqrt(n)
     return {"mean": mean, "p05": _plain(mean - half), "p95": _plain(mean + half), "n": n}
+
+
+def detectable_multiple(seeds: int) -> float | None:
+    """The smallest paired difference that `seeds` seeds show as clear (its 90% interval off zero) POWER of the
+    time, in units of the difference's standard deviation over seeds: (t_0.95 + t_0.80) / sqrt(seeds), with
+    seeds - 1 degrees of freedom; None below 2 seeds (no interval)."""
+    if seeds < 2:
+        return None
+    df = seeds - 1
+    return float((stats.t.ppf(0.5 + LEVEL / 2, df) + stats.t.ppf(POWER, df)) / math.sqrt(seeds))
 
 
 def verdict(difference: dict, better: str) -> str:

@@ -2,7 +2,8 @@
 start year, horizon and seeds, press Run; the runs go in the background (progress bar, Cancel) and
 the results appear beside the baseline: a chart per headline outcome (median and 5th-95th
 percentile band per year) and the table of paired differences with 90% intervals
-(views/difference_table.py)."""
+(views/difference_table.py). Before Run, settings too small for the question are warned of
+(app.guard_rails)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import solara
 from abm.scenario import load_scenario
 from abm.outcomes import BY_NAME
 from app.charts import BAND_SENTENCE, band_figure
+from app.guard_rails import setup_warnings
 from app.session import use_session
 from app.state import (MAX_SCENARIOS, SEEDS, START_YEARS, YEARS, Comparison, CompareSetup, SetupError,
                        packages, reform_catalogue)
@@ -18,6 +20,7 @@ from app.views.announcement import Announcement
 from app.views.chart_image import ChartImage
 from app.views.difference_table import DifferenceTable
 from app.views.heading import Heading
+from app.views.run_warnings import RunWarnings
 from app.wording import SEEDS_HELP, plural
 
 
@@ -137,6 +140,8 @@ def ReformTable(setup: solara.Reactive[CompareSetup], problem: solara.Reactive[s
 def RunBar(start, cancel):
     session = use_session()
     job = session.job.value
+    if job is None:
+        RunWarnings(setup_warnings(session.setup.value))
     with solara.Row(style={"align-items": "center"}):
         solara.Button("Run", color="primary", on_click=start, disabled=job is not None,
                       classes=["cpsim-run"])

@@ -7,7 +7,8 @@ Packages are the scenario files in the `reforms` folder of the app's scenario fo
 (scenarios/reforms/, see app.state.scenario_dir; or the folder named by the
 CPSIM_APP_PACKAGES environment variable) that switch at least one reform on. The finished
 analysis is kept in the session (`Session.workshop`), so it survives a visit to another view;
-leaving the view while a run is under way cancels that run.
+leaving the view while a run is under way cancels that run. Before Run, seeds and years too
+few for the question are warned of (app.guard_rails).
 """
 
 from __future__ import annotations
@@ -21,11 +22,13 @@ import solara.lab
 
 from abm.scenario import ScenarioError, load_scenario
 from app.charts import figure_png
+from app.guard_rails import run_warnings
 from app.session import use_session
 from app.state import RunJob, scenario_dir, workers
 from app.views.announcement import Announcement
 from app.views.chart_image import ChartImage
 from app.views.heading import Heading
+from app.views.run_warnings import RunWarnings
 from app.views.workshop_steps import step_figure, step_sentences, workshop_steps
 from app.wording import SEEDS_HELP, plural
 
@@ -172,6 +175,8 @@ def Workshop(files: dict[str, Path]):
         else:
             solara.Text(f"{families} families of reforms: {2 ** families} combinations x {plural(seeds.value, 'seed')} "
                         f"= {2 ** families * seeds.value} runs of {plural(years.value, 'year')}.")
+        if not running:
+            RunWarnings(run_warnings([package], seeds.value, years.value))
         with solara.Row(style={"align-items": "center"}):
             solara.Button("Run the workshop", color="primary", on_click=start, disabled=running,
                           classes=["cpsim-workshop-run"])

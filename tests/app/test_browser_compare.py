@@ -157,6 +157,34 @@ def test_two_sessions_stay_separate(open_app):
     expect(second.page.locator(".cpsim-scenario-downloads")).not_to_contain_text("Alpha")
 
 
+def test_settings_too_small_for_the_question_are_warned_of(two_family_package, open_app):
+    app = open_app()
+    page = app.page
+    warnings = page.locator(".cpsim-compare .cpsim-run-warning")
+    expect(warnings).to_have_count(1)  # the small scenario's 2 seeds; no reform yet
+    page.locator(".cpsim-package-1").click()
+    page.get_by_role("option", name="two_families").click()  # R1 and R10: ramps of 2 and 3 years
+    expect(page.locator(".cpsim-toggle-1-R10 input")).to_be_checked()
+    app.slide("years", "Home")
+    expect(page.locator(".cpsim-years")).to_contain_text("Years to simulate: 1")
+    expect(warnings).to_have_count(2)
+    expect(warnings.first).to_contain_text("With 2 seeds the intervals will be wide: differences smaller than "
+                                           "about 5.4 times their spread between seeds")
+    expect(warnings.last).to_have_text("The reforms take up to 3 years to reach full strength; with 1 year the "
+                                       "results show them part-way.")
+    expect(page.locator(".cpsim-run")).to_be_enabled()  # warned, not stopped
+    app.assert_accessible()
+    app.screenshot("compare-warnings", whole=False)
+    for _ in range(3):
+        app.slide("seeds", "ArrowRight")
+    expect(page.locator(".cpsim-seeds")).to_contain_text("Seeds (runs of each scenario): 5")
+    expect(warnings).to_have_count(1)
+    for _ in range(2):
+        app.slide("years", "ArrowRight")
+    expect(page.locator(".cpsim-years")).to_contain_text("Years to simulate: 3")
+    expect(warnings).to_have_count(0)
+
+
 def test_the_results_read_plainly(open_app):
     app = open_app()
     page = app.page

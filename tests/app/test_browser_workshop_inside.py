@@ -19,6 +19,11 @@ def test_the_workshop_steps_through(two_family_package, open_app):
     page.add_style_tag(content=NO_ANIMATION)
     app.go("workshop")
     expect(page.get_by_text("2 families of reforms: 4 combinations x 2 seeds = 8 runs of 2 years.")).to_be_visible()
+    warnings = page.locator(".cpsim-workshop .cpsim-run-warning")  # 2 seeds; early help's ramp is 3 years
+    expect(warnings).to_have_count(2)
+    expect(warnings.first).to_contain_text("With 2 seeds the intervals will be wide")
+    expect(warnings.last).to_have_text("The reforms take up to 3 years to reach full strength; with 2 years the "
+                                       "results show them part-way.")
     page.locator(".cpsim-workshop-run").click()
     step = page.locator(".cpsim-workshop-step")
     expect(step).to_have_text("Step 1 of 3: Less prescription (revised guidance) alone")

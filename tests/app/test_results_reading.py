@@ -1,18 +1,27 @@
 """How Compare's results read, without a browser: units and what each outcome counts, one number format
-per row with no rounding noise, the table's order and verdicts, and the charts' axes."""
+per row with no rounding noise, the table's order and verdicts, the charts' axes, and the warnings before
+a run whose settings are too small for the question."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 from abm.calendar import WEEKS_PER_YEAR
 from abm.compare import compare
+from abm.compare.statistics import detectable_multiple
 from abm.outcomes import BY_NAME, NAMES
+from abm.scenario import load_scenario
+from abm.workshop.findings import detectable
 from app.charts import band_figure
 from app.difference_table import VERDICT_STYLE, split_rows, table_rows
+from app.guard_rails import (ENOUGH_SEEDS, full_strength_years, ramp_warning, run_warnings, seeds_warning,
+                             setup_warnings)
 from app.measures import measure
 from app.number_format import AxisFormat, RowFormat, fixed, scale_of
+from app.state import CompareSetup
 
 
 def difference(mean, low, high, verdict="no clear difference") -> dict:
@@ -133,3 +142,48 @@ def test_axis_ticks_take_the_fewest_places_that_show_each_exactly():
         "0", "0.5", "1.0", "1.5"]
     assert AxisFormat(1.0, share=False).format_ticks([0, 5_000, 10_000]) == ["0", "5,000", "10,000"]
     assert AxisFormat(100.0, share=True).format_ticks([0.3, 0.325, 0.35]) == ["30.0%", "32.5%", "35.0%"]
+
+
+def test_the_detectable_difference_is_the_workshops_and_holds_in_simulation():
+    # the same rule as the workshop's findings: from the half-widths of 90% intervals of 4 seeds of spread 1
+    half = stats.t.ppf(0.95, 3) / 2
+    subsets = [{"difference": {"x": {"p05": -half, "p95": half}}}]
+    assert detectable(subsets, "x", 4) == pytest.approx(detectable_multiple(4))
+    # a true difference of that size shows as clear about 80% of the time
+    rng = np.random.default_rng(1)
+    n = 5
+    draws = rng.normal(detectable_multiple(n), 1.0, size=(20_000, n))
+    half = stats.t.ppf(0.95, n - 1) * draws.std(axis=1, ddof=1) / np.sqrt(n)
+    assert np.mean(draws.mean(axis=1) - half > 0) == pytest.approx(0.80, abs=0.03)
+    assert detectable_multiple(1) is None
+
+
+def test_too_few_seeds_are_warned_of_with_what_they_can_detect():
+    two = seeds_warning(2)
+    assert "intervals will be wide" in two and "about 5.4 times" in two and "at 5 seeds, about 1.4 times" in two
+    assert "no intervals" in seeds_warning(1)
+    assert seeds_warning(ENOUGH_SEEDS) is None
+
+
+def test_too_few_years_for_the_reforms_ramps_are_warned_of(scenario_folder):
+    small = load_scenario(scenario_folder / "small.toml")
+    learning = small.with_levers([("R1", {}), ("R9", {})])  # ramps of 2 and 5 years
+    assert full_strength_years(small) == 0
+    assert full_strength_years(learning) == 5
+    assert ramp_warning([small, learning], 1) == ("The reforms take up to 5 years to reach full strength; with "
+                                                  "1 year the results show them part-way.")
+    assert ramp_warning([small, learning], 5) is None
+    late = small.with_levers([("R1", {"start_week": 26, "ramp_years": 1.0})])
+    assert full_strength_years(late) == pytest.approx(1.5)
+    assert "up to 1.5 years" in ramp_warning([late], 1)
+    assert run_warnings([small, learning], 10, 5) == []
+    assert len(run_warnings([small, learning], 2, 1)) == 2
+
+
+def test_the_compare_setup_is_warned_of_by_the_reforms_it_switches_on(scenario_folder):
+    setup = CompareSetup.from_scenario(load_scenario(scenario_folder / "small.toml"))
+    setup = setup.with_settings(seeds=2, years=1)
+    assert len(setup_warnings(setup)) == 1  # seeds only: no reform yet
+    with_ramp = setup.with_reform(1, "R10", True)  # a 3-year ramp
+    assert "up to 3 years" in setup_warnings(with_ramp)[-1]
+    assert setup_warnings(with_ramp.with_settings(seeds=5, years=3)) == []
