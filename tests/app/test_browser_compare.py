@@ -221,4 +221,8 @@ def test_the_results_read_plainly(open_app):
     app.assert_accessible()
     page.locator(".cpsim-difference-table").scroll_into_view_if_needed()
     app.screenshot("compare-results-table", whole=False)
+    page.set_viewport_size({"width": 800, "height": 900})
+    app.assert_accessible()  # the table scrolls inside its box; the page is no wider than the window
+    page.locator(".cpsim-headline-table").scroll_into_view_if_needed()
+    app.screenshot("compare-results-table-800x900", whole=False)
     assert app.external == []
