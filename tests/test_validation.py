@@ -21,7 +21,7 @@ from abm import calendar
 from abm.outcomes import NAMES
 from abm.results import ID_COLUMNS
 from abm.scenario import Scenario, load_scenario
-from abm.validation import (TARGETS_FILE, Band, Target, TargetsError, as_json, check_periods, evaluate,
+from abm.validation import (Band, Target, TargetsError, as_json, check_periods, evaluate,
                             load_targets, render)
 from abm.validation.evaluate import calendar_years
 from abm.validation.targets import MAX_TOLERANCE

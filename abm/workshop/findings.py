@@ -12,8 +12,12 @@ each family alone; the time profile; then each outcome's numbers and main effect
 
 from __future__ import annotations
 
-import numpy as np
+import math
 
+import numpy as np
+from scipy.stats import t
+
+from abm.compare.statistics import LEVEL, detectable_multiple
 from abm.compare.table import signed
 from abm.summary import PERCENT, _number, _value
 
@@ -148,14 +152,12 @@ def _no_reversal(result: dict, labels: dict[str, str], partial: list[dict]) -> s
 
 
 def detectable(subsets: list[dict], outcome: str, seeds: int) -> float:
-    """The smallest paired difference these runs detect 80% of the time with their 90% intervals (two-sided):
-    (t_0.95 + t_0.80) / t_0.95 times the median half-width of the subsets' intervals on `outcome`, with seeds - 1
-    degrees of freedom."""
-    from scipy.stats import t
-
+    """The smallest paired difference these runs detect 80% of the time with their 90% intervals: the spread of
+    the differences over seeds that the median half-width of the subsets' intervals on `outcome` implies
+    (half-width * sqrt(seeds) / t_0.95, seeds - 1 degrees of freedom), times `detectable_multiple`."""
     halves = [(s["difference"][outcome]["p95"] - s["difference"][outcome]["p05"]) / 2 for s in subsets]
-    df = seeds - 1
-    return float(np.median(halves)) * (t.ppf(0.95, df) + t.ppf(0.80, df)) / t.ppf(0.95, df)
+    spread = float(np.median(halves)) * math.sqrt(seeds) / t.ppf(0.5 + LEVEL / 2, seeds - 1)
+    return spread * detectable_multiple(seeds)
 
 
 def _effect(result: dict, term: list[str], outcome: str) -> dict:
