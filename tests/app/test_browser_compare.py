@@ -66,12 +66,17 @@ def test_a_reform_and_run_show_the_comparison(open_app, tmp_path):
     assert app.failed == []
 
 
-def test_results_are_scrolled_into_view_and_announced(open_app):
-    app = open_app()
-    page = app.page
+def r1_for_one_year(app):
+    """The app with R1 ticked and the years set to 1."""
     app.tick("R1")
     app.slide("years", "Home")
-    expect(page.locator(".cpsim-years")).to_contain_text("Years to simulate: 1")
+    expect(app.page.locator(".cpsim-years")).to_contain_text("Years to simulate: 1")
+    return app
+
+
+def test_results_are_scrolled_into_view_and_announced(open_app):
+    app = r1_for_one_year(open_app())
+    page = app.page
     expect(page.locator(".cpsim-seeds-help")).to_have_text("Each seed is one simulated history; "
                                                            "more seeds, narrower intervals.")
     ready = page.locator(".cpsim-compare [role=status]")
@@ -186,11 +191,8 @@ def test_settings_too_small_for_the_question_are_warned_of(two_family_package, o
 
 
 def test_the_results_read_plainly(open_app):
-    app = open_app()
+    app = r1_for_one_year(open_app())
     page = app.page
-    app.tick("R1")
-    app.slide("years", "Home")
-    expect(page.locator(".cpsim-years")).to_contain_text("Years to simulate: 1")
     page.locator(".cpsim-run").click()
     expect(page.locator(".cpsim-compare-charts img").first).to_be_visible()
     expect(page.locator(".cpsim-band-sentence")).to_have_text("Shaded: 5th-95th percentile over seeds; line: median.")
