@@ -117,6 +117,12 @@ class CompareSetup:
                    years=min(max(base.years, YEARS[0]), YEARS[1]), seeds=min(max(base.seeds, SEEDS[0]), SEEDS[1]),
                    drafts=(ScenarioDraft("Baseline"), ScenarioDraft("Reformed")))
 
+    @property
+    def base_reforms(self) -> tuple[str, ...]:
+        """The reforms the baseline's own file switches on, in registry order: on in every scenario too."""
+        own = {lever.reform for lever in self.base.levers}
+        return tuple(r for r in REFORMS if r in own)
+
     def with_base(self, base: Scenario) -> CompareSetup:
         """This setup's scenarios over another baseline, with that baseline's own settings."""
         fresh = CompareSetup.from_scenario(base)

@@ -104,7 +104,7 @@ def _cell(*children, tag: str = "td", style: str = ""):
 @solara.component
 def ReformTable(setup: solara.Reactive[CompareSetup], problem: solara.Reactive[str | None], disabled: bool):
     """A row per reform (grouped in families), a column per scenario: tick to switch it on there."""
-    drafts = setup.value.drafts
+    drafts, inherited = setup.value.drafts, setup.value.base_reforms
     head = [_cell("Reform", tag="th", style="text-align: left")]
     head += [_cell(d.name, tag="th", style="min-width: 110px") for d in drafts]
     rows = [solara.v.Html(tag="tr", children=head)]
@@ -118,6 +118,13 @@ def ReformTable(setup: solara.Reactive[CompareSetup], problem: solara.Reactive[s
                               style_="font-size: 0.85em; opacity: 0.75")])
             cells = [_cell(describe)]
             for index, draft in enumerate(drafts):
+                if name in inherited:
+                    box = solara.v.Checkbox(
+                        label=f"{name} {label} on in {draft.name}: the baseline file switches it on",
+                        v_model=True, disabled=True, hide_details=True, dense=True,
+                        class_=f"cpsim-toggle cpsim-inherited cpsim-toggle-{index}-{name} mt-0")
+                    cells.append(_cell(box, style="text-align: center"))
+                    continue
                 if index == 0:
                     cells.append(_cell("-", style="text-align: center; opacity: 0.5"))
                     continue
@@ -133,6 +140,10 @@ def ReformTable(setup: solara.Reactive[CompareSetup], problem: solara.Reactive[s
         ScenarioNames(setup, problem, disabled)
         solara.Markdown("The baseline runs as its scenario file says; tick a reform to switch it on in a "
                         "scenario. Every scenario is compared with the baseline on the same seeds.")
+        if inherited:
+            solara.Text(f"The baseline file switches on {', '.join(inherited)}: ticked and greyed, "
+                        "on in every scenario, since each builds on the baseline.",
+                        classes=["cpsim-base-reforms"], style={"font-weight": "500"})
         solara.v.Html(tag="table", children=rows, class_="cpsim-reforms", style_="width: 100%; border-collapse: collapse")
 
 

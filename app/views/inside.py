@@ -6,7 +6,9 @@ run (the scenario's first replicate seed, the Compare page's years and start yea
 goes in the background; its tables are kept in the session (`Session.inside`), so each
 browser session sees only its own run, and it stays while the reviewer visits other
 views. The Taylor-Russell threshold slider recounts the four quadrants from the run's
-decisions without running the model again.
+decisions without running the model again, at the front door (assessed or not), after
+an assessment (a plan or care, or no plan) or at a review (keep helping or close), each
+stage's quadrants in its own words.
 """
 
 from __future__ import annotations
@@ -149,15 +151,16 @@ def ThresholdPanel(run: RunReading, projector: bool):
             solara.Text(f"Missed: {counts.false_negative:,} ({_share(counts.missed_share)} of children at risk)")
             solara.Text(f"Needless: {counts.false_positive:,} ({_share(counts.needless_share)} of interventions)")
         figure = solara.use_memo(
-            lambda: tr.scatter_figure(frame, threshold, run.significant_log_hazard, run.harm_base_per_week,
-                                      tr.STAGE_LABELS[stage.value]),
+            lambda: tr.scatter_figure(frame, stage.value, threshold, run.significant_log_hazard,
+                                      run.harm_base_per_week),
             [id(run), stage.value, threshold])
         Chart(figure, f"{run.scenario}-threshold.png", [id(run), stage.value, threshold],
               f"Scatter of the decisions {tr.STAGE_LABELS[stage.value].lower()} in one run of {run.scenario}: each "
               "child's true risk of significant harm against the assessed risk, with the threshold and the "
               "level of significant harm.")
+        needless = tr.quadrant_labels(stage.value)["false_positive"]
         solara.Text("Dashed line: the level of significant harm. Solid line: the threshold. Lower it and fewer "
-                    "children at risk are missed, but more families are investigated needlessly.")
+                    f"children at risk are missed, but more children land in \"{needless}\".")
 
 
 def _share(x: float) -> str:

@@ -1,8 +1,8 @@
 """One run of a chosen scenario, read once for the Inside-the-system views.
 
 `read_run` simulates the scenario with one of its replicate seeds and keeps what the
-views draw: the weekly outcomes, the Taylor-Russell decisions (front door and after
-assessment, after the warm-up) and the risk levels the decisions were judged against.
+views draw: the weekly outcomes, the Taylor-Russell decisions (at the front door, after
+assessment and at reviews, after the warm-up) and the risk levels they were judged against.
 The model itself is not kept, so a session holds tables, not a live simulation.
 """
 
@@ -19,7 +19,7 @@ from abm.seeds import replicate_seeds
 from abm.validation import taylor_russell
 
 STAGE_THRESHOLDS = {"front door": "initial_assessment_threshold_annual_risk",
-                    "assessment": "cin_plan_threshold_annual_risk"}
+                    "assessment": "cin_plan_threshold_annual_risk", "review": "close_threshold_annual_risk"}
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ def read_run(scenario, replicate: int = 0) -> RunReading:
     """Simulate `scenario` with its replicate seed number `replicate` (counted from 0) and read it."""
     seed = replicate_seeds(scenario.root_seed, replicate + 1)[replicate]
     model = simulate(scenario, seed)
-    decisions = taylor_russell.decisions(model)
+    decisions = taylor_russell.decisions(model, stages=tuple(STAGE_THRESHOLDS))
     decisions["year"] = (decisions["week"] - model.warmup_weeks) // WEEKS_PER_YEAR + 1
     p = model.p
     return RunReading(

@@ -1,9 +1,10 @@
 """The Taylor-Russell picture: assessed against true risk, a threshold and four quadrants.
 
-Every decision compared an estimate of the child's risk with that week's threshold,
-which public anxiety lowers. So that one line splits the picture exactly as the
+Every decision (at the front door, after an assessment, at a review) compared an
+estimate of the child's risk with that week's threshold, which public anxiety lowers
+(and, at a review, workforce pressure raises). So that one line splits the picture exactly as the
 decisions were made, each decision's assessed risk is shown *as weighed*: its estimate
-plus the amount anxiety took off the threshold that week (estimate - threshold + the
+plus the amount the threshold was moved that week (estimate - threshold + the
 stage's parameter threshold). A decision intervened exactly when its margin (estimate -
 threshold) is at least zero, that is when its weighed risk reaches the stage's parameter
 threshold, so at that default the counts are the model's own (compared as margins, so
@@ -23,15 +24,12 @@ from matplotlib.figure import Figure
 from abm.risk import annual_risk, log_hazard
 from abm.validation.taylor_russell import QUADRANTS, quadrant
 
-QUADRANT_LABELS = {
-    "true_positive": "Helped, truly at risk",
-    "false_positive": "Investigated, not at risk",
-    "false_negative": "Missed: at risk, turned away",
-    "true_negative": "Rightly turned away",
-}
+STAGE_WORDS = {"front door": ("assessed", "not assessed"), "assessment": ("plan or care", "no plan"),
+               "review": ("kept helping", "closed")}  # what intervening and not intervening are at each stage
 QUADRANT_COLOURS = {"true_positive": "#2e7d32", "false_positive": "#ef6c00",
                     "false_negative": "#c62828", "true_negative": "#78909c"}
-STAGE_LABELS = {"front door": "At the front door (assess or not)", "assessment": "After assessment (a plan or not)"}
+STAGE_LABELS = {"front door": "At the front door (assess or not)", "assessment": "After assessment (a plan or not)",
+                "review": "At a review (keep helping or close)"}
 RISK_TICKS = (0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 0.9)
 MOST_POINTS = 4000
 
@@ -56,6 +54,14 @@ class Quadrants:
         """Share of interventions on children not at risk (the false positive rate)."""
         acted = self.true_positive + self.false_positive
         return self.false_positive / acted if acted else float("nan")
+
+
+def quadrant_labels(stage: str) -> dict[str, str]:
+    """The four quadrants' words at `stage`: what was done, or not, and whether the child was at risk."""
+    done, not_done = STAGE_WORDS[stage]
+    done = done.capitalize()
+    return {"true_positive": f"{done}, truly at risk", "false_positive": f"{done}, not at risk",
+            "false_negative": f"Missed: at risk, {not_done}", "true_negative": f"Rightly {not_done}"}
 
 
 def stage_decisions(decisions: pd.DataFrame, stage: str, stage_threshold: float) -> pd.DataFrame:
@@ -108,10 +114,10 @@ def _sample(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.iloc[::stride]
 
 
-def scatter_figure(frame: pd.DataFrame, threshold: float, significant: float, base_per_week: float,
-                   title: str) -> Figure:
+def scatter_figure(frame: pd.DataFrame, stage: str, threshold: float, significant: float,
+                   base_per_week: float) -> Figure:
     """True against assessed risk, the threshold (vertical), significant harm (horizontal), four quadrants."""
-    counts = quadrants_at(frame, threshold)
+    counts, words, title = quadrants_at(frame, threshold), quadrant_labels(stage), STAGE_LABELS[stage]
     fig = Figure(figsize=(11, 8), layout="constrained")
     ax = fig.add_subplot()
     shown = _sample(frame)
@@ -128,7 +134,7 @@ def scatter_figure(frame: pd.DataFrame, threshold: float, significant: float, ba
     corners = {"true_positive": (0.98, 0.98, "right", "top"), "false_positive": (0.98, 0.02, "right", "bottom"),
                "false_negative": (0.02, 0.98, "left", "top"), "true_negative": (0.02, 0.02, "left", "bottom")}
     for q, (x, y, ha, va) in corners.items():
-        ax.text(x, y, f"{QUADRANT_LABELS[q]}\n{getattr(counts, q):,}", transform=ax.transAxes, ha=ha, va=va,
+        ax.text(x, y, f"{words[q]}\n{getattr(counts, q):,}", transform=ax.transAxes, ha=ha, va=va,
                 fontsize=16, weight="bold", color=QUADRANT_COLOURS[q],
                 bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "none"})
     ticks = [log_hazard_of(r, base_per_week) for r in RISK_TICKS]

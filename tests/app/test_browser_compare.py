@@ -128,13 +128,21 @@ def test_a_bad_uploaded_scenario_shows_its_error(open_app, tmp_path):
     expect(error).to_contain_text("huge.toml: the file is 100,000 bytes; a scenario file may be at most 65,536 bytes")
 
     good = tmp_path / "my_authority.toml"
-    good.write_text("[scenario]\nyears = 1\nwarmup_years = 1\nseeds = 2\nroot_seed = 1\n"
-                    "[constants]\nchildren_0_19 = 10000\n")
+    good.write_text("[scenario]\ndescription = \"Our area with early help\"\nyears = 1\nwarmup_years = 1\n"
+                    "seeds = 2\nroot_seed = 1\n[constants]\nchildren_0_19 = 10000\n[[levers]]\nreform = \"R10\"\n")
     app.page.locator(".cpsim-upload-input").set_input_files(str(good))
     expect(app.page.locator(".cpsim-upload-ok")).to_contain_text("'my_authority' is now the baseline")
     expect(error).to_have_count(0)
     app.go("compare")
     expect(app.page.locator(".cpsim-compare")).to_contain_text("my_authority")
+    expect(app.page.locator(".cpsim-compare")).to_contain_text("Our area with early help")
+    expect(app.page.locator(".cpsim-base-reforms")).to_contain_text("switches on R10")
+    for scenario in (0, 1):
+        box = app.page.locator(f".cpsim-toggle-{scenario}-R10 input")
+        expect(box).to_be_checked()
+        expect(box).to_be_disabled()
+    expect(app.page.locator(".cpsim-toggle-1-R1 input")).to_be_enabled()
+    app.screenshot("upload-with-reforms")
 
 
 def test_two_sessions_stay_separate(open_app):

@@ -90,6 +90,10 @@ def test_inside_the_system_views_render(open_app):
     expect(page.get_by_text("(shown: ")).to_be_visible()
     expect(counts).not_to_have_text(before)
     app.screenshot("inside-threshold")
+    expect(page.get_by_text('land in "Assessed, not at risk"')).to_be_visible()
+    page.get_by_role("button", name="review").click()
+    expect(page.get_by_text('land in "Kept helping, not at risk"')).to_be_visible()
+    expect(page.locator(".cpsim-inside-panels img[alt*='at a review']")).to_be_visible()
 
     page.get_by_role("tab", name="Causal loops").click()
     expect(page.get_by_text("Each box: the last year's value")).to_be_visible()

@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 
 from abm.calendar import WEEKS_PER_YEAR
+from abm.decisions import STAGES
 from abm.outcomes import NAMES
 from abm.risk import annual_risk, log_hazard
 from abm.scenario import Scenario, load_scenario
@@ -88,6 +89,17 @@ def test_the_models_own_threshold_gives_the_models_own_counts(small_run):
         counts = tr.quadrants_at(frame, base)
         assert dataclasses.asdict(counts) == {q: int(own.at[stage, q]) for q in model_tr.QUADRANTS}
         assert counts.missed_share == pytest.approx(own.at[stage, "false_negative_rate"])
+
+
+def test_every_stage_is_shown_and_its_quadrants_say_what_was_decided_there(small_run):
+    assert set(small_run.stage_thresholds) == set(tr.STAGE_LABELS) == set(tr.STAGE_WORDS) == set(STAGES)
+    assert tr.quadrant_labels("front door") == {
+        "true_positive": "Assessed, truly at risk", "false_positive": "Assessed, not at risk",
+        "false_negative": "Missed: at risk, not assessed", "true_negative": "Rightly not assessed"}
+    assert tr.quadrant_labels("assessment")["false_positive"] == "Plan or care, not at risk"
+    assert tr.quadrant_labels("assessment")["false_negative"] == "Missed: at risk, no plan"
+    assert tr.quadrant_labels("review")["true_positive"] == "Kept helping, truly at risk"
+    assert tr.quadrant_labels("review")["true_negative"] == "Rightly closed"
 
 
 def test_raising_the_threshold_trades_needless_interventions_for_missed_children(small_run):

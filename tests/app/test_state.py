@@ -155,6 +155,16 @@ def test_a_good_upload_finds_its_parameter_file_in_the_scenarios_folder(scenario
     assert uploaded.constants == expected.constants
 
 
+def test_an_uploaded_baseline_keeps_its_reforms_and_description(scenario_folder):
+    text = ((scenario_folder / "small.toml").read_text().replace("A small authority for the app's tests", "Ours")
+            + '\n[[levers]]\nreform = "R10"\n\n[[levers]]\nreform = "R1"\n')
+    setup = CompareSetup.from_scenario(load_upload(text.encode(), "ours.toml", scenario_folder))
+    assert setup.base.description == "Ours" and setup.base_reforms == ("R1", "R10")
+    base, reformed = setup.with_reform(1, "R2", True).scenarios()
+    assert [lv.reform for lv in base.levers] == ["R10", "R1"]
+    assert [lv.reform for lv in reformed.levers] == ["R10", "R1", "R2"]
+
+
 def test_results_download_as_csv_and_parquet():
     weekly = pd.DataFrame({"scenario": ["a", "b"], "seed": [1, 1], "referrals_per_year": [1.5, 2.5]})
     assert pd.read_csv(io.BytesIO(results_csv(weekly))).equals(weekly)
