@@ -136,7 +136,6 @@ def _harm(model, pop, p, rng, now) -> None:
         pop.refresh(dead)
 
 
-
 @numba.njit(cache=True, nogil=True)
 def _consequences(harmed, draws, status, last_closed, last_referral, last_turned_away, year_ago, window_start,
                   serious_share, death_share, review_share):

@@ -18,12 +18,12 @@ decision and is recorded as one.
 
 from __future__ import annotations
 
-import numba
 import numpy as np
 
 from abm import crn
-from abm.population import OPEN
+from abm.population import NEVER, OPEN
 from abm.risk import threshold_log_hazard
+from abm.waiting import join
 
 
 class FrontDoor:
@@ -57,7 +57,8 @@ class FrontDoor:
         model, pop = self.model, self.model.population
         new = np.sort(np.concatenate(self.inbox)) if self.inbox else np.empty(0, dtype=np.int64)
         self.inbox.clear()
-        queue, since, contacts = _join(new, self.queue, self.queued_since, pop.status, model.week, pop.mark)
+        queue, since, contacts = join(new, self.queue, self.queued_since, pop.status, OPEN - 1, model.week,
+                                      NEVER, pop.mark)
         model.ledger.contacts += contacts
         self.load = len(queue) / self.capacity
         taken, self.queue, self.queued_since = queue[:self.capacity], queue[self.capacity:], since[self.capacity:]
@@ -82,27 +83,3 @@ class FrontDoor:
         signpost = ~refer & (estimate >= self.early_help_threshold - shift)
         model.journey.offer_early_help(np.concatenate([consulted, idx[signpost]]))
 
-
-@numba.njit(cache=True, nogil=True)
-def _join(new, queue, since, status, now, mark):
-    """The queue after this week's contacts `new` (sorted, perhaps repeated) join it: the waiting children whose
-    cases have not opened meanwhile, then each new child once, not already waiting and without an open case, with
-    the weeks they joined; and how many new contacts that made. `mark` is all False scratch, left so."""
-    out, out_since = np.empty(len(queue) + len(new), dtype=np.int64), np.empty(len(queue) + len(new), dtype=np.int64)
-    for child in queue:
-        mark[child] = True
-    kept = 0
-    for i in range(len(queue)):
-        if status[queue[i]] < OPEN:
-            out[kept], out_since[kept] = queue[i], since[i]
-            kept += 1
-    contacts = 0
-    for i in range(len(new)):
-        child = new[i]
-        if (i == 0 or child != new[i - 1]) and status[child] < OPEN and not mark[child]:
-            out[kept], out_since[kept] = child, now
-            kept += 1
-            contacts += 1
-    for child in queue:
-        mark[child] = False
-    return out[:kept], out_since[:kept], contacts

@@ -26,6 +26,7 @@ import numpy as np
 
 from abm import crn
 from abm.population import ASSESSMENT, CIN, CP, EARLY_HELP, LOOKED_AFTER, NEVER, NONE, ONGOING
+from abm.waiting import join
 from abm.workforce import AGENCY
 
 INITIAL, CORE, SINGLE = range(3)
@@ -255,8 +256,8 @@ class Journey:
     def offer_early_help(self, idx: np.ndarray) -> None:
         """Offer early help to `idx` (once each, in the order offered): a place now if one is free, else a wait."""
         now, p = self.model.week, self.p
-        queue, since = _join_queue(np.asarray(idx, dtype=np.int64), self.early_help_queue, self.early_help_queued_since,
-                                   self.pop.status, now, now - p.early_help_wait_limit_weeks, self.pop.mark)
+        queue, since, _ = join(np.asarray(idx, dtype=np.int64), self.early_help_queue, self.early_help_queued_since,
+                               self.pop.status, NONE, now, now - p.early_help_wait_limit_weeks, self.pop.mark)
         free = max(self.early_help_places - self.model.early_help_open, 0)
         self._start_early_help(queue[:free])
         self.early_help_queue, self.early_help_queued_since = queue[free:], since[free:]
@@ -308,7 +309,8 @@ class Journey:
     def apply_queued(self) -> None:
         """Apply the week's queued decisions: closures first, then care and plans for the rest."""
         pop = self.pop
-        closing = pop.sorted_unique(np.concatenate(self.queued_closes)) if self.queued_closes else np.empty(0, dtype=np.int64)
+        closing = (pop.sorted_unique(np.concatenate(self.queued_closes)) if self.queued_closes
+                   else np.empty(0, dtype=np.int64))
         self.close(closing[pop.status[closing] != NONE])
         if self.queued_care:
             care = np.concatenate(self.queued_care)
@@ -354,29 +356,3 @@ def _quality(idx, worker, worker_since, week, worker_part, judgment_skill, varie
             fit = 1.0 - variety[child] * penalty * (1.0 - judgment_skill[w])
             quality[i] = worker_part[w] * continuity[i] * fit
     return quality, continuity
-
-
-
-@numba.njit(cache=True, nogil=True)
-def _join_queue(idx, queue, since, status, now, oldest, mark):
-    """A first-come-first-served queue after children `idx` join it in week `now` (each once, in the order given;
-    those already queued keep their place): those of the queue and the newcomers still without help (status NONE)
-    and queued since `oldest` or later, with the weeks they joined. `mark` is all False scratch, left so."""
-    out, out_since = np.empty(len(queue) + len(idx), dtype=np.int64), np.empty(len(queue) + len(idx), dtype=np.int64)
-    kept = 0
-    for i in range(len(queue)):
-        mark[queue[i]] = True
-        if status[queue[i]] == NONE and since[i] >= oldest:
-            out[kept], out_since[kept] = queue[i], since[i]
-            kept += 1
-    for child in idx:
-        if not mark[child]:
-            mark[child] = True
-            if status[child] == NONE and now >= oldest:
-                out[kept], out_since[kept] = child, now
-                kept += 1
-    for child in queue:
-        mark[child] = False
-    for child in idx:
-        mark[child] = False
-    return out[:kept], out_since[:kept]

@@ -157,7 +157,11 @@ class Management:
 
     def indicator(self) -> float:
         """The authority's timeliness indicator: the managers' running shares, weighted by their teams' posts."""
-        return float((self.timeliness * self.posts).sum() / self.posts.sum())
+        return float(self._by_posts(self.timeliness))
+
+    def _by_posts(self, values: np.ndarray) -> float:
+        """The teams' `values` weighted by their posts (np.average's sums)."""
+        return (values * self.posts).sum() / self.posts.sum()
 
     def review_errors(self, count: int) -> None:
         self.governance.reviews += count
@@ -170,7 +174,7 @@ class Management:
         target = np.minimum(self.governance.enforcement_target + p.enforcement_indicator_weight * shortfall, 1.0)
         self.enforcement += p.enforcement_adjust_per_week * (target - self.enforcement)
         self.supervise()
-        self.governance.step((self.enforcement * self.posts).sum() / self.posts.sum())  # np.average's sums
+        self.governance.step(self._by_posts(self.enforcement))
 
     def supervise(self) -> None:
         """Managers' time left for supervision, its style, and what workers get of both."""

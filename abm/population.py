@@ -233,7 +233,8 @@ def _settle_risk(idx, exp_risk, status, base, care_multiplier, hazard_bound, hig
         bound = min(base * exp_risk[i] * care, 1.0)
         hazard_bound[child] = bound
         high_hazard[child] = bound > THINNING_BOUND
-        if base_risk[child] - mitigation_of(child, now, ebb_from, durable, level, ebb_after) >= z_need and status[child] == NONE:
+        risk = base_risk[child] - mitigation_of(child, now, ebb_from, durable, level, ebb_after)
+        if risk >= z_need and status[child] == NONE:
             if need_since[child] == NEVER:
                 need_since[child] = now
         else:
