@@ -3,9 +3,10 @@ Keep and share) and the documents the start page points to.
 
 Solara serves `Page` (start it with `cpsim app` or `make app`). Each browser session gets its own
 `Session` (app/session.py): its own setup, runs and results, made here from per-session
-reactive values, so two sessions never see each other's runs. The comparison runs in a
-background thread of the session (`solara.lab.use_task`), so the page stays live: the progress
-bar moves and Cancel works while the model runs in worker processes.
+reactive values, so two sessions never see each other's runs. The comparison and the workshop
+(app/workshop_run.py) run in background threads of the session (`solara.lab.use_task`) held
+here, not by their views, so a run goes on while the reviewer visits another view, and the page
+stays live: the progress bar moves and Cancel works while the model runs in worker processes.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from app.views.inside import InsideView
 from app.views.share import ShareView
 from app.views.start import StartView
 from app.views.workshop import WorkshopView
+from app.workshop_run import use_workshop_run
 
 VIEWS = (("start", "Start"), ("compare", "Compare"), ("workshop", "Workshop"), ("inside", "Inside the system"),
          ("share", "Keep and share"))
@@ -57,7 +59,10 @@ def Page():
     session = Session(setup=solara.use_reactive(initial), comparison=solara.use_reactive(None),
                       projector=solara.use_reactive(False), job=solara.use_reactive(None),
                       progress=solara.use_reactive((0, 0)), run_message=solara.use_reactive(None),
-                      workshop=solara.use_reactive(None), inside=solara.use_reactive(None))
+                      workshop=solara.use_reactive(None), inside=solara.use_reactive(None),
+                      workshop_setup=solara.use_reactive(None), workshop_job=solara.use_reactive(None),
+                      workshop_progress=solara.use_reactive((0, 0)), workshop_message=solara.use_reactive(""),
+                      workshop_step=solara.use_reactive(0))
     view = solara.use_reactive("start")
 
     def work():
@@ -75,6 +80,7 @@ def Page():
             session.job.set(None)
 
     task = solara.lab.use_task(work, dependencies=None)
+    start_workshop, cancel_workshop = use_workshop_run(session)
 
     def start() -> None:
         if session.job.value is not None:
@@ -106,7 +112,7 @@ def Page():
         elif view.value == "compare":
             CompareView(files, start, cancel)
         elif view.value == "workshop":
-            WorkshopView()
+            WorkshopView(start_workshop, cancel_workshop)
         elif view.value == "inside":
             InsideView()
         else:

@@ -1,4 +1,5 @@
-"""What every view of one browser session shares: the Compare setup, the last comparison, projector mode.
+"""What every view of one browser session shares: the Compare setup, the last comparison, projector mode,
+the Workshop's settings and run.
 
 The entry page (`app/cpsim_app.py`) makes one `Session` per browser session from
 `solara.use_reactive` values and provides it through `SessionContext`; a view reads it with
@@ -25,8 +26,14 @@ class Session:
     progress: solara.Reactive[tuple[int, int]]  # (runs done, runs in all) of that run
     run_message: solara.Reactive[str | None]  # why the last run stopped, if it did not finish
     # engineer B (Workshop, Inside the system): their finished results, kept while the reviewer visits other views
-    workshop: solara.Reactive  # app.views.workshop.WorkshopRun | None: the last finished workshop
+    workshop: solara.Reactive  # app.workshop_run.WorkshopRun | None: the last finished workshop
     inside: solara.Reactive  # app.views.run_reading.RunReading | None: the last run looked inside
+    # the Workshop's settings and run, held here so that they survive a visit to another view
+    workshop_setup: solara.Reactive  # app.workshop_run.WorkshopSetup | None: None until the facilitator sets one
+    workshop_job: solara.Reactive  # app.workshop_run.WorkshopJob | None: the workshop run under way, if any
+    workshop_progress: solara.Reactive[tuple[int, int]]  # (runs done, runs in all) of that run
+    workshop_message: solara.Reactive[str]  # why the last workshop run stopped, if it did not finish
+    workshop_step: solara.Reactive[int]  # the step of the finished workshop on show (0 = the first)
 
 
 SessionContext = solara.create_context(None)

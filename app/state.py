@@ -21,6 +21,7 @@ import re
 import shutil
 import tempfile
 import threading
+import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
@@ -214,17 +215,27 @@ def _first_error(error: ValidationError) -> str:
 
 
 class RunJob:
-    """One background run: how many model runs are done out of how many, and whether Cancel was pressed."""
+    """One background run: how many model runs are done out of how many, whether Cancel was pressed, and
+    the time left at the rate measured so far (`seconds_left`)."""
 
     def __init__(self) -> None:
         self._cancel = threading.Event()
         self._lock = threading.Lock()
         self.done = 0
         self.total = 0
+        self.started = time.monotonic()
 
     def report(self, done: int, total: int) -> None:
         with self._lock:
             self.done, self.total = done, total
+
+    def seconds_left(self) -> float | None:
+        """The seconds the runs not yet done will take at the rate of those done (None before the first)."""
+        with self._lock:
+            done, total = self.done, self.total
+        if done == 0:
+            return None
+        return (time.monotonic() - self.started) / done * (total - done)
 
     def cancel(self) -> None:
         self._cancel.set()

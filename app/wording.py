@@ -1,4 +1,5 @@
-"""Plain wording shared by the views: counts with their nouns pluralised, and the help text for seeds."""
+"""Plain wording shared by the views: counts with their nouns pluralised, the help text for seeds, and
+the time a run has left."""
 
 from __future__ import annotations
 
@@ -8,3 +9,16 @@ SEEDS_HELP = "Each seed is one simulated history; more seeds, narrower intervals
 def plural(count: int, noun: str) -> str:
     """'1 year', '2 years': the count and its noun (a regular plural)."""
     return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def time_left(seconds: float) -> str:
+    """'a few seconds left', 'about 40 seconds left', 'about 3 minutes left', 'about 1 hour 5 minutes left'."""
+    if seconds < 10:
+        return "a few seconds left"
+    if seconds < 60:
+        return f"about {plural(int(round(seconds / 10) * 10), 'second')} left"
+    minutes = int(round(seconds / 60))
+    if minutes < 60:
+        return f"about {plural(minutes, 'minute')} left"
+    hours, minutes = divmod(minutes, 60)
+    return f"about {plural(hours, 'hour')}" + (f" {plural(minutes, 'minute')}" if minutes else "") + " left"

@@ -1,53 +1,63 @@
 """The Workshop: a facilitator chooses a reform package, runs the cherry-picking analysis
 (`abm.workshop.run_workshop`: every subset of the package's families on the same seeds)
 in the background, then steps through it on a projector: each family alone, then pairs,
-then the whole package, one big chart and one or two sentences a step, Back and Next.
+then the whole package, one big chart and one or two sentences a step, Back and Next, or
+a jump to any step; or the overview grid of every combination (views/workshop_overview.py),
+whose rows jump to their steps. Every step's chart has the same x-axis.
 
 Packages are the scenario files in the `reforms` folder of the app's scenario folder
 (scenarios/reforms/, see app.state.scenario_dir; or the folder named by the
-CPSIM_APP_PACKAGES environment variable) that switch at least one reform on. The finished
-analysis is kept in the session (`Session.workshop`), so it survives a visit to another view;
-leaving the view while a run is under way cancels that run. Before Run, seeds and years too
-few for the question are warned of (app.guard_rails).
+CPSIM_APP_PACKAGES environment variable) that switch at least one reform on. The settings,
+the run under way and the finished analysis are the session's (app/workshop_run.py), so
+leaving the view neither cancels a run nor resets the settings; while it runs, the time left
+is estimated from the rate of the runs done. Before Run, seeds and years too few for the
+question are warned of (app.guard_rails). In projector mode a finished workshop fills one
+screen (1600x1000 without scrolling): the settings fold into one line and the chart takes
+the height the words leave.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import replace
 from pathlib import Path
 
 import solara
-import solara.lab
 
 from abm.scenario import ScenarioError, load_scenario
 from app.charts import figure_png
 from app.guard_rails import run_warnings
 from app.session import use_session
-from app.state import RunJob, scenario_dir, workers
+from app.state import scenario_dir
 from app.views.announcement import Announcement
 from app.views.chart_image import ChartImage
 from app.views.heading import Heading
 from app.views.run_warnings import RunWarnings
-from app.views.workshop_steps import step_figure, step_sentences, workshop_steps
-from app.wording import SEEDS_HELP, plural
+from app.views.workshop_overview import Overview
+from app.views.workshop_steps import step_figure, step_sentences
+from app.workshop_run import SEEDS, WorkshopRun, WorkshopSetup
+from app.wording import SEEDS_HELP, plural, time_left
 
 PACKAGES_VARIABLE = "CPSIM_APP_PACKAGES"
-SEEDS = (1, 20)
-DEFAULT_SEEDS = 3
 PREFERRED_PACKAGE = "munro_full"
-
-
-@dataclass(frozen=True)
-class WorkshopRun:
-    """A finished workshop: the package's name, its result (abm.workshop.run_workshop) and its steps."""
-
-    package: str
-    result: dict
-
-    @property
-    def steps(self):
-        return workshop_steps(self.result)
+MODES = ("Step by step", "Overview grid")
+# The projector's deck: the page one screen high; each box from the page down to the chart (or the overview
+# grid) takes the height its neighbours leave, and the chart's image fits in its box.
+DECK = ".cpsim-root:has(.cpsim-workshop-deck)"
+GROWING = (" > .cpsim-workshop-view", " .cpsim-workshop-view > .cpsim-workshop-deck",
+           " .cpsim-workshop-deck > .cpsim-workshop-steps", " .cpsim-workshop-steps > .cpsim-workshop-step-shown",
+           " .cpsim-workshop-step-shown > .cpsim-workshop-chart", " .cpsim-workshop-steps > .cpsim-workshop-overview",
+           " .cpsim-workshop-overview > .cpsim-overview-box")
+DECK_CSS = f"""
+{DECK} {{ height: 100vh; box-sizing: border-box; }}
+{DECK} > *, {DECK} .cpsim-workshop-view > *, {DECK} .cpsim-workshop-deck > *, {DECK} .cpsim-workshop-steps > *,
+{DECK} .cpsim-workshop-step-shown > *, {DECK} .cpsim-workshop-overview > * {{ flex: none; }}
+{", ".join(DECK + g for g in GROWING)} {{ flex: 1 1 0; min-height: 0; }}
+{DECK} .cpsim-workshop-chart {{ position: relative; }}
+{DECK} .cpsim-workshop-chart img {{
+  position: absolute; inset: 0; width: 100%; height: 100%; object-fit: contain; object-position: left top; }}
+{DECK} h1 {{ margin: 0; font-size: 1.6em; }}
+"""
 
 
 def package_dir() -> Path:
@@ -75,15 +85,6 @@ def family_count(package) -> int:
     return len(plan(package).families)
 
 
-def run_package(package, seeds: int, years: int, job: RunJob, progress) -> WorkshopRun:
-    """The workshop of `package` over `years` with `seeds` seeds (abm.compare.Cancelled if cancelled)."""
-    from abm.workshop.running import run_workshop
-
-    package = package.with_overrides(seeds=seeds, years=years)
-    result = run_workshop(package, seeds, workers=workers(), progress=progress, cancelled=job.cancelled)
-    return WorkshopRun(package.name, result)
-
-
 def _families(package) -> int | str:
     from abm.workshop.planning import WorkshopError
 
@@ -98,102 +99,97 @@ def _big(projector: bool) -> dict:
 
 
 @solara.component
-def WorkshopView():
+def WorkshopView(start, cancel):
+    """The Workshop of one session (`start(package, setup)`/`cancel()` run and stop the session's workshop)."""
     files = solara.use_memo(package_files, [])
-    Heading("Workshop: do the reforms work together, or cherry-picked?")
-    if not files:
-        solara.Error(f"No reform package found in {package_dir()} (scenario files that switch reforms on).")
-    else:
-        Workshop(files)
+    with solara.Column(classes=["cpsim-workshop-view"]):
+        Heading("Workshop: do the reforms work together, or cherry-picked?")
+        if not files:
+            solara.Error(f"No reform package found in {package_dir()} (scenario files that switch reforms on).")
+        else:
+            Workshop(files, start, cancel)
 
 
 @solara.component
-def Workshop(files: dict[str, Path]):
+def Workshop(files: dict[str, Path], start, cancel):
     session = use_session()
-    first = PREFERRED_PACKAGE if PREFERRED_PACKAGE in files else next(iter(files))
-    chosen = solara.use_reactive(first)
-    if chosen.value not in files:
-        chosen.set(first)
-    package = solara.use_memo(lambda: load_scenario(files[chosen.value]), [chosen.value])
-    families = solara.use_memo(lambda: _families(package), [chosen.value])
-    seeds = solara.use_reactive(min(DEFAULT_SEEDS, package.seeds))
-    years = solara.use_reactive(package.years)
-    job = solara.use_reactive(None)
-    progress = solara.use_reactive((0, 0))
-    message = solara.use_reactive("")
-    holder = solara.use_memo(lambda: {"job": None}, [])
-
-    def work():
-        from abm.compare.running import Cancelled, CompareError
-        from abm.workshop.planning import WorkshopError
-
-        try:
-            done = run_package(package, seeds.value, years.value, job.value,
-                               lambda d, t: progress.set((d, t)))
-            session.workshop.set(done)
-        except Cancelled:
-            message.set("Workshop run cancelled.")
-        except (ScenarioError, CompareError, WorkshopError) as e:
-            message.set(f"The workshop could not run: {e}")
-        except Exception as e:  # shown on the page, so a failed run never leaves it waiting
-            message.set(f"The workshop run failed: {type(e).__name__}: {e}")
-        finally:
-            job.set(None)
-
-    task = solara.lab.use_task(work, dependencies=None)
-
-    def start():
-        if job.value is not None:
-            return
-        message.set("")
-        progress.set((0, 0))
-        holder["job"] = RunJob()
-        job.set(holder["job"])
-        task()
-
-    def cancel():
-        if job.value is not None:
-            job.value.cancel()
-            message.set("Cancelling: stopping after the runs under way...")
-
-    def stop_on_leave():
-        return lambda: holder["job"] is not None and holder["job"].cancel()
-
-    solara.use_effect(stop_on_leave, [])
-    running = job.value is not None
-    with solara.Column(classes=["cpsim-workshop"], style={"font-size": "1.3em"}):
-        with solara.Row(style={"flex-wrap": "wrap", "align-items": "center"}):
-            solara.Select("Reform package", values=list(files), value=chosen, disabled=running)
-            with solara.Div(classes=["cpsim-workshop-seeds"], style={"min-width": "240px"}):
-                solara.SliderInt(f"Seeds: {seeds.value}", value=seeds, min=SEEDS[0], max=SEEDS[1], disabled=running)
-                solara.Text(SEEDS_HELP, style={"font-size": "0.7em", "opacity": 0.75})
-            with solara.Div(style={"min-width": "240px"}):
-                solara.SliderInt(f"Years: {years.value}", value=years, min=1, max=max(package.years, 1),
-                                 disabled=running)
-        if isinstance(families, str):
-            solara.Error(families)
+    setup = session.workshop_setup.value
+    if setup is None or setup.package not in files:
+        first = PREFERRED_PACKAGE if PREFERRED_PACKAGE in files else next(iter(files))
+        setup = WorkshopSetup.of(load_scenario(files[first]))
+    package = solara.use_memo(lambda: load_scenario(files[setup.package]), [setup.package])
+    families = solara.use_memo(lambda: _families(package), [setup.package])
+    unfolded = solara.use_reactive(False)
+    running = session.workshop_job.value is not None
+    finished = session.workshop.value
+    deck = session.projector.value and finished is not None
+    with solara.Column(classes=["cpsim-workshop"] + (["cpsim-workshop-deck"] if deck else []),
+                       gap="6px" if deck else "12px", style={"font-size": "1.3em"}):
+        solara.Style(DECK_CSS)
+        if deck and not unfolded.value:
+            with solara.Row(style={"align-items": "center"}):
+                solara.Text(f"{setup.package}: {plural(setup.seeds, 'seed')} x {plural(setup.years, 'year')}.",
+                            style={"opacity": 0.8})
+                solara.Button("Settings and run", text=True, on_click=lambda: unfolded.set(True),
+                              classes=["cpsim-workshop-settings"])
         else:
-            solara.Text(f"{families} families of reforms: {2 ** families} combinations x {plural(seeds.value, 'seed')} "
-                        f"= {2 ** families * seeds.value} runs of {plural(years.value, 'year')}.")
-        if not running:
-            RunWarnings(run_warnings([package], seeds.value, years.value))
-        with solara.Row(style={"align-items": "center"}):
-            solara.Button("Run the workshop", color="primary", on_click=start, disabled=running,
-                          classes=["cpsim-workshop-run"])
-            if running:
-                solara.Button("Cancel", color="error", on_click=cancel, classes=["cpsim-workshop-cancel"],
-                              disabled=job.value.cancelled())
-        if running:
-            done, total = progress.value
-            solara.ProgressLinear(100 * done / total if total else True)
-            solara.Text(f"{done} of {plural(total, 'run')} done" if total else "Starting the runs...",
-                        classes=["cpsim-workshop-progress"])
-        if message.value:
-            solara.Info(message.value, classes=["cpsim-workshop-message"])
-        finished = session.workshop.value
+            Settings(files, setup, package, families, running)
+            if not running:
+                RunWarnings(run_warnings([package], setup.seeds, setup.years))
+            with solara.Row(style={"align-items": "center"}):
+                solara.Button("Run the workshop", color="primary", on_click=lambda: start(package, setup),
+                              disabled=running, classes=["cpsim-workshop-run"])
+                if deck:
+                    solara.Button("Fold the settings", text=True, on_click=lambda: unfolded.set(False))
+        RunProgress(cancel)
         Announcement(message="" if finished is None else ready_message(finished), token=str(id(finished)))
         if finished is not None:
-            Steps(finished, session.projector.value).key("cpsim-workshop-steps")
+            Deck(finished, session.projector.value).key("cpsim-workshop-steps")
+
+
+@solara.component
+def Settings(files: dict[str, Path], setup: WorkshopSetup, package, families: int | str, running: bool):
+    """The package, seeds and years of the next run, and what they add up to."""
+    session = use_session()
+
+    def change(**settings) -> None:
+        session.workshop_setup.set(replace(setup, **settings))
+
+    with solara.Row(style={"flex-wrap": "wrap", "align-items": "center"}):
+        solara.Select("Reform package", values=list(files), value=setup.package, disabled=running,
+                      on_value=lambda name: session.workshop_setup.set(setup.with_package(load_scenario(files[name]))))
+        with solara.Div(classes=["cpsim-workshop-seeds"], style={"min-width": "240px"}):
+            solara.SliderInt(f"Seeds: {setup.seeds}", value=setup.seeds, min=SEEDS[0], max=SEEDS[1],
+                             on_value=lambda n: change(seeds=n), disabled=running)
+            solara.Text(SEEDS_HELP, style={"font-size": "0.7em", "opacity": 0.75})
+        with solara.Div(classes=["cpsim-workshop-years"], style={"min-width": "240px"}):
+            solara.SliderInt(f"Years: {setup.years}", value=setup.years, min=1, max=max(package.years, 1),
+                             on_value=lambda n: change(years=n), disabled=running)
+    if isinstance(families, str):
+        solara.Error(families)
+    else:
+        solara.Text(f"{families} families of reforms: {2 ** families} combinations x {plural(setup.seeds, 'seed')} "
+                    f"= {2 ** families * setup.seeds} runs of {plural(setup.years, 'year')}.")
+
+
+@solara.component
+def RunProgress(cancel):
+    """The run under way (its progress, the time left at the rate so far, Cancel) and why the last one stopped."""
+    session = use_session()
+    job = session.workshop_job.value
+    if job is not None:
+        done, total = session.workshop_progress.value
+        with solara.Row(style={"align-items": "center"}):
+            solara.Button("Cancel", color="error", on_click=cancel, classes=["cpsim-workshop-cancel"],
+                          disabled=job.cancelled())
+            left = job.seconds_left()
+            said = (f"{done} of {plural(total, 'run')} done; "
+                    + ("estimating the time left..." if left is None else time_left(left))) if total else \
+                "Starting the runs..."
+            solara.Text(said, classes=["cpsim-workshop-progress"])
+        solara.ProgressLinear(100 * done / total if total else True)
+    if session.workshop_message.value:
+        solara.Info(session.workshop_message.value, classes=["cpsim-workshop-message"])
 
 
 def ready_message(run: WorkshopRun) -> str:
@@ -203,31 +199,55 @@ def ready_message(run: WorkshopRun) -> str:
 
 
 @solara.component
-def Steps(run: WorkshopRun, projector: bool):
+def Deck(run: WorkshopRun, projector: bool):
+    """The finished workshop: Back, Next, a jump to any step, and either the step on show or the overview grid."""
+    session = use_session()
     steps = solara.use_memo(lambda: run.steps, [id(run)])
-    index = solara.use_reactive(0)
+    index = session.workshop_step
     if index.value >= len(steps):
         index.set(0)
-    step = steps[index.value]
-    result = run.result
-    with solara.Column(classes=["cpsim-workshop-steps"]):
-        with solara.Row(style={"align-items": "center"}):
-            solara.Button("Back", on_click=lambda: index.set(index.value - 1), disabled=index.value == 0,
+    mode = solara.use_reactive(MODES[0])
+    names = [f"{i + 1}. {step.title}" for i, step in enumerate(steps)]
+
+    def show(i: int) -> None:
+        index.set(i)
+        mode.set(MODES[0])
+
+    with solara.Column(classes=["cpsim-workshop-steps"], gap="6px" if projector else "12px"):
+        with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
+            solara.Button("Back", on_click=lambda: show(index.value - 1), disabled=index.value == 0,
                           classes=["cpsim-workshop-back"], x_large=True)
-            solara.Button("Next", on_click=lambda: index.set(index.value + 1), color="primary",
+            solara.Button("Next", on_click=lambda: show(index.value + 1), color="primary",
                           disabled=index.value == len(steps) - 1, classes=["cpsim-workshop-next"], x_large=True)
-            solara.Text(f"Step {index.value + 1} of {len(steps)}: {step.title}", classes=["cpsim-workshop-step"],
-                        style=_big(projector))
-        sentences = step_sentences(result, step)
+            with solara.Div(classes=["cpsim-workshop-jump"], style={"min-width": "320px"}):
+                solara.Select("Jump to step", values=names, value=names[index.value],
+                              on_value=lambda name: show(names.index(name)))
+            solara.ToggleButtonsSingle(value=mode, values=list(MODES), classes=["cpsim-workshop-mode"])
+        if mode.value == MODES[0]:
+            StepShown(run, steps, index.value, projector)
+        else:
+            Overview(run.result, steps, show)
+
+
+@solara.component
+def StepShown(run: WorkshopRun, steps: list, index: int, projector: bool):
+    """One step: its title, its sentences, its chart (the x-axis of every step) and the chart's caption."""
+    step, result = steps[index], run.result
+    sentences = step_sentences(result, step)
+    figure = solara.use_memo(lambda: step_figure(result, step, projector), [id(run), index, projector])
+    with solara.Column(classes=["cpsim-workshop-step-shown"], gap="6px" if projector else "12px"):
+        solara.Text(f"Step {index + 1} of {len(steps)}: {step.title}", classes=["cpsim-workshop-step"],
+                    style=_big(projector))
         solara.Text(sentences[0], style={**_big(projector), "font-weight": "bold"})
         for sentence in sentences[1:]:
             solara.Text(sentence, style={"font-size": "1.5em" if projector else "1.2em"})
-        figure = solara.use_memo(lambda: step_figure(result, step, projector), [id(run), index.value, projector])
-        ChartImage(figure, f"Chart of step {index.value + 1}, {step.title}: {sentences[0]}",
-                   dependencies=[id(run), index.value, projector])
-        solara.FileDownload(lambda: figure_png(figure), filename=f"{run.package}-step-{index.value + 1}.png",
-                            label="Download this chart (PNG)")
-        n = len(result["seeds"])
-        solara.Text(f"{run.package}: {plural(n, 'seed')}, {plural(result['years'], 'year')}. Bars: change from no "
-                    "reform with its 90% interval; green clearly better, red clearly worse, grey no clear "
-                    "difference.", style={"opacity": 0.7})
+        with solara.Div(classes=["cpsim-workshop-chart"]):
+            ChartImage(figure, f"Chart of step {index + 1}, {step.title}: {sentences[0]}",
+                       dependencies=[id(run), index, projector])
+        with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
+            n = len(result["seeds"])
+            solara.Text(f"{run.package}: {plural(n, 'seed')}, {plural(result['years'], 'year')}. Bars: change from "
+                        "no reform with its 90% interval; green clearly better, red clearly worse, grey no clear "
+                        "difference. The same x-axis on every step.", style={"opacity": 0.7})
+            solara.FileDownload(lambda: figure_png(figure), filename=f"{run.package}-step-{index + 1}.png",
+                                label="Download this chart (PNG)")

@@ -5,7 +5,8 @@ shows one at a time. Each step is one subset of the package's families, judged o
 outcomes the workshop checks (`result["checked"]`) by its paired difference from the
 baseline (the subset with no reform) with its 90% interval; `step_figure` draws it as
 bars where right is better, in percent of the baseline's median, with the whole
-package's gains as diamonds beside for comparison; `step_sentences` says it in plain words.
+package's gains as diamonds beside for comparison, on one x-axis for every step
+(`axis_range`), so that bars compare from step to step; `step_sentences` says it in plain words.
 """
 
 from __future__ import annotations
@@ -120,13 +121,23 @@ def _join(words: list[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
+def axis_range(result: dict) -> tuple[float, float]:
+    """The x-axis of every step's chart: from the lowest to the highest gain or interval end of any step, and 0."""
+    ends = [x for step in workshop_steps(result) for r in gains(result, step.subset)
+            for x in (r["gain"], r["low"], r["high"]) if np.isfinite(x)]
+    low, high = min(ends + [0.0]), max(ends + [0.0])
+    pad = 0.05 * (high - low) or 1.0
+    return low - pad, high + pad
+
+
 def step_figure(result: dict, step: Step, projector: bool = True) -> Figure:
-    """The step's gains per checked outcome as bars with 90% intervals (right = better); for a partial
-    package, the whole package's gains as black diamonds beside them."""
+    """The step's gains per checked outcome as bars with 90% intervals (right = better), on the x-axis of every
+    step (`axis_range`); for a partial package, the whole package's gains as black diamonds beside them.
+    The projector's figure is wider than high, to fit a projected screen under the step's words."""
     rows = gains(result, step.subset)
     whole = None if step.kind == "whole" else gains(result, workshop_steps(result)[-1].subset)
     size = 20 if projector else 13
-    fig = Figure(figsize=(15, 8.5), layout="constrained")
+    fig = Figure(figsize=(16, 6.5) if projector else (15, 8.5), layout="constrained")
     ax = fig.add_subplot()
     y = np.arange(len(rows))[::-1]
     values = np.array([r["gain"] for r in rows])
@@ -139,6 +150,7 @@ def step_figure(result: dict, step: Step, projector: bool = True) -> Figure:
                    label="The whole package")
         ax.legend(fontsize=size - 4, loc="lower right")
     ax.axvline(0, color="black", linewidth=1.5)
+    ax.set_xlim(*axis_range(result))
     ax.set_yticks(y, [r["label"] for r in rows], fontsize=size)
     ax.tick_params(axis="x", labelsize=size - 4)
     ax.set_xlabel("Change from no reform, % (right = better, left = worse)", fontsize=size - 2)
