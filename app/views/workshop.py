@@ -57,6 +57,7 @@ DECK_CSS = f"""
 {DECK} .cpsim-workshop-chart img {{
   position: absolute; inset: 0; width: 100%; height: 100%; object-fit: contain; object-position: left top; }}
 {DECK} h1 {{ margin: 0; font-size: 1.6em; }}
+{DECK} .cpsim-announcement-shown {{ margin: 0; padding: 4px 12px; font-size: 1em; }}
 """
 
 
@@ -95,7 +96,7 @@ def _families(package) -> int | str:
 
 
 def _big(projector: bool) -> dict:
-    return {"font-size": "2.1em" if projector else "1.6em", "line-height": "1.3"}
+    return {"font-size": "1.9em" if projector else "1.6em", "line-height": "1.25"}
 
 
 @solara.component
@@ -240,7 +241,7 @@ def StepShown(run: WorkshopRun, steps: list, index: int, projector: bool):
                     style=_big(projector))
         solara.Text(sentences[0], style={**_big(projector), "font-weight": "bold"})
         for sentence in sentences[1:]:
-            solara.Text(sentence, style={"font-size": "1.5em" if projector else "1.2em"})
+            solara.Text(sentence, style={"font-size": "1.25em" if projector else "1.2em", "line-height": "1.3"})
         with solara.Div(classes=["cpsim-workshop-chart"]):
             ChartImage(figure, f"Chart of step {index + 1}, {step.title}: {sentences[0]}",
                        dependencies=[id(run), index, projector])
@@ -248,6 +249,6 @@ def StepShown(run: WorkshopRun, steps: list, index: int, projector: bool):
             n = len(result["seeds"])
             solara.Text(f"{run.package}: {plural(n, 'seed')}, {plural(result['years'], 'year')}. Bars: change from "
                         "no reform with its 90% interval; green clearly better, red clearly worse, grey no clear "
-                        "difference. The same x-axis on every step.", style={"opacity": 0.7})
+                        "difference. The same x-axis on every step.", style={"opacity": 0.7, "font-size": "0.8em"})
             solara.FileDownload(lambda: figure_png(figure), filename=f"{run.package}-step-{index + 1}.png",
                                 label="Download this chart (PNG)")

@@ -137,7 +137,7 @@ def step_figure(result: dict, step: Step, projector: bool = True) -> Figure:
     rows = gains(result, step.subset)
     whole = None if step.kind == "whole" else gains(result, workshop_steps(result)[-1].subset)
     size = 20 if projector else 13
-    fig = Figure(figsize=(16, 6.5) if projector else (15, 8.5), layout="constrained")
+    fig = Figure(figsize=(16, 5.5) if projector else (15, 8.5), layout="constrained")
     ax = fig.add_subplot()
     y = np.arange(len(rows))[::-1]
     values = np.array([r["gain"] for r in rows])

@@ -23,7 +23,7 @@ from abm.validation import taylor_russell as model_tr
 from abm.workshop.analysis import analyse
 from abm.workshop.findings import findings
 from abm.workshop.planning import assemble, subset_name
-from app.views import journey, loops, taylor_russell as tr, workforce, workshop_steps
+from app.views import journey, loops, taylor_russell as tr, workforce, workshop_overview, workshop_steps
 from app.views.run_reading import read_run
 
 WEEKS = 2 * WEEKS_PER_YEAR
@@ -277,3 +277,29 @@ def test_a_step_chart_has_a_bar_per_outcome_checked_and_the_whole_package_beside
     assert [t.get_text() for t in ax.get_yticklabels()][0] == "Children harmed"
     assert ax.get_legend() is not None  # the whole package's diamonds
     assert workshop_steps.step_figure(result, steps[-1]).axes[0].get_legend() is None
+
+
+def test_every_step_chart_has_the_same_x_axis():
+    result = synthetic_workshop(["a", "b", "c"], cheaper_b_dearer_a, seeds=2)
+    axes = {workshop_steps.step_figure(result, step).axes[0].get_xlim() for step in workshop_steps.workshop_steps(result)}
+    assert axes == {workshop_steps.axis_range(result)}
+    low, high = workshop_steps.axis_range(result)
+    every = [x for step in workshop_steps.workshop_steps(result) for r in workshop_steps.gains(result, step.subset)
+             for x in (r["low"], r["high"])]
+    assert low < min(every) and max(every) < high
+
+
+def test_the_overview_grid_has_every_combination_and_the_steps_it_jumps_to():
+    result = synthetic_workshop(["a", "b", "c"], cheaper_b_dearer_a)
+    steps = workshop_steps.workshop_steps(result)
+    heads, rows = workshop_overview.overview(result, steps)
+    assert heads[0] == "Children harmed" and len(heads) == len(result["checked"])
+    assert [r.name for r in rows] == ["a alone", "b alone", "c alone", "a + b", "a + c", "b + c", "the full package"]
+    assert [r.step for r in rows] == list(range(7))  # all but no reform, each a step here (3 families)
+    harmed = {r.name: r.cells[0] for r in rows}
+    assert harmed["a alone"].verdict == "better" and harmed["a alone"].text == "-5.0% better"
+    assert harmed["b alone"].verdict == "neither" and "better" not in harmed["b alone"].text
+    four = synthetic_workshop(["a", "b", "c", "d"], cheaper_b_dearer_a, seeds=2)
+    _, rows = workshop_overview.overview(four, workshop_steps.workshop_steps(four))
+    assert len(rows) == 15 and sorted(r.step for r in rows if r.step is not None) == list(range(11))
+    assert all(r.step is None for r in rows if r.name.count("+") == 2)  # the triples are in the grid only

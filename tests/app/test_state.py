@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import time
 
 import pandas as pd
 import pytest
@@ -13,6 +14,8 @@ from abm.reforms import REFORMS
 from abm.scenario import ScenarioError, load_scenario
 from app.state import (MAX_SCENARIOS, MAX_UPLOAD_BYTES, CompareSetup, RunJob, SetupError, baseline_files,
                        load_upload, packages, reform_catalogue, results_csv, results_parquet, run_comparison)
+from app.wording import time_left
+from app.workshop_run import WorkshopSetup
 
 
 @pytest.fixture
@@ -128,6 +131,25 @@ def test_cancel_stops_a_run_between_runs(setup):
         run_comparison(setup.with_settings(years=1), job, on_progress=cancel_after_first)
     assert seen == [1]
     assert job.done == 1 and job.total == 4
+
+
+def test_the_time_left_is_measured_from_the_runs_done():
+    job = RunJob()
+    assert job.seconds_left() is None  # no run done yet: no rate to go by
+    job.started = time.monotonic() - 10.0
+    job.report(2, 8)  # 2 runs in 10 s: 6 more take about 30 s
+    assert job.seconds_left() == pytest.approx(30.0, abs=1.0)
+    assert [time_left(s) for s in (4, 31, 95, 3600, 4000)] == [
+        "a few seconds left", "about 30 seconds left", "about 2 minutes left", "about 1 hour left",
+        "about 1 hour 7 minutes left"]
+
+
+def test_the_workshop_setup_starts_from_the_package_and_keeps_the_seeds_across_packages(scenario_folder,
+                                                                                         two_family_package):
+    setup = WorkshopSetup.of(two_family_package)
+    assert setup == WorkshopSetup("two_families", 2, 2)  # the package's 2 seeds (fewer than DEFAULT_SEEDS)
+    other = load_scenario(scenario_folder / "small.toml").with_overrides(years=5)
+    assert WorkshopSetup("two_families", 7, 1).with_package(other) == WorkshopSetup("small", 7, 5)
 
 
 def test_an_uploaded_scenario_is_checked_like_the_command_line(scenario_folder):
