@@ -8,6 +8,8 @@ never a sleep; screenshots go to results/screenshots/.
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import expect
 
 NO_ANIMATION = "*, *::before, *::after { transition: none !important; animation: none !important; }"
@@ -48,10 +50,89 @@ def test_the_workshop_steps_through(two_family_package, open_app):
     app.screenshot("workshop-projector")
     page.locator(".cpsim-workshop-back").click()
     expect(step).to_have_text("Step 2 of 3: Early help alone")
-    # the finished workshop stays with the session while the facilitator looks elsewhere
+    # the finished workshop, and the step on show, stay with the session while the facilitator looks elsewhere
     app.go("compare")
     app.go("workshop")
-    expect(step).to_be_visible()
+    expect(step).to_have_text("Step 2 of 3: Early help alone")
+    assert app.failed == []
+
+
+def one_year(app) -> None:
+    """Set the Workshop's years to 1 (the seeds stay at the package's 2): 8 runs of a year."""
+    app.page.locator(".cpsim-workshop-years .v-slider__thumb-container").focus()
+    app.page.keyboard.press("Home")
+    expect(app.page.get_by_text("= 8 runs of 1 year.")).to_be_visible()
+
+
+def test_a_workshop_run_survives_a_view_change_and_jumps_to_any_step(two_family_package, open_app):
+    app = open_app()
+    page = app.page
+    page.add_style_tag(content=NO_ANIMATION)
+    app.go("workshop")
+    one_year(app)
+    page.locator(".cpsim-workshop-run").click()
+    expect(page.locator(".cpsim-workshop-cancel")).to_be_visible()  # under way
+    expect(page.locator(".cpsim-workshop-progress")).to_have_text(
+        re.compile(r"Starting the runs\.\.\.|\d of 8 runs done; (estimating the time left\.\.\.|.* left)"))
+    app.go("compare")  # leaving the view while the workshop runs neither cancels it nor resets its settings
+    expect(page.get_by_role("heading", name="Compare reforms")).to_be_visible()
+    app.go("workshop")
+    expect(page.get_by_text("= 8 runs of 1 year.")).to_be_visible()
+    expect(page.locator(".cpsim-workshop [role=status]")).to_have_text("Workshop ready: 3 steps, 2 seeds x 1 year")
+    expect(page.locator(".cpsim-workshop-message")).to_have_count(0)  # never "Workshop run cancelled."
+    step = page.locator(".cpsim-workshop-step")
+    expect(step).to_have_text("Step 1 of 3: Less prescription (revised guidance) alone")
+
+    page.locator(".cpsim-workshop-jump .v-select").click()
+    page.get_by_role("option", name="3. The whole package").click()
+    expect(step).to_have_text("Step 3 of 3: The whole package")
+    expect(page.locator(".cpsim-workshop-next")).to_be_disabled()
+
+    page.get_by_role("button", name="Overview grid").click()
+    grid = page.locator(".cpsim-workshop-overview table")
+    expect(grid).to_be_visible()
+    expect(grid.locator("tr")).to_have_count(4)  # the heads, then every combination but no reform
+    expect(grid.locator("tr").first).to_contain_text("Children harmed")
+    expect(grid.locator("tr").nth(2)).to_contain_text("early help alone")
+    app.assert_accessible()
+    app.screenshot("workshop-overview")
+    grid.locator("tr").nth(2).locator(".cpsim-overview-jump").click()
+    expect(step).to_have_text("Step 2 of 3: Early help alone")
+    assert app.external == []
+    assert app.failed == []
+
+
+def assert_fits(app, screenshot: str) -> None:
+    """The page scrolls neither down nor across in a 1600x1000 window; its screenshot saved as it shows."""
+    size = app.page.evaluate("[document.scrollingElement.scrollWidth, document.scrollingElement.scrollHeight]")
+    assert size[0] <= 1600 and size[1] <= 1000, size
+    app.screenshot(screenshot, whole=False)
+
+
+def test_the_projector_deck_fits_1600x1000_without_scrolling(two_family_package, open_app):
+    app = open_app()
+    page = app.page
+    page.add_style_tag(content=NO_ANIMATION)
+    page.set_viewport_size({"width": 1600, "height": 1000})
+    app.go("workshop")
+    one_year(app)
+    page.locator(".cpsim-workshop-run").click()
+    expect(page.locator(".cpsim-workshop-step")).to_be_visible()
+    page.get_by_text("Projector (large type)").click()
+    expect(page.locator(".cpsim-workshop-deck")).to_be_visible()
+    chart = page.locator(".cpsim-workshop-deck .cpsim-workshop-chart img")
+    expect(chart).to_be_visible()
+    page.locator(".cpsim-workshop-next").click()
+    expect(page.locator(".cpsim-workshop-step")).to_have_text("Step 2 of 3: Early help alone")
+    assert_fits(app, "workshop-projector-step-1600x1000")
+    box = chart.bounding_box()
+    assert box["height"] >= 350 and box["y"] + box["height"] <= 1000  # the chart takes the height the words leave
+    page.get_by_role("button", name="Overview grid").click()
+    expect(page.locator(".cpsim-workshop-deck .cpsim-workshop-overview table")).to_be_visible()
+    assert_fits(app, "workshop-projector-overview-1600x1000")
+    page.locator(".cpsim-workshop-settings").click()  # the settings unfold on demand
+    expect(page.locator(".cpsim-workshop-run")).to_be_visible()
+    app.assert_accessible()
     assert app.failed == []
 
 
