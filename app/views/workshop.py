@@ -114,10 +114,11 @@ def WorkshopView(start, cancel):
 @solara.component
 def Workshop(files: dict[str, Path], start, cancel):
     session = use_session()
+    first = PREFERRED_PACKAGE if PREFERRED_PACKAGE in files else next(iter(files))
+    default = solara.use_memo(lambda: WorkshopSetup.of(load_scenario(files[first])), [first])
     setup = session.workshop_setup.value
     if setup is None or setup.package not in files:
-        first = PREFERRED_PACKAGE if PREFERRED_PACKAGE in files else next(iter(files))
-        setup = WorkshopSetup.of(load_scenario(files[first]))
+        setup = default
     package = solara.use_memo(lambda: load_scenario(files[setup.package]), [setup.package])
     families = solara.use_memo(lambda: _families(package), [setup.package])
     unfolded = solara.use_reactive(False)

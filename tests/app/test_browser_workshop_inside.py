@@ -2,8 +2,11 @@
 
 The server offers the small test scenario (tests/app/conftest.py) and, in its `reforms`
 folder, a two-family package built from it (conftest's `two_family_package`), so the
-workshop runs 4 subsets x 2 seeds of 2 years in seconds. Every wait is on something visible,
-never a sleep; screenshots go to results/screenshots/.
+workshop runs 4 subsets x 2 seeds of 2 years (or of 1 year) in seconds. The
+Workshop's tests: it steps through; a run survives a view change (neither cancelled nor its
+settings reset), jumps to any step and shows the overview grid; the projector deck fits 1600x1000
+without scrolling; a run can be cancelled. Every wait is on something visible, never a sleep;
+screenshots go to results/screenshots/.
 """
 
 from __future__ import annotations
@@ -96,6 +99,10 @@ def test_a_workshop_run_survives_a_view_change_and_jumps_to_any_step(two_family_
     expect(grid.locator("tr").nth(2)).to_contain_text("early help alone")
     app.assert_accessible()
     app.screenshot("workshop-overview")
+    page.set_viewport_size({"width": 800, "height": 900})  # the grid scrolls in its box, the page no wider
+    app.assert_accessible()
+    app.screenshot("workshop-overview-800x900")
+    page.set_viewport_size({"width": 1400, "height": 1000})
     grid.locator("tr").nth(2).locator(".cpsim-overview-jump").click()
     expect(step).to_have_text("Step 2 of 3: Early help alone")
     assert app.external == []
