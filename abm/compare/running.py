@@ -2,8 +2,9 @@
 
 Every scenario runs with every seed of one list, so a scenario differs from another only
 by what it changes: the families, referrals and events each seed draws are the same.
-Scenarios can be paired only when they cover the same weeks (years, warm-up, start date)
-and name the same root seed (the seeds are drawn from it).
+Scenarios can be paired only when they cover the same weeks (the same history and branch
+date if they branch, years, warm-up, start date) and name the same root seed (the seeds are
+drawn from it). The saved states branched scenarios need are built first (abm/branching.py).
 The runs go to one engine together; `progress(done, total)` is called after each finished
 run and `cancelled()` polled between runs: when it returns True the queued runs are
 dropped, the engine is shut down and `Cancelled` is raised.
@@ -16,12 +17,13 @@ from typing import Callable, Sequence
 
 import pandas as pd
 
+from abm.branching import prepare
 from abm.engines import ENGINES
 from abm.run import run
 from abm.scenario import RANGES
 from abm.seeds import replicate_seeds
 
-PAIRED = ("years", "warmup_years", "start_date")
+PAIRED = ("branch_from", "years", "warmup_years", "start_date")
 
 
 class CompareError(ValueError):
@@ -93,6 +95,7 @@ def run_scenarios(scenarios: Sequence, seeds: int | None = None, *, root_seed: i
     if cancelled is not None and cancelled():
         raise Cancelled("cancelled before the first run")
     with ENGINES[engine](min(workers or os.cpu_count() or 1, len(jobs))) as pool:
+        prepare(scenarios, seed_list, pool, progress=progress is not None)
         for done, (i, table) in enumerate(pool.map(_run_job, jobs), start=1):
             tables[i] = table
             if progress is not None:
