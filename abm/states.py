@@ -39,10 +39,6 @@ import sys
 from pathlib import Path
 from typing import Callable
 
-import mesa
-import numba
-import numpy as np
-
 import abm
 from abm import signed
 
@@ -68,6 +64,10 @@ def state_file(branch, seed: int) -> Path:
 @functools.cache
 def code_version() -> dict:
     """cpsim's version, a SHA-256 of its source files and the versions of what a saved state's pickle holds."""
+    import mesa  # here, so that the command line can import StateError without loading these
+    import numba
+    import numpy as np
+
     digest = hashlib.sha256()
     for path in sorted(SOURCE.rglob("*.py")):
         digest.update(path.relative_to(SOURCE).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
