@@ -59,8 +59,9 @@ def resolve(path: Path, data: dict, load: Callable[[Path], Scenario]) -> dict:
     for key, why in DERIVED.items():
         if key in data:
             raise ScenarioError(f"{path}: scenario.{key}: a scenario with branch_from {why}; remove {key}")
+    found = _find(path, match.group(1), where)
     try:
-        history = load(_find(path, match.group(1), where))
+        history = load(found)
     except ScenarioError as e:
         raise ScenarioError(f"{where}: {e}") from None
     week = _week(history, day, where)
