@@ -18,7 +18,9 @@ warm-up, starts on DATE and runs the history's replicate seeds), and may not cha
 parameter read only when the model is built (abm.model.FIXED_DURING_RUN: the authority's
 size, its children's risks, posts, starting states): in `[constants]` (its own or its
 parameter file's) such a parameter must equal the history's value, and it cannot be
-uncertain. Every mistake is one ScenarioError naming the file and key.
+uncertain (abm.scenario.Branch checks this and the settings for every scenario made from
+a branched one, e.g. a sweep's points). Every mistake is one ScenarioError naming the file
+and key.
 """
 
 from __future__ import annotations
@@ -31,7 +33,6 @@ from typing import Callable
 
 import abm
 from abm import calendar
-from abm.parameters import PARAMETERS
 from abm.scenario import Branch, Scenario, ScenarioError
 
 SCENARIOS = Path(abm.__file__).resolve().parent.parent / "scenarios"
@@ -65,7 +66,6 @@ def resolve(path: Path, data: dict, load: Callable[[Path], Scenario]) -> dict:
     except ScenarioError as e:
         raise ScenarioError(f"{where}: {e}") from None
     week = _week(history, day, where)
-    _check_fixed(path, data, history)
     branch = Branch(name=match.group(1), date=day, week=week, history=history)
     return {"branch_from": branch, **branch.settings()}
 
@@ -104,21 +104,3 @@ def _week(history: Scenario, day: dt.date, where: str) -> int:
         raise ScenarioError(f"{where}: {day} is outside the history {history.name}'s run: allowed "
                             f"{history.start_date} to {last}")
     return calendar.week_of(history.start_date, day)
-
-
-def _check_fixed(path: Path, data: dict, history: Scenario) -> None:
-    from abm.model import FIXED_DURING_RUN  # the model's own list, imported only for a branched file
-
-    for name in sorted(FIXED_DURING_RUN & set(data["uncertainties"])):
-        raise ScenarioError(f"{path}: uncertainties.{name}: is read only when the model is built, so a branched "
-                            f"scenario keeps the history's value; remove it")
-    for name in sorted(FIXED_DURING_RUN & set(data["constants"])):
-        value = data["constants"][name]
-        if name in history.uncertainties:
-            raise ScenarioError(f"{path}: constants.{name}: is uncertain in the history {history.name} and read only "
-                                "when the model is built, so a branched scenario keeps the history's draw; remove it")
-        kept = history.constants.get(name, PARAMETERS[name].default)
-        if value != kept:
-            raise ScenarioError(f"{path}: constants.{name}: {value!r} differs from the history {history.name}'s "
-                                f"{kept!r} (here or in the parameter file); it is read only when the model is built, "
-                                f"so a branched scenario keeps the history's value: remove it or set {kept!r}")

@@ -345,11 +345,30 @@ class Branch(_Strict):
         return {"warmup_years": 0, "start_date": self.date, "root_seed": self.history.root_seed}
 
     def check_settings(self, scenario: Scenario) -> None:
-        """_Problem for a setting of `scenario` that contradicts starting here (e.g. a warm-up given by --years)."""
+        """_Problem for a setting of `scenario` that contradicts starting here: a run setting other than the branch's
+        (e.g. a sweep's warm-up), or a parameter read only when the model is built set to another value than the
+        history's, or uncertain (the model could not change it)."""
+        from abm.model import FIXED_DURING_RUN  # the model's own list, imported only for a branched scenario
+
         for key, value in self.settings().items():
             if getattr(scenario, key) != value:
                 raise _Problem((key,), f"{_show(getattr(scenario, key))} contradicts branch_from = \"{self}\": a "
                                        f"branched scenario has {key} {_show(value)}")
+        history = self.history
+        for name in sorted(FIXED_DURING_RUN & set(scenario.uncertainties)):
+            raise _Problem(("uncertainties", name), "is read only when the model is built, so a branched scenario "
+                                                    "keeps the history's value; remove it")
+        for name in sorted(FIXED_DURING_RUN & set(scenario.constants)):
+            if name in history.uncertainties:
+                raise _Problem(("constants", name), f"is uncertain in the history {history.name} and read only when "
+                                                    "the model is built, so a branched scenario keeps the history's "
+                                                    "draw; remove it")
+            kept = history.constants.get(name, PARAMETERS[name].default)
+            if scenario.constants[name] != kept:
+                raise _Problem(("constants", name), f"{scenario.constants[name]!r} differs from the history "
+                                                    f"{history.name}'s {kept!r} (here or in the parameter file); it "
+                                                    "is read only when the model is built, so a branched scenario "
+                                                    f"keeps the history's value: remove it or set {kept!r}")
 
 
 Scenario.model_rebuild()

@@ -248,6 +248,8 @@ def test_overrides_that_contradict_the_branch_are_refused(files):
     with pytest.raises(ValidationError, match="1 contradicts branch_from = .hist@2008-10-01.: a branched scenario "
                                               "has warmup_years 0"):
         type(branch).model_validate({**dict(branch), "warmup_years": 1})
+    with pytest.raises(ValidationError, match="6000 differs from the history hist's 5000"):  # e.g. a sweep's point
+        type(branch).model_validate({**dict(branch), "constants": {**branch.constants, "children_0_19": 6000}})
 
 
 BAD = [
