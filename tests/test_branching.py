@@ -301,3 +301,15 @@ def test_a_history_in_the_projects_scenarios_is_found_from_anywhere(tmp_path):
     branch = load_scenario(copy)
     assert branch.branch_from.week == 260 and branch.root_seed == 20081111
     assert str(branch.start_date) == "2011-04-01"
+
+
+def test_compare_pairs_branched_scenarios_only_with_each_other(files):
+    from abm.compare import CompareError, run_scenarios
+
+    branch = load_scenario(files / "branch.toml")
+    same = branch.with_levers(branch.levers, name="same")
+    weekly = run_scenarios([branch, same], 1, workers=1)
+    assert outcome_bytes(weekly[weekly.scenario == "branch"]) == outcome_bytes(weekly[weekly.scenario == "same"])
+    with pytest.raises(CompareError, match=r"branch.toml: scenario.branch_from: hist@2008-10-01 \(history .*hist.toml\) "
+                                           r"differs from None in .*hist.toml"):
+        run_scenarios([load_scenario(files / "hist.toml"), branch], 1, workers=1)

@@ -51,9 +51,9 @@ def check_pairable(scenarios: Sequence) -> None:
     first = scenarios[0]
     for s in scenarios[1:]:
         for key in PAIRED:
-            if getattr(s, key) != getattr(first, key):
+            if _setting(s, key) != _setting(first, key):
                 raise CompareError(
-                    f"{_where(s)}: scenario.{key}: {getattr(s, key)} differs from {getattr(first, key)} in "
+                    f"{_where(s)}: scenario.{key}: {_shown(s, key)} differs from {_shown(first, key)} in "
                     f"{_where(first)}; runs can be paired seed by seed only over the same weeks, so "
                     f"{', '.join(PAIRED)} must agree")
         if s.root_seed != first.root_seed:
@@ -61,6 +61,19 @@ def check_pairable(scenarios: Sequence) -> None:
                 f"{_where(s)}: scenario.root_seed: {s.root_seed} differs from {first.root_seed} in {_where(first)}; "
                 "every scenario runs on the seeds drawn from one root_seed (common random numbers), so the "
                 "files' root_seed must agree")
+
+
+def _setting(scenario, key: str):
+    """A setting as pairing compares it: a branch by its name, date and history's content (not where it was read)."""
+    value = getattr(scenario, key)
+    if key == "branch_from" and value is not None:
+        return str(value), value.history.model_dump(exclude={"source"})
+    return value
+
+
+def _shown(scenario, key: str) -> str:
+    value = getattr(scenario, key)
+    return f"{value} (history {value.history.source})" if key == "branch_from" and value is not None else str(value)
 
 
 def check_seeds(seeds: int) -> None:
