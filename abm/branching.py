@@ -72,11 +72,6 @@ def start(scenario, seed: int) -> ChildProtectionModel:
     return switch(saved(scenario.branch_from, seed), scenario, seed)
 
 
-def ensure(branch, seed: int, rebuild: bool = False) -> None:
-    """Make sure the cache holds the state of `branch` for `seed` (a worker's task: nothing is sent back)."""
-    saved(branch, seed, rebuild)
-
-
 def prepare(scenarios, seeds: list[int], pool, progress: bool = True, rebuild: bool = False) -> int:
     """Build, on the engine `pool`, the saved states the branched `scenarios` need for `seeds` that the cache lacks
     (all of them with `rebuild`), with a progress bar; the number built.
@@ -95,4 +90,5 @@ def prepare(scenarios, seeds: list[int], pool, progress: bool = True, rebuild: b
 
 
 def _ensure(task: tuple) -> None:
-    ensure(*task)
+    """A worker's task: make sure the cache holds the state of (branch, seed, rebuild); nothing is sent back."""
+    saved(*task)

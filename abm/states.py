@@ -8,8 +8,8 @@ folder holding abm/; git ignores `.cache/`):
     states/HISTORY@DATE/seed-SEED.lock       held by the process that checks or builds that state
 
 A state's key, in its signed header, is: the format; the history's name and a SHA-256 of
-its content (the loaded scenario: settings, constants including its parameter file's,
-uncertainties, levers, events); the branch date and week; the seed; and the code version
+its content (the loaded scenario: its run settings but its replicate count, constants
+including its parameter file's, uncertainties, levers, events; not its description); the branch date and week; the seed; and the code version
 (cpsim's version, a SHA-256 of every .py file under abm/, and the versions of Python,
 numpy, numba and mesa). `load`, holding the state's lock (fcntl.flock), returns
 
@@ -77,7 +77,7 @@ def code_version() -> dict:
 
 def state_key(branch, seed: int) -> dict:
     """What a saved state depends on; a state whose header differs is stale."""
-    content = branch.history.model_dump(mode="json", exclude={"source"})
+    content = branch.history.model_dump(mode="json", exclude={"source", "description", "seeds"})
     return {"format": FORMAT, "history": branch.history.name,
             "scenario": hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest(),
             "date": branch.date.isoformat(), "week": branch.week, "seed": seed, "code": code_version()}
@@ -94,8 +94,7 @@ def load(branch, seed: int, build: Callable[[], object], rebuild: bool = False):
     or `rebuild` is asked for; StateError for a file whose signature fails (unless rebuilding)."""
     path = state_file(branch, seed)
     key = state_key(branch, seed)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with _locked(path.with_suffix(".lock")):
+    with _locked(path):
         if path.exists() and not rebuild:
             header, payload = _read(path)
             if header == key:
@@ -103,20 +102,23 @@ def load(branch, seed: int, build: Callable[[], object], rebuild: bool = False):
             changed = sorted(name for name in key if header.get(name) != key[name])
             print(f"note: saved state {path} is stale ({', '.join(changed)} changed); rebuilding it", file=sys.stderr)
         payload = pickle.dumps(build(), protocol=pickle.HIGHEST_PROTOCOL)
-        signed.write(path, _secret(), key, payload)
+        with _cache_io(path):
+            signed.write(path, _secret(), key, payload)
         return pickle.loads(payload)
 
 
 def _secret() -> bytes:
     try:
-        return signed.secret(cache_folder())
+        with _cache_io(cache_folder() / signed.KEY_FILE):
+            return signed.secret(cache_folder())
     except signed.SignatureError as e:
         raise StateError(str(e)) from None
 
 
 def _read(path: Path) -> tuple[dict, bytes]:
     try:
-        return signed.read(path, _secret())
+        with _cache_io(path):
+            return signed.read(path, _secret())
     except signed.SignatureError as e:
         raise StateError(f"{path}: refused, not loaded: {e}. Only a state file this cache signed is loaded; "
                          "rebuild it with `cpsim states SCENARIO --rebuild` (SCENARIO: a scenario that branches "
@@ -124,8 +126,22 @@ def _read(path: Path) -> tuple[dict, bytes]:
 
 
 @contextlib.contextmanager
+def _cache_io(path: Path):
+    """StateError, naming `path`, for a cache folder or file that cannot be read or written."""
+    try:
+        yield
+    except OSError as e:
+        raise StateError(f"{path}: cannot use the cache of saved states ({e.strerror or e}); set CPSIM_CACHE to a "
+                         "folder you can write") from None
+
+
+@contextlib.contextmanager
 def _locked(path: Path):
-    with open(path, "a") as f:
+    """Hold the lock of the state file `path` (its `.lock` file, made with its folder if need be)."""
+    with _cache_io(path.parent):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        f = open(path.with_suffix(".lock"), "a")
+    with f:
         fcntl.flock(f, fcntl.LOCK_EX)
         try:
             yield

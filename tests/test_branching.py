@@ -313,3 +313,12 @@ def test_compare_pairs_branched_scenarios_only_with_each_other(files):
     with pytest.raises(CompareError, match=r"branch.toml: scenario.branch_from: hist@2008-10-01 \(history .*hist.toml\) "
                                            r"differs from None in .*hist.toml"):
         run_scenarios([load_scenario(files / "hist.toml"), branch], 1, workers=1)
+
+
+def test_a_cache_that_cannot_be_written_is_one_clear_error(files, tmp_path, monkeypatch):
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file, not a folder")
+    monkeypatch.setenv("CPSIM_CACHE", str(blocked))
+    branch = load_scenario(files / "branch.toml")
+    with pytest.raises(states.StateError, match="cannot use the cache of saved states .* set CPSIM_CACHE"):
+        run(branch, replicate_seeds(7, 1)[0])
