@@ -17,7 +17,7 @@ def scenario_params(scenario, seed: int):
     """The scenario's constants, with each uncertainty drawn uniformly from its range for this seed.
 
     A branched scenario keeps its history's values of the parameters read only when the
-    model is built (abm/branch_from.py checks that it sets none to another value).
+    model is built (abm.scenario.Branch checks that it sets none to another value).
     """
     values = dict(scenario.constants)
     rng = streams(seed)["uncertainty"]
