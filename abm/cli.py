@@ -610,6 +610,9 @@ def links(
         _fail(str(e))
     if chosen.start_date is None:
         _fail(f"{scenario}: scenario.start_date is missing; the links are measured in 2009/10")
+    if chosen.branch_from is not None:
+        _fail(f"{scenario}: scenario.branch_from: the links are measured in 2009/10 on a run of its own; give the "
+              f"history ({chosen.branch_from.history.source}) instead")
     import sys
 
     from tqdm import tqdm
