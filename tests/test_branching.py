@@ -325,5 +325,5 @@ def test_a_cache_that_cannot_be_written_is_one_clear_error(files, tmp_path, monk
 
 
 def test_links_refuses_a_branched_scenario(files):
-    result = CliRunner().invoke(app, ["links", str(files / "branch.toml"), "--seeds", "2"])
+    result = CliRunner().invoke(app, ["links", "--scenario", str(files / "branch.toml"), "--seeds", "2"])
     assert result.exit_code == 2 and "scenario.branch_from: the links are measured in 2009/10" in result.output
