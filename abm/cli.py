@@ -27,6 +27,7 @@ import typer
 from abm.folders import OutputError, check_output, write_or_rescue
 from abm.parameters import PARAMETERS
 from abm.scenario import ScenarioError, load_scenario
+from abm.states import StateError
 
 app = typer.Typer(
     help="cpsim: an agent-based simulation of a local child protection system in England.",
@@ -44,12 +45,15 @@ def _fail(message: str) -> NoReturn:
 
 
 def _interruptible(said: str) -> Callable:
-    """A command that answers Ctrl-C at any moment with one line, `interrupted: <said>`, and exit status 130."""
+    """A command that answers Ctrl-C at any moment with one line, `interrupted: <said>`, and exit status 130
+    (and a refused saved state, abm/states.py, with its one line and exit status 2)."""
     def wrap(command: Callable) -> Callable:
         @functools.wraps(command)
         def wrapped(*args, **kwargs):
             try:
                 return command(*args, **kwargs)
+            except StateError as e:
+                _fail(str(e))
             except KeyboardInterrupt:
                 typer.echo(f"interrupted: {said}", err=True)
                 raise typer.Exit(130) from None
@@ -546,6 +550,41 @@ def workshop(
 
 
 
+@app.command(short_help="Build the saved history states a branched scenario starts from; --rebuild replaces them.")
+@_interruptible("the states saved so far are kept")
+def states(
+    scenario: Annotated[Path, typer.Argument(
+        help="A branched scenario file (TOML), one with [scenario] branch_from.", show_default=False)],
+    seeds: Annotated[int | None, typer.Option(
+        help="Seeds to build states for [default: the file's scenario.seeds].", show_default=False)] = None,
+    rebuild: Annotated[bool, typer.Option(
+        "--rebuild", help="Build every one again, also a state file that was refused.")] = False,
+    workers: Annotated[int | None, typer.Option(
+        help="Worker processes [default: one per core, at most one per seed].", show_default=False)] = None,
+) -> None:
+    """Build, with a progress bar, the saved states of the history at the branch date that SCENARIO's seeds start
+    from and that the cache lacks or holds stale (all of them with --rebuild); print where they are
+    (docs/branching.md)."""
+    try:
+        chosen = load_scenario(scenario).with_overrides(seeds=seeds)
+    except ScenarioError as e:
+        _fail(str(e))
+    if chosen.branch_from is None:
+        _fail(f"{scenario}: scenario.branch_from: is missing; only a branched scenario starts from saved states")
+    workers = _workers(workers)
+    from abm.branching import prepare
+    from abm.engines import ENGINES
+    from abm.engines.local import cores
+    from abm.seeds import replicate_seeds
+    from abm.states import state_file
+
+    seed_list = replicate_seeds(chosen.root_seed, chosen.seeds)
+    with ENGINES["local"](min(workers or cores(), len(seed_list))) as engine:
+        built = prepare([chosen], seed_list, engine, progress=True, rebuild=rebuild)
+    typer.echo(f"{chosen.branch_from}: {built} states built, {len(seed_list) - built} already saved, in "
+               f"{state_file(chosen.branch_from, seed_list[0]).parent}")
+
+
 @app.command(short_help="Measure every causal link and loop at the calibrated state (elasticities, 90% intervals).")
 @_interruptible("nothing measured")
 def links(
@@ -571,6 +610,9 @@ def links(
         _fail(str(e))
     if chosen.start_date is None:
         _fail(f"{scenario}: scenario.start_date is missing; the links are measured in 2009/10")
+    if chosen.branch_from is not None:
+        _fail(f"{scenario}: scenario.branch_from: the links are measured in 2009/10 on a run of its own; give the "
+              f"history ({chosen.branch_from.history.source}) instead")
     import sys
 
     from tqdm import tqdm

@@ -90,9 +90,24 @@ class ChildProtectionModel(mesa.Model):
         self.court = FamilyCourt(self)
         self.outcomes: dict[str, float] = {}
         self.datacollector = mesa.DataCollector(model_reporters={"outcomes": _outcomes})
+        self.schedule_public_events(events)
+
+    def schedule_public_events(self, events) -> None:
+        """Schedule `events` ((week after the warm-up, kind, anxiety jump)): each jump comes before its week's step."""
         self.public_events = [functools.partial(self.public.jump, jump) for _week, _kind, jump in events]
-        for (week, _kind, _jump), event in zip(events, self.public_events):
-            self.schedule_event(event, at=warmup_weeks + week + 0.5)
+        self.scheduled_events = [self.schedule_event(event, at=self.warmup_weeks + week + 0.5)
+                                 for (week, _kind, _jump), event in zip(events, self.public_events)]
+
+    def branch(self, params, events=(), reforms=None) -> None:
+        """Go on from this week as another scenario (abm/branching.py): its parameters, reforms and events
+        (weeks counted from now), the events still pending cancelled, outcomes collected afresh from this week."""
+        for event in self.scheduled_events:
+            event.cancel()
+        self.set_params(params)
+        self.reforms = reforms
+        self.warmup_weeks = self.week
+        self.datacollector = mesa.DataCollector(model_reporters={"outcomes": _outcomes})
+        self.schedule_public_events(events)
 
     def set_params(self, params) -> None:
         """Use `params` from now on: rebind them and let every component that derives values from them reconfigure."""

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from abm import calendar
-from abm.model import ChildProtectionModel
+from abm.model import FIXED_DURING_RUN, ChildProtectionModel
 from abm.outcomes import NAMES
 from abm.parameters import PARAMETERS, resolve
 from abm.reforms import ReformSchedule
@@ -14,23 +14,41 @@ from abm.seeds import streams
 
 
 def scenario_params(scenario, seed: int):
-    """The scenario's constants, with each uncertainty drawn uniformly from its range for this seed."""
+    """The scenario's constants, with each uncertainty drawn uniformly from its range for this seed.
+
+    A branched scenario keeps its history's values of the parameters read only when the
+    model is built (abm.scenario.Branch checks that it sets none to another value).
+    """
     values = dict(scenario.constants)
     rng = streams(seed)["uncertainty"]
     for name, u in sorted(scenario.uncertainties.items()):
         whole = PARAMETERS[name].kind is int
         values[name] = int(rng.integers(u.low, u.high + 1)) if whole else float(rng.uniform(u.low, u.high))
+    if scenario.branch_from is not None:
+        kept = scenario_params(scenario.branch_from.history, seed)
+        values.update({name: getattr(kept, name) for name in FIXED_DURING_RUN})
     return resolve(values)
 
 
-def simulate(scenario, seed: int) -> ChildProtectionModel:
-    """Run `scenario` once with `seed` and return the finished model (warm-up and years simulated)."""
+def new_model(scenario, seed: int) -> ChildProtectionModel:
+    """A model of the unbranched `scenario` with `seed`, at the first week of its warm-up."""
     params = scenario_params(scenario, seed)
-    warmup = scenario.warmup_years * calendar.WEEKS_PER_YEAR
-    weeks = scenario.years * calendar.WEEKS_PER_YEAR
-    model = ChildProtectionModel(params, seed, warmup_weeks=warmup, events=scenario.event_weeks(),
-                                 reforms=ReformSchedule.from_scenario(scenario, params))
-    for _ in range(warmup + weeks):
+    return ChildProtectionModel(params, seed, warmup_weeks=scenario.warmup_years * calendar.WEEKS_PER_YEAR,
+                                events=scenario.event_weeks(), reforms=ReformSchedule.from_scenario(scenario, params))
+
+
+def simulate(scenario, seed: int) -> ChildProtectionModel:
+    """Run `scenario` once with `seed` and return the finished model (warm-up and years simulated).
+
+    A branched scenario starts from its history's saved state (built on first use) instead of a warm-up.
+    """
+    if scenario.branch_from is None:
+        model = new_model(scenario, seed)
+    else:
+        from abm.branching import start  # here: abm.branching runs histories with this module
+
+        model = start(scenario, seed)
+    for _ in range((scenario.warmup_years + scenario.years) * calendar.WEEKS_PER_YEAR):
         model.step()
     return model
 

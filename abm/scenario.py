@@ -18,6 +18,11 @@ scenario sets in `[constants]` or `[uncertainties]` keeps the scenario's setting
 `Scenario.with_levers` gives a copy with other reforms switched on, and `scenario_toml`
 writes a scenario back as a file that `load_scenario` reads.
 
+`[scenario] branch_from = "HISTORY@DATE"` starts the scenario from the saved state of the
+history scenario HISTORY at DATE instead of a warm-up (abm/branch_from.py reads the key,
+abm/branching.py says what carries over); such a file gives no `warmup_years`, `start_date`
+or `root_seed`: it has no warm-up, starts on the branch date and runs the history's seeds.
+
 Nothing is silently defaulted or coerced: every mistake is one `ScenarioError` naming the
 file, the key ("scenario.years", "events[2].date", tables of an array counted from 1),
 the problem and the allowed range or the close matches.
@@ -38,7 +43,8 @@ from abm import calendar
 from abm.parameters import PARAMETERS, ParameterError, check_value
 
 SECTIONS = ("scenario", "constants", "uncertainties", "levers", "events")
-HEADER = ("name", "description", "start_date", "years", "warmup_years", "seeds", "root_seed", "parameters")
+HEADER = ("name", "description", "start_date", "years", "warmup_years", "seeds", "root_seed", "parameters",
+          "branch_from")
 PARAMETER_SECTIONS = ("constants", "provenance")
 EVENT_KINDS = ("national_publicity", "over_intervention_scandal")
 RANGES: dict[str, tuple[int | float, int | float]] = {
@@ -215,6 +221,7 @@ class Scenario(_Strict):
     uncertainties: dict[str, Uncertainty] = {}
     levers: tuple[Lever, ...] = ()
     events: tuple[Event, ...] = ()
+    branch_from: Branch | None = None
     source: str | None = None
 
     @field_validator("start_date")
@@ -246,6 +253,8 @@ class Scenario(_Strict):
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
+        if self.branch_from is not None:
+            self.branch_from.check_settings(self)
         for name in self.uncertainties:
             if name in self.constants:
                 raise _Problem(("uncertainties", name),
@@ -317,6 +326,52 @@ class Scenario(_Strict):
             return Scenario.model_validate({**dict(self), **changes})
         except ValidationError as e:
             raise _translate(e, "command line", lambda loc: ("--" + str(loc[0]),) + tuple(loc[1:])) from None
+
+
+class Branch(_Strict):
+    """Where a branched scenario starts: the saved state of `history` (a loaded scenario, the file `name`.toml) at
+    `date`, which is the state at the start of the history's week `week` (weeks after its warm-up)."""
+
+    name: str
+    date: dt.date
+    week: int
+    history: Scenario
+
+    def __str__(self) -> str:
+        return f"{self.name}@{self.date}"
+
+    def settings(self) -> dict[str, Any]:
+        """The run settings a scenario branched here has: no warm-up, the branch date, the history's root seed."""
+        return {"warmup_years": 0, "start_date": self.date, "root_seed": self.history.root_seed}
+
+    def check_settings(self, scenario: Scenario) -> None:
+        """_Problem for a setting of `scenario` that contradicts starting here: a run setting other than the branch's
+        (e.g. a sweep's warm-up), or a parameter read only when the model is built set to another value than the
+        history's, or uncertain (the model could not change it)."""
+        from abm.model import FIXED_DURING_RUN  # the model's own list, imported only for a branched scenario
+
+        for key, value in self.settings().items():
+            if getattr(scenario, key) != value:
+                raise _Problem((key,), f"{_show(getattr(scenario, key))} contradicts branch_from = \"{self}\": a "
+                                       f"branched scenario has {key} {_show(value)}")
+        history = self.history
+        for name in sorted(FIXED_DURING_RUN & set(scenario.uncertainties)):
+            raise _Problem(("uncertainties", name), "is read only when the model is built, so a branched scenario "
+                                                    "keeps the history's value; remove it")
+        for name in sorted(FIXED_DURING_RUN & set(scenario.constants)):
+            if name in history.uncertainties:
+                raise _Problem(("constants", name), f"is uncertain in the history {history.name} and read only when "
+                                                    "the model is built, so a branched scenario keeps the history's "
+                                                    "draw; remove it")
+            kept = history.constants.get(name, PARAMETERS[name].default)
+            if scenario.constants[name] != kept:
+                raise _Problem(("constants", name), f"{scenario.constants[name]!r} differs from the history "
+                                                    f"{history.name}'s {kept!r} (here or in the parameter file); it "
+                                                    "is read only when the model is built, so a branched scenario "
+                                                    f"keeps the history's value: remove it or set {kept!r}")
+
+
+Scenario.model_rebuild()
 
 
 def _file_key(loc: tuple) -> tuple:
@@ -427,8 +482,15 @@ def load_scenario(path: str | Path, parameter_file: bool = True) -> Scenario:
     are left out (calibration fits them). An event or lever must begin within the run the
     file describes (a --years override that shortens the run is not held to it).
     """
-    path = Path(path)
+    return _load(Path(path), parameter_file, history=False)
+
+
+def _load(path: Path, parameter_file: bool, history: bool) -> Scenario:
+    """load_scenario's work; a `history` (the scenario a branched one names) may not branch itself."""
     data = _arrange(path, _read(path))
+    if history and "branch_from" in data:
+        raise ScenarioError(f"{path}: scenario.branch_from: a history must start from its own warm-up, "
+                            "not branch from another history; remove branch_from here")
     named = data.get("parameters")
     if named is not None and not isinstance(named, str):
         raise ScenarioError(f"{path}: scenario.parameters: must be text in quotes (a parameter file's path "
@@ -440,6 +502,10 @@ def load_scenario(path: str | Path, parameter_file: bool = True) -> Scenario:
             raise ScenarioError(f"{path}: scenario.parameters: {e}") from None
         own = data["uncertainties"] if isinstance(data["uncertainties"], dict) else {}
         data["constants"] = {**{k: v for k, v in fitted.items() if k not in own}, **data["constants"]}
+    if "branch_from" in data:
+        from abm.branch_from import resolve  # here: it loads the history with this module
+
+        data.update(resolve(path, data, lambda file: _load(file, True, history=True)))
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as e:
@@ -481,7 +547,9 @@ def scenario_toml(scenario: Scenario) -> str:
     lines = [f"# Scenario '{s.name}', written by cpsim."]
     if s.parameters is not None:
         lines.append(f"# Its [constants] include those of the parameter file {s.parameters}.")
-    lines += _toml_table("[scenario]", {key: getattr(s, key) for key in HEADER if key != "parameters"})
+    derived = () if s.branch_from is None else tuple(s.branch_from.settings())
+    header = {key: getattr(s, key) for key in HEADER if key != "parameters" and key not in derived}
+    lines += _toml_table("[scenario]", {**header, "branch_from": None if s.branch_from is None else str(s.branch_from)})
     lines += _toml_table("[constants]", s.constants)
     lines += _toml_table("[uncertainties]", s.uncertainties)
     for lever in s.levers:

@@ -2,8 +2,9 @@
 
 Every scenario runs with every seed of one list, so a scenario differs from another only
 by what it changes: the families, referrals and events each seed draws are the same.
-Scenarios can be paired only when they cover the same weeks (years, warm-up, start date)
-and name the same root seed (the seeds are drawn from it).
+Scenarios can be paired only when they cover the same weeks (the same history and branch
+date if they branch, years, warm-up, start date) and name the same root seed (the seeds are
+drawn from it). The saved states branched scenarios need are built first (abm/branching.py).
 The runs go to one engine together; `progress(done, total)` is called after each finished
 run and `cancelled()` polled between runs: when it returns True the queued runs are
 dropped, the engine is shut down and `Cancelled` is raised.
@@ -16,12 +17,13 @@ from typing import Callable, Sequence
 
 import pandas as pd
 
+from abm.branching import prepare
 from abm.engines import ENGINES
 from abm.run import run
 from abm.scenario import RANGES
 from abm.seeds import replicate_seeds
 
-PAIRED = ("years", "warmup_years", "start_date")
+PAIRED = ("branch_from", "years", "warmup_years", "start_date")
 
 
 class CompareError(ValueError):
@@ -49,9 +51,9 @@ def check_pairable(scenarios: Sequence) -> None:
     first = scenarios[0]
     for s in scenarios[1:]:
         for key in PAIRED:
-            if getattr(s, key) != getattr(first, key):
+            if _setting(s, key) != _setting(first, key):
                 raise CompareError(
-                    f"{_where(s)}: scenario.{key}: {getattr(s, key)} differs from {getattr(first, key)} in "
+                    f"{_where(s)}: scenario.{key}: {_shown(s, key)} differs from {_shown(first, key)} in "
                     f"{_where(first)}; runs can be paired seed by seed only over the same weeks, so "
                     f"{', '.join(PAIRED)} must agree")
         if s.root_seed != first.root_seed:
@@ -59,6 +61,19 @@ def check_pairable(scenarios: Sequence) -> None:
                 f"{_where(s)}: scenario.root_seed: {s.root_seed} differs from {first.root_seed} in {_where(first)}; "
                 "every scenario runs on the seeds drawn from one root_seed (common random numbers), so the "
                 "files' root_seed must agree")
+
+
+def _setting(scenario, key: str):
+    """A setting as pairing compares it: a branch by its name, date and history's content (not where it was read)."""
+    value = getattr(scenario, key)
+    if key == "branch_from" and value is not None:
+        return str(value), value.history.model_dump(exclude={"source"})
+    return value
+
+
+def _shown(scenario, key: str) -> str:
+    value = getattr(scenario, key)
+    return f"{value} (history {value.history.source})" if key == "branch_from" and value is not None else str(value)
 
 
 def check_seeds(seeds: int) -> None:
@@ -93,6 +108,7 @@ def run_scenarios(scenarios: Sequence, seeds: int | None = None, *, root_seed: i
     if cancelled is not None and cancelled():
         raise Cancelled("cancelled before the first run")
     with ENGINES[engine](min(workers or os.cpu_count() or 1, len(jobs))) as pool:
+        prepare(scenarios, seed_list, pool, progress=progress is not None)
         for done, (i, table) in enumerate(pool.map(_run_job, jobs), start=1):
             tables[i] = table
             if progress is not None:

@@ -23,6 +23,7 @@ from abm.engines.dask import DaskEngine
 from abm.engines.errors import EngineError
 from abm.engines.local import LocalEngine
 from abm.engines.ray import RayEngine
+from abm.branching import prepare
 from abm.run import run
 
 
@@ -42,15 +43,17 @@ __all__ = ["ENGINES", "Engine", "EngineError", "run_replicates"]
 
 def run_replicates(scenario, seeds: list[int], engine: str = "local", workers: int | None = None,
                    progress: bool = True) -> pd.DataFrame:
-    """The weekly tables of `run(scenario, seed)` for each seed, stacked in the order of `seeds`."""
+    """The weekly tables of `run(scenario, seed)` for each seed, stacked in the order of `seeds` (the saved states a
+    branched scenario needs are built first, with their own progress bar)."""
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; allowed: {', '.join(sorted(ENGINES))}")
     if not seeds:
         raise ValueError("run_replicates needs at least one seed")
     tables: list[pd.DataFrame | None] = [None] * len(seeds)
-    with ENGINES[engine](workers) as pool, tqdm(total=len(seeds), desc=scenario.name, unit="run",
-                                               disable=not progress, file=sys.stderr) as bar:
-        for i, table in pool.map(partial(run, scenario), seeds):
-            tables[i] = table
-            bar.update()
+    with ENGINES[engine](workers) as pool:
+        prepare([scenario], seeds, pool, progress)
+        with tqdm(total=len(seeds), desc=scenario.name, unit="run", disable=not progress, file=sys.stderr) as bar:
+            for i, table in pool.map(partial(run, scenario), seeds):
+                tables[i] = table
+                bar.update()
     return pd.concat(tables, ignore_index=True)
