@@ -2,8 +2,11 @@
 start year, horizon and seeds, press Run; the runs go in the background (progress bar, Cancel) and
 the results appear beside the baseline: a chart per headline outcome (median and 5th-95th
 percentile band per year) and the table of paired differences with 90% intervals
-(views/difference_table.py). Before Run, settings too small for the question are warned of
-(app.guard_rails)."""
+(views/difference_table.py) and the report to download (views/report_download.py). Before Run, settings too
+small for the question are warned of (app.guard_rails); results whose setup has changed since are marked
+out of date (views/out_of_date.py). A change the page refuses (a start year out of range, a name already
+used) is explained and its field shows again what will run. The setup can be kept as a link or under a
+name (views/saved_setups.py)."""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from abm.scenario import load_scenario
 from abm.outcomes import BY_NAME
 from app.charts import BAND_SENTENCE, band_figure
 from app.guard_rails import setup_warnings
+from app.out_of_date import changes
 from app.session import use_session
 from app.state import (MAX_SCENARIOS, SEEDS, START_YEARS, YEARS, Comparison, CompareSetup, SetupError,
                        packages, reform_catalogue)
@@ -20,8 +24,14 @@ from app.views.announcement import Announcement
 from app.views.chart_image import ChartImage
 from app.views.difference_table import DifferenceTable
 from app.views.heading import Heading
+from app.views.out_of_date import OutOfDate
+from app.views.report_download import ReportDownload
 from app.views.run_warnings import RunWarnings
+from app.views.saved_setups import KeepSetup
 from app.wording import SEEDS_HELP, plural
+
+
+STALE_STYLE = {"border-left": "6px dashed #b35900", "padding-left": "10px"}  # results out of date, all the way down
 
 
 @solara.component
@@ -31,7 +41,7 @@ def Problem(message: str | None):
 
 
 @solara.component
-def RunSettings(setup: solara.Reactive[CompareSetup], files: dict, problem: solara.Reactive[str | None],
+def RunSettings(setup: solara.Reactive[CompareSetup], files: dict, problem: solara.Reactive[tuple[str | None, int]],
                 disabled: bool):
     def choose_base(name: str) -> None:
         if name in files:  # an uploaded baseline is listed too, but has no file to load again
@@ -51,7 +61,8 @@ def RunSettings(setup: solara.Reactive[CompareSetup], files: dict, problem: sola
             solara.Text(current.base.description, style={"opacity": 0.7})
         if current.start_year is not None:
             solara.InputInt(f"Start year (April; {START_YEARS[0]}-{START_YEARS[1]})", value=current.start_year,
-                            on_value=lambda y: change(start_year=y), disabled=disabled)
+                            on_value=lambda y: change(start_year=y), disabled=disabled,
+                            classes=["cpsim-start-year"]).key(f"start-year-{problem.value[1]}")
         with solara.Div(classes=["cpsim-years"]):
             solara.SliderInt(f"Years to simulate: {current.years}", value=current.years, min=YEARS[0], max=YEARS[1],
                              on_value=lambda y: change(years=y), disabled=disabled)
@@ -61,16 +72,20 @@ def RunSettings(setup: solara.Reactive[CompareSetup], files: dict, problem: sola
             solara.Text(SEEDS_HELP, classes=["cpsim-seeds-help"], style={"font-size": "0.85em", "opacity": 0.75})
 
 
-def _act(setup: solara.Reactive[CompareSetup], problem: solara.Reactive[str | None], change) -> None:
+def _act(setup: solara.Reactive[CompareSetup], problem: solara.Reactive[tuple[str | None, int]], change) -> None:
+    """Apply `change` to the setup; if it is refused, say why and count the refusal, so that the fields
+    (keyed on the count) are made again showing the setup that will run, not the value refused."""
+    refused = problem.value[1]
     try:
         setup.set(change(setup.value))
-        problem.set(None)
+        problem.set((None, refused))
     except SetupError as e:
-        problem.set(str(e))
+        problem.set((f"{e} (kept as it was)", refused + 1))
 
 
 @solara.component
-def ScenarioNames(setup: solara.Reactive[CompareSetup], problem: solara.Reactive[str | None], disabled: bool):
+def ScenarioNames(setup: solara.Reactive[CompareSetup], problem: solara.Reactive[tuple[str | None, int]],
+                  disabled: bool):
     drafts = setup.value.drafts
     presets = solara.use_memo(packages, [])
 
@@ -84,7 +99,8 @@ def ScenarioNames(setup: solara.Reactive[CompareSetup], problem: solara.Reactive
                 solara.InputText("Baseline name" if index == 0 else f"Scenario {index + 1} name", value=draft.name,
                                  continuous_update=False, disabled=disabled,
                                  on_value=lambda name, index=index: _act(setup, problem,
-                                                                         lambda s: s.renamed(index, name)))
+                                                                         lambda s: s.renamed(index, name))
+                                 ).key(f"name-{index}-{problem.value[1]}")
                 if index > 0 and presets:
                     solara.Select("Tick a package", values=list(presets), value=None, disabled=disabled,
                                   classes=[f"cpsim-package-{index}"], style={"max-width": "170px"},
@@ -102,7 +118,8 @@ def _cell(*children, tag: str = "td", style: str = ""):
 
 
 @solara.component
-def ReformTable(setup: solara.Reactive[CompareSetup], problem: solara.Reactive[str | None], disabled: bool):
+def ReformTable(setup: solara.Reactive[CompareSetup], problem: solara.Reactive[tuple[str | None, int]],
+                disabled: bool):
     """A row per reform (grouped in families), a column per scenario: tick to switch it on there."""
     drafts, inherited = setup.value.drafts, setup.value.base_reforms
     head = [_cell("Reform", tag="th", style="text-align: left")]
@@ -166,6 +183,8 @@ def RunBar(start, cancel):
                     classes=["cpsim-progress-text"])
     if session.run_message.value:
         solara.Info(session.run_message.value, classes=["cpsim-run-message"])
+    if session.comparison.value is not None and job is None:
+        OutOfDate(session.comparison.value, session.setup.value, brief=True)
 
 
 @solara.component
@@ -175,7 +194,12 @@ def Results():
     Announcement(message="" if comparison is None else ready_message(comparison), token=str(id(comparison)))
     if comparison is None:
         solara.Markdown("No results yet: choose the reforms and press **Run**.")
-    else:
+        return
+    stale = bool(changes(comparison.setup, session.setup.value))
+    with solara.Div(classes=["cpsim-results"] + (["cpsim-stale"] if stale else []),
+                    style=STALE_STYLE if stale else {}):
+        OutOfDate(comparison, session.setup.value)
+        ReportDownload(comparison)
         ComparisonResults(comparison, session.projector.value)
 
 
@@ -215,7 +239,7 @@ def chart_alt(outcome: str, labels: list[str]) -> str:
 def CompareView(files: dict, start, cancel):
     """The Compare page of one session (`start`/`cancel` run and stop the session's background run)."""
     session = use_session()
-    problem = solara.use_reactive(None)
+    problem = solara.use_reactive((None, 0))  # (why the last change was refused, how many were refused)
     setup = session.setup
     running = session.job.value is not None
     with solara.Column(classes=["cpsim-compare"] + (["cpsim-big"] if session.projector.value else [])):
@@ -223,13 +247,14 @@ def CompareView(files: dict, start, cancel):
         with solara.Row(style={"flex-wrap": "wrap", "align-items": "flex-start"}):
             with solara.Column(style={"width": "340px"}):
                 RunSettings(setup, files, problem, running)
-                Problem(problem.value)
+                Problem(problem.value[0])
                 RunBar(start, cancel)
+                KeepSetup(running)
             ReformTable(setup, problem, running)
         Results()
 
 
-def _add(setup: solara.Reactive[CompareSetup], problem: solara.Reactive[str | None]) -> None:
+def _add(setup: solara.Reactive[CompareSetup], problem: solara.Reactive[tuple[str | None, int]]) -> None:
     taken = {d.name for d in setup.value.drafts}
     name = next(f"Scenario {i}" for i in range(2, MAX_SCENARIOS + 2) if f"Scenario {i}" not in taken)
     _act(setup, problem, lambda s: s.with_scenario_added(name))
