@@ -22,6 +22,7 @@ from app.state import (MAX_SCENARIOS, SEEDS, START_YEARS, YEARS, Comparison, Com
                        packages, reform_catalogue)
 from app.views.announcement import Announcement
 from app.views.chart_image import ChartImage
+from app.views.checked_field import CheckedField
 from app.views.difference_table import DifferenceTable
 from app.views.heading import Heading
 from app.views.out_of_date import OutOfDate
@@ -41,7 +42,7 @@ def Problem(message: str | None):
 
 
 @solara.component
-def RunSettings(setup: solara.Reactive[CompareSetup], files: dict, problem: solara.Reactive[tuple[str | None, int]],
+def RunSettings(setup: solara.Reactive[CompareSetup], files: dict, problem: solara.Reactive[str | None],
                 disabled: bool):
     def choose_base(name: str) -> None:
         if name in files:  # an uploaded baseline is listed too, but has no file to load again
@@ -49,6 +50,9 @@ def RunSettings(setup: solara.Reactive[CompareSetup], files: dict, problem: sola
 
     def change(**settings) -> None:
         _act(setup, problem, lambda s: s.with_settings(**settings))
+
+    def commit_year(text: str) -> bool:
+        return _act(setup, problem, lambda s: s.with_settings(start_year=_whole(text, "start year")))
 
     current = setup.value
     with solara.Card("Run settings"):
@@ -60,9 +64,9 @@ def RunSettings(setup: solara.Reactive[CompareSetup], files: dict, problem: sola
         if current.base.description:
             solara.Text(current.base.description, style={"opacity": 0.7})
         if current.start_year is not None:
-            solara.InputInt(f"Start year (April; {START_YEARS[0]}-{START_YEARS[1]})", value=current.start_year,
-                            on_value=lambda y: change(start_year=y), disabled=disabled,
-                            classes=["cpsim-start-year"]).key(f"start-year-{problem.value[1]}")
+            CheckedField(f"Start year (April; {START_YEARS[0]}-{START_YEARS[1]})", str(current.start_year),
+                         commit=commit_year, disabled=disabled,
+                         classes=("cpsim-start-year",))
         with solara.Div(classes=["cpsim-years"]):
             solara.SliderInt(f"Years to simulate: {current.years}", value=current.years, min=YEARS[0], max=YEARS[1],
                              on_value=lambda y: change(years=y), disabled=disabled)
@@ -72,20 +76,27 @@ def RunSettings(setup: solara.Reactive[CompareSetup], files: dict, problem: sola
             solara.Text(SEEDS_HELP, classes=["cpsim-seeds-help"], style={"font-size": "0.85em", "opacity": 0.75})
 
 
-def _act(setup: solara.Reactive[CompareSetup], problem: solara.Reactive[tuple[str | None, int]], change) -> None:
-    """Apply `change` to the setup; if it is refused, say why and count the refusal, so that the fields
-    (keyed on the count) are made again showing the setup that will run, not the value refused."""
-    refused = problem.value[1]
+def _whole(text: str, what: str) -> int:
+    """`text` as a whole number; SetupError naming `what` if it is not one."""
+    if not text.strip().isdigit():
+        raise SetupError(f"{what}: {text[:20]!r} is not a whole number")
+    return int(text)
+
+
+def _act(setup: solara.Reactive[CompareSetup], problem: solara.Reactive[str | None], change) -> bool:
+    """Apply `change` (a function of the setup, which may raise SetupError) to the setup; whether it was taken.
+    A refusal is said in `problem`, and the setup is kept as it was."""
     try:
         setup.set(change(setup.value))
-        problem.set((None, refused))
     except SetupError as e:
-        problem.set((f"{e} (kept as it was)", refused + 1))
+        problem.set(f"{e} (kept as it was)")
+        return False
+    problem.set(None)
+    return True
 
 
 @solara.component
-def ScenarioNames(setup: solara.Reactive[CompareSetup], problem: solara.Reactive[tuple[str | None, int]],
-                  disabled: bool):
+def ScenarioNames(setup: solara.Reactive[CompareSetup], problem: solara.Reactive[str | None], disabled: bool):
     drafts = setup.value.drafts
     presets = solara.use_memo(packages, [])
 
@@ -96,11 +107,9 @@ def ScenarioNames(setup: solara.Reactive[CompareSetup], problem: solara.Reactive
         for index, draft in enumerate(drafts):
             with solara.Row(classes=[f"cpsim-scenario-{index}"], gap="0px",
                             style={"align-items": "center", "min-width": "220px"}):
-                solara.InputText("Baseline name" if index == 0 else f"Scenario {index + 1} name", value=draft.name,
-                                 continuous_update=False, disabled=disabled,
-                                 on_value=lambda name, index=index: _act(setup, problem,
-                                                                         lambda s: s.renamed(index, name))
-                                 ).key(f"name-{index}-{problem.value[1]}")
+                CheckedField("Baseline name" if index == 0 else f"Scenario {index + 1} name", draft.name,
+                             commit=lambda name, index=index: _act(setup, problem, lambda s: s.renamed(index, name)),
+                             disabled=disabled)
                 if index > 0 and presets:
                     solara.Select("Tick a package", values=list(presets), value=None, disabled=disabled,
                                   classes=[f"cpsim-package-{index}"], style={"max-width": "170px"},
@@ -118,8 +127,7 @@ def _cell(*children, tag: str = "td", style: str = ""):
 
 
 @solara.component
-def ReformTable(setup: solara.Reactive[CompareSetup], problem: solara.Reactive[tuple[str | None, int]],
-                disabled: bool):
+def ReformTable(setup: solara.Reactive[CompareSetup], problem: solara.Reactive[str | None], disabled: bool):
     """A row per reform (grouped in families), a column per scenario: tick to switch it on there."""
     drafts, inherited = setup.value.drafts, setup.value.base_reforms
     head = [_cell("Reform", tag="th", style="text-align: left")]
@@ -239,7 +247,7 @@ def chart_alt(outcome: str, labels: list[str]) -> str:
 def CompareView(files: dict, start, cancel):
     """The Compare page of one session (`start`/`cancel` run and stop the session's background run)."""
     session = use_session()
-    problem = solara.use_reactive((None, 0))  # (why the last change was refused, how many were refused)
+    problem = solara.use_reactive(None)
     setup = session.setup
     running = session.job.value is not None
     with solara.Column(classes=["cpsim-compare"] + (["cpsim-big"] if session.projector.value else [])):
@@ -247,14 +255,14 @@ def CompareView(files: dict, start, cancel):
         with solara.Row(style={"flex-wrap": "wrap", "align-items": "flex-start"}):
             with solara.Column(style={"width": "340px"}):
                 RunSettings(setup, files, problem, running)
-                Problem(problem.value[0])
+                Problem(problem.value)
                 RunBar(start, cancel)
                 KeepSetup(running)
             ReformTable(setup, problem, running)
         Results()
 
 
-def _add(setup: solara.Reactive[CompareSetup], problem: solara.Reactive[tuple[str | None, int]]) -> None:
+def _add(setup: solara.Reactive[CompareSetup], problem: solara.Reactive[str | None]) -> None:
     taken = {d.name for d in setup.value.drafts}
     name = next(f"Scenario {i}" for i in range(2, MAX_SCENARIOS + 2) if f"Scenario {i}" not in taken)
     _act(setup, problem, lambda s: s.with_scenario_added(name))
