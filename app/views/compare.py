@@ -109,7 +109,7 @@ def ScenarioNames(setup: solara.Reactive[CompareSetup], problem: solara.Reactive
                             style={"align-items": "center", "min-width": "220px"}):
                 CheckedField("Baseline name" if index == 0 else f"Scenario {index + 1} name", draft.name,
                              commit=lambda name, index=index: _act(setup, problem, lambda s: s.renamed(index, name)),
-                             disabled=disabled)
+                             disabled=disabled, classes=(f"cpsim-name-{index}",))
                 if index > 0 and presets:
                     solara.Select("Tick a package", values=list(presets), value=None, disabled=disabled,
                                   classes=[f"cpsim-package-{index}"], style={"max-width": "170px"},
