@@ -257,7 +257,7 @@ def CompareView(files: dict, start, cancel):
                 RunSettings(setup, files, problem, running)
                 Problem(problem.value)
                 RunBar(start, cancel)
-                KeepSetup(running)
+                KeepSetup(files, running)
             ReformTable(setup, problem, running)
         Results()
 

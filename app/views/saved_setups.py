@@ -1,5 +1,6 @@
-"""Keep this setup: the link to it (app.views.address.ShareLink) and the setups saved under a name in
-the session (app.saved_setups), each loaded back onto Compare with one button."""
+"""Keep this setup: the link to it (app.views.address.ShareLink; it cannot carry an uploaded baseline, and
+says so) and the setups saved under a name in the session (app.saved_setups), each loaded back onto Compare
+with one button."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ LINK_LABEL = "Link to this setup (bookmark or send it; it opens this setup, not 
 
 
 @solara.component
-def KeepSetup(disabled: bool):
+def KeepSetup(files: dict, disabled: bool):
     session = use_session()
     name = solara.use_reactive("")
     chosen = solara.use_reactive(None)
@@ -39,6 +40,10 @@ def KeepSetup(disabled: bool):
 
     with solara.Card("Keep this setup", classes=["cpsim-keep-setup"]):
         ShareLink(query=link_query(session.setup.value, "compare"), label=LINK_LABEL)
+        if session.setup.value.base.name not in files:
+            solara.Text("The baseline is an uploaded file: a link cannot carry it, so the link opens with the app's "
+                        "default baseline instead (save the scenario file from Keep and share to send it).",
+                        classes=["cpsim-link-upload"], style={"font-size": "0.85em"})
         with solara.Row(style={"align-items": "center"}, gap="6px"):
             solara.InputText("Name to save it under", value=name, continuous_update=True, classes=["cpsim-save-name"])
             solara.Button("Save", on_click=save, disabled=not name.value.strip(), classes=["cpsim-save-setup"])
