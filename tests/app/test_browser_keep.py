@@ -82,6 +82,8 @@ def test_a_bad_link_is_ignored_with_a_note_and_the_page_works(open_app, app_url)
     expect(page).not_to_have_url(re.compile("abc|R99|admin"))  # the address now says what will run
     app.assert_accessible()
     app.screenshot("compare-bad-link", whole=False)
+    page.set_viewport_size({"width": 800, "height": 900})
+    app.assert_accessible()  # the notes and the link box fit an 800 px window
     page.locator(".cpsim-link-dismiss").click()
     expect(notes).to_have_count(0)
 

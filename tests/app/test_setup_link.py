@@ -3,6 +3,7 @@ what makes results out of date, and setups saved under a name."""
 
 from __future__ import annotations
 
+import shutil
 from urllib.parse import quote
 
 import pytest
@@ -16,11 +17,13 @@ from app.state import CompareSetup, SetupError
 
 
 @pytest.fixture
-def files(scenario_folder) -> dict:
-    other = scenario_folder / "other.toml"
-    other.write_text((scenario_folder / "small.toml").read_text().replace('name = "small"', 'name = "other"')
-                     .replace("years = 2", "years = 3"))
-    return {"small": scenario_folder / "small.toml", "other": other}
+def files(scenario_folder, tmp_path) -> dict:
+    """The small scenario and another (3 years), in a folder of their own (the shared one stays as it is)."""
+    small = (scenario_folder / "small.toml").read_text()
+    shutil.copyfile(scenario_folder / "calibrated.toml", tmp_path / "calibrated.toml")
+    (tmp_path / "small.toml").write_text(small)
+    (tmp_path / "other.toml").write_text(small.replace('name = "small"', 'name = "other"').replace("years = 2", "years = 3"))
+    return {"small": tmp_path / "small.toml", "other": tmp_path / "other.toml"}
 
 
 @pytest.fixture
