@@ -65,8 +65,7 @@ def RunSettings(setup: solara.Reactive[CompareSetup], files: dict, problem: sola
             solara.Text(current.base.description, style={"opacity": 0.7})
         if current.start_year is not None:
             CheckedField(f"Start year (April; {START_YEARS[0]}-{START_YEARS[1]})", str(current.start_year),
-                         commit=commit_year, disabled=disabled,
-                         classes=("cpsim-start-year",))
+                         commit=commit_year, disabled=disabled, classes=("cpsim-start-year",))
         with solara.Div(classes=["cpsim-years"]):
             solara.SliderInt(f"Years to simulate: {current.years}", value=current.years, min=YEARS[0], max=YEARS[1],
                              on_value=lambda y: change(years=y), disabled=disabled)

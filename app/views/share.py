@@ -1,7 +1,7 @@
 """The Keep and share page: download the last comparison (weekly outcomes as CSV or Parquet, the charts
-as PNG, its HTML report; marked when out of date) and each scenario as a TOML file `cpsim run` accepts; upload a scenario file to use as the
-baseline. An upload is only parsed, checked exactly like `cpsim run` checks a file, and limited in
-size; what is wrong with it is shown on the page."""
+as PNG, its HTML report; marked when out of date) and each scenario as a TOML file `cpsim run` accepts;
+upload a scenario file to use as the baseline. An upload is only parsed, checked exactly like
+`cpsim run` checks a file, and limited in size; what is wrong with it is shown on the page."""
 
 from __future__ import annotations
 
