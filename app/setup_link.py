@@ -12,6 +12,7 @@ one of `files` by scenario name) and is read through the same checks as the page
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import parse_qsl, quote, urlencode
@@ -107,10 +108,13 @@ def _baseline(given: dict, files: dict[str, Path], fallback: CompareSetup, notes
 def _numbers(given: dict, setup: CompareSetup, notes: list[str]) -> CompareSetup:
     for key, (low, high) in NUMBERS.items():
         value = given.get(key)
-        if value is None or (key == "start" and setup.start_year is None):
+        if value is None:
+            continue
+        if key == "start" and setup.start_year is None:
+            notes.append(f"start: {_shown(value)} was ignored: the baseline {setup.base.name} has no start date.")
             continue
         try:
-            if not value.isdigit() or len(value) > 4:
+            if not re.fullmatch(r"[0-9]{1,4}", value):
                 raise SetupError(value)
             setup = setup.with_settings(**{SETTING[key]: int(value)})
         except SetupError:

@@ -10,6 +10,8 @@ name (views/saved_setups.py)."""
 
 from __future__ import annotations
 
+import re
+
 import solara
 
 from abm.scenario import load_scenario
@@ -77,7 +79,7 @@ def RunSettings(setup: solara.Reactive[CompareSetup], files: dict, problem: sola
 
 def _whole(text: str, what: str) -> int:
     """`text` as a whole number; SetupError naming `what` if it is not one."""
-    if not text.strip().isdigit():
+    if not re.fullmatch(r"\s*[0-9]{1,9}\s*", text):
         raise SetupError(f"{what}: {text[:20]!r} is not a whole number")
     return int(text)
 

@@ -68,6 +68,7 @@ def test_no_link_or_only_a_view_leaves_the_setup_alone(setup, files):
     ("years=0", "years:", "allowed whole numbers 1 to 30"),
     ("seeds=999999999999", "seeds:", "allowed whole numbers 1 to 50"),
     ("seeds=-3", "seeds:", "allowed whole numbers 1 to 50"),
+    ("seeds=%C2%B2", "seeds:", "allowed whole numbers 1 to 50"),  # a superscript two: a digit to str.isdigit
     ("start=1e3", "start:", "allowed whole numbers 1990 to 2050"),
     ("view=admin", "view:", "allowed: start, compare, workshop, inside, share, odd, validation"),
     ("baseline=../../etc/passwd", "baseline:", "allowed: small, other"),
