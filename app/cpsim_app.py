@@ -7,6 +7,9 @@ reactive values, so two sessions never see each other's runs. The comparison and
 (app/workshop_run.py) run in background threads of the session (`solara.lab.use_task`) held
 here, not by their views, so a run goes on while the reviewer visits another view, and the page
 stays live: the progress bar moves and Cancel works while the model runs in worker processes.
+The page's address holds the Compare setup and the view (app.setup_link): a page opened with such a
+link starts with that setup and view (read once, when the page is made), and the address follows
+every change.
 """
 
 from __future__ import annotations
@@ -18,7 +21,9 @@ from abm.compare import Cancelled, CompareError
 from abm.scenario import ScenarioError, load_scenario
 from app.accessibility import ACCESSIBILITY_CSS, PageLanguage
 from app.session import Session, SessionContext
+from app.setup_link import LinkState, link_query, read_link
 from app.state import CompareSetup, RunJob, SetupError, baseline_files, run_comparison
+from app.views.address import AddressQuery, LinkNotes
 from app.views.compare import CompareView
 from app.views.documents import DOCUMENTS, DocumentView
 from app.views.inside import InsideView
@@ -29,6 +34,7 @@ from app.workshop_run import use_workshop_run
 
 VIEWS = (("start", "Start"), ("compare", "Compare"), ("workshop", "Workshop"), ("inside", "Inside the system"),
          ("share", "Keep and share"))
+VIEW_KEYS = (*(key for key, _ in VIEWS), *DOCUMENTS)
 PREFERRED_BASELINE = "baseline"
 PROJECTOR_CSS = """
 .cpsim-projector .cpsim-nav .v-btn { font-size: 1.3rem !important; height: 52px !important; }
@@ -56,14 +62,18 @@ def Navigation(view: solara.Reactive[str], projector: solara.Reactive[bool]):
 def Page():
     files = solara.use_memo(baseline_files, [])
     initial = solara.use_memo(lambda: first_setup(files) if files else None, [])
-    session = Session(setup=solara.use_reactive(initial), comparison=solara.use_reactive(None),
+    search = solara.use_router().search
+    link = solara.use_memo(lambda: read_link(search, files, initial, VIEW_KEYS) if files else LinkState(), [])
+    session = Session(setup=solara.use_reactive(link.setup or initial), saved=solara.use_reactive({}),
+                      comparison=solara.use_reactive(None),
                       projector=solara.use_reactive(False), job=solara.use_reactive(None),
                       progress=solara.use_reactive((0, 0)), run_message=solara.use_reactive(None),
                       workshop=solara.use_reactive(None), inside=solara.use_reactive(None),
                       workshop_setup=solara.use_reactive(None), workshop_job=solara.use_reactive(None),
                       workshop_progress=solara.use_reactive((0, 0)), workshop_message=solara.use_reactive(""),
                       workshop_step=solara.use_reactive(0))
-    view = solara.use_reactive("start")
+    view = solara.use_reactive(link.view or "start")
+    link_dismissed = solara.use_reactive(False)
 
     def work():
         job = session.job.value
@@ -105,6 +115,8 @@ def Page():
     with solara.Column(classes=["cpsim-root"] + (["cpsim-projector"] if session.projector.value else []),
                        style={"padding": "12px"}):
         Navigation(view, session.projector)
+        AddressQuery(query=link_query(session.setup.value, view.value))
+        LinkNotes(link, link_dismissed)
         if view.value == "start":
             StartView(view.set)
         elif view.value in DOCUMENTS:

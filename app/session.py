@@ -1,5 +1,5 @@
-"""What every view of one browser session shares: the Compare setup, the last comparison, projector mode,
-the Workshop's settings and run.
+"""What every view of one browser session shares: the Compare setup, the setups saved under a name, the last
+comparison, projector mode, the Workshop's settings and run.
 
 The entry page (`app/cpsim_app.py`) makes one `Session` per browser session from
 `solara.use_reactive` values and provides it through `SessionContext`; a view reads it with
@@ -20,6 +20,7 @@ class Session:
     """One browser session's shared values (each a solara reactive: `.value` to read, `.set` to change)."""
 
     setup: solara.Reactive[CompareSetup]
+    saved: solara.Reactive[dict[str, CompareSetup]]  # setups saved under a name in this session
     comparison: solara.Reactive[Comparison | None]  # the last finished comparison (all views read it)
     projector: solara.Reactive[bool]  # large type for a projector
     job: solara.Reactive[RunJob | None]  # the background run under way, if any

@@ -246,8 +246,10 @@ class RunJob:
 
 @dataclass(frozen=True)
 class Comparison:
-    """A finished comparison: the scenarios as run, their weekly outcomes, and the statistics for the page."""
+    """A finished comparison: the setup it was run with, the scenarios as run, their weekly outcomes, and the
+    statistics for the page."""
 
+    setup: CompareSetup
     scenarios: tuple[Scenario, ...]
     labels: tuple[str, ...]
     weekly: pd.DataFrame
@@ -275,7 +277,7 @@ def run_comparison(setup: CompareSetup, job: RunJob,
 
     weekly = run_scenarios(scenarios, setup.seeds, workers=workers(), progress=progress, cancelled=job.cancelled)
     names = [s.name for s in scenarios]
-    return Comparison(tuple(scenarios), tuple(d.name for d in setup.drafts), weekly, compare(weekly, names))
+    return Comparison(setup, tuple(scenarios), tuple(d.name for d in setup.drafts), weekly, compare(weekly, names))
 
 
 def load_upload(data: bytes, filename: str, folder: Path | None = None) -> Scenario:

@@ -2,10 +2,15 @@
 start year, horizon and seeds, press Run; the runs go in the background (progress bar, Cancel) and
 the results appear beside the baseline: a chart per headline outcome (median and 5th-95th
 percentile band per year) and the table of paired differences with 90% intervals
-(views/difference_table.py). Before Run, settings too small for the question are warned of
-(app.guard_rails)."""
+(views/difference_table.py) and the report to download (views/report_download.py). Before Run, settings too
+small for the question are warned of (app.guard_rails); results whose setup has changed since are marked
+out of date (views/out_of_date.py). A change the page refuses (a start year out of range, a name already
+used) is explained and its field shows again what will run. The setup can be kept as a link or under a
+name (views/saved_setups.py)."""
 
 from __future__ import annotations
+
+import re
 
 import solara
 
@@ -13,15 +18,23 @@ from abm.scenario import load_scenario
 from abm.outcomes import BY_NAME
 from app.charts import BAND_SENTENCE, band_figure
 from app.guard_rails import setup_warnings
+from app.out_of_date import changes
 from app.session import use_session
 from app.state import (MAX_SCENARIOS, SEEDS, START_YEARS, YEARS, Comparison, CompareSetup, SetupError,
                        packages, reform_catalogue)
 from app.views.announcement import Announcement
 from app.views.chart_image import ChartImage
+from app.views.checked_field import CheckedField
 from app.views.difference_table import DifferenceTable
 from app.views.heading import Heading
+from app.views.out_of_date import OutOfDate
+from app.views.report_download import ReportDownload
 from app.views.run_warnings import RunWarnings
+from app.views.saved_setups import KeepSetup
 from app.wording import SEEDS_HELP, plural
+
+
+STALE_STYLE = {"border-left": "6px dashed #b35900", "padding-left": "10px"}  # results out of date, all the way down
 
 
 @solara.component
@@ -40,6 +53,9 @@ def RunSettings(setup: solara.Reactive[CompareSetup], files: dict, problem: sola
     def change(**settings) -> None:
         _act(setup, problem, lambda s: s.with_settings(**settings))
 
+    def commit_year(text: str) -> bool:
+        return _act(setup, problem, lambda s: s.with_settings(start_year=_whole(text, "start year")))
+
     current = setup.value
     with solara.Card("Run settings"):
         names = list(files)
@@ -50,8 +66,8 @@ def RunSettings(setup: solara.Reactive[CompareSetup], files: dict, problem: sola
         if current.base.description:
             solara.Text(current.base.description, style={"opacity": 0.7})
         if current.start_year is not None:
-            solara.InputInt(f"Start year (April; {START_YEARS[0]}-{START_YEARS[1]})", value=current.start_year,
-                            on_value=lambda y: change(start_year=y), disabled=disabled)
+            CheckedField(f"Start year (April; {START_YEARS[0]}-{START_YEARS[1]})", str(current.start_year),
+                         commit=commit_year, disabled=disabled, classes=("cpsim-start-year",))
         with solara.Div(classes=["cpsim-years"]):
             solara.SliderInt(f"Years to simulate: {current.years}", value=current.years, min=YEARS[0], max=YEARS[1],
                              on_value=lambda y: change(years=y), disabled=disabled)
@@ -61,12 +77,23 @@ def RunSettings(setup: solara.Reactive[CompareSetup], files: dict, problem: sola
             solara.Text(SEEDS_HELP, classes=["cpsim-seeds-help"], style={"font-size": "0.85em", "opacity": 0.75})
 
 
-def _act(setup: solara.Reactive[CompareSetup], problem: solara.Reactive[str | None], change) -> None:
+def _whole(text: str, what: str) -> int:
+    """`text` as a whole number; SetupError naming `what` if it is not one."""
+    if not re.fullmatch(r"\s*[0-9]{1,9}\s*", text):
+        raise SetupError(f"{what}: {text[:20]!r} is not a whole number")
+    return int(text)
+
+
+def _act(setup: solara.Reactive[CompareSetup], problem: solara.Reactive[str | None], change) -> bool:
+    """Apply `change` (a function of the setup, which may raise SetupError) to the setup; whether it was taken.
+    A refusal is said in `problem`, and the setup is kept as it was."""
     try:
         setup.set(change(setup.value))
-        problem.set(None)
     except SetupError as e:
-        problem.set(str(e))
+        problem.set(f"{e} (kept as it was)")
+        return False
+    problem.set(None)
+    return True
 
 
 @solara.component
@@ -81,10 +108,9 @@ def ScenarioNames(setup: solara.Reactive[CompareSetup], problem: solara.Reactive
         for index, draft in enumerate(drafts):
             with solara.Row(classes=[f"cpsim-scenario-{index}"], gap="0px",
                             style={"align-items": "center", "min-width": "220px"}):
-                solara.InputText("Baseline name" if index == 0 else f"Scenario {index + 1} name", value=draft.name,
-                                 continuous_update=False, disabled=disabled,
-                                 on_value=lambda name, index=index: _act(setup, problem,
-                                                                         lambda s: s.renamed(index, name)))
+                CheckedField("Baseline name" if index == 0 else f"Scenario {index + 1} name", draft.name,
+                             commit=lambda name, index=index: _act(setup, problem, lambda s: s.renamed(index, name)),
+                             disabled=disabled, classes=(f"cpsim-name-{index}",))
                 if index > 0 and presets:
                     solara.Select("Tick a package", values=list(presets), value=None, disabled=disabled,
                                   classes=[f"cpsim-package-{index}"], style={"max-width": "170px"},
@@ -166,6 +192,8 @@ def RunBar(start, cancel):
                     classes=["cpsim-progress-text"])
     if session.run_message.value:
         solara.Info(session.run_message.value, classes=["cpsim-run-message"])
+    if session.comparison.value is not None and job is None:
+        OutOfDate(session.comparison.value, session.setup.value, brief=True)
 
 
 @solara.component
@@ -175,7 +203,12 @@ def Results():
     Announcement(message="" if comparison is None else ready_message(comparison), token=str(id(comparison)))
     if comparison is None:
         solara.Markdown("No results yet: choose the reforms and press **Run**.")
-    else:
+        return
+    stale = bool(changes(comparison.setup, session.setup.value))
+    with solara.Div(classes=["cpsim-results"] + (["cpsim-stale"] if stale else []),
+                    style=STALE_STYLE if stale else {}):
+        OutOfDate(comparison, session.setup.value)
+        ReportDownload(comparison)
         ComparisonResults(comparison, session.projector.value)
 
 
@@ -225,6 +258,7 @@ def CompareView(files: dict, start, cancel):
                 RunSettings(setup, files, problem, running)
                 Problem(problem.value)
                 RunBar(start, cancel)
+                KeepSetup(files, running)
             ReformTable(setup, problem, running)
         Results()
 

@@ -1,7 +1,7 @@
 """The Keep and share page: download the last comparison (weekly outcomes as CSV or Parquet, the charts
-as PNG) and each scenario as a TOML file `cpsim run` accepts; upload a scenario file to use as the
-baseline. An upload is only parsed, checked exactly like `cpsim run` checks a file, and limited in
-size; what is wrong with it is shown on the page."""
+as PNG, its HTML report; marked when out of date) and each scenario as a TOML file `cpsim run` accepts;
+upload a scenario file to use as the baseline. An upload is only parsed, checked exactly like
+`cpsim run` checks a file, and limited in size; what is wrong with it is shown on the page."""
 
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ from app.charts import band_figure, figure_png
 from app.session import use_session
 from app.state import MAX_UPLOAD_BYTES, SetupError, load_upload, results_csv, results_parquet
 from app.views.heading import Heading
+from app.views.out_of_date import OutOfDate
+from app.views.report_download import ReportDownload
 
 
 @solara.component_vue("upload.vue")
@@ -45,11 +47,13 @@ def ResultDownloads():
         return
     stem = "-".join(comparison.names)
     weekly = comparison.weekly
+    OutOfDate(comparison, session.setup.value)
     with solara.Row(style={"flex-wrap": "wrap"}, classes=["cpsim-downloads"]):
         solara.FileDownload(lambda: results_csv(weekly), filename=f"{stem}.csv", label="Results (CSV)")
         solara.FileDownload(lambda: results_parquet(weekly), filename=f"{stem}.parquet", label="Results (Parquet)")
         solara.FileDownload(lambda: charts_zip(comparison, session.projector.value), filename=f"{stem}-charts.zip",
                             label="Charts (PNG, zipped)")
+        ReportDownload(comparison)
 
 
 @solara.component

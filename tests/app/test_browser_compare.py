@@ -147,7 +147,7 @@ def test_a_bad_uploaded_scenario_shows_its_error(open_app, tmp_path):
 
 def test_two_sessions_stay_separate(open_app):
     first, second = open_app(), open_app()
-    name = first.page.locator(".cpsim-scenario-1 input")
+    name = first.page.locator(".cpsim-name-1 input")
     name.fill("Alpha")
     name.press("Enter")
     expect(first.page.locator(".cpsim-reforms")).to_contain_text("Alpha")
