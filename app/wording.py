@@ -11,6 +11,14 @@ def plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
+def progress_line(done: int, total: int, seconds_left: float | None) -> str:
+    """'3 of 8 runs done; about 20 seconds left' (the time at the rate so far; `RunJob.seconds_left`)."""
+    if not total:
+        return "Starting the runs..."
+    return (f"{done} of {plural(total, 'run')} done; "
+            + ("estimating the time left..." if seconds_left is None else time_left(seconds_left)))
+
+
 def time_left(seconds: float) -> str:
     """'a few seconds left', 'about 40 seconds left', 'about 3 minutes left', 'about 1 hour 5 minutes left'."""
     if seconds < 10:

@@ -31,7 +31,7 @@ from app.views.out_of_date import OutOfDate
 from app.views.report_download import ReportDownload
 from app.views.run_warnings import RunWarnings
 from app.views.saved_setups import KeepSetup
-from app.wording import SEEDS_HELP, plural
+from app.wording import SEEDS_HELP, plural, progress_line
 
 
 STALE_STYLE = {"border-left": "6px dashed #b35900", "padding-left": "10px"}  # results out of date, all the way down
@@ -188,8 +188,7 @@ def RunBar(start, cancel):
     if job is not None:
         done, total = session.progress.value
         solara.ProgressLinear(100 * done / total if total else True)
-        solara.Text(f"{done} of {plural(total, 'run')} done" if total else "Starting the runs...",
-                    classes=["cpsim-progress-text"])
+        solara.Text(progress_line(done, total, job.seconds_left()), classes=["cpsim-progress-text"])
     if session.run_message.value:
         solara.Info(session.run_message.value, classes=["cpsim-run-message"])
     if session.comparison.value is not None and job is None:

@@ -31,7 +31,7 @@ from app.views.heading import Heading
 from app.views.run_warnings import RunWarnings
 from app.views.workshop_deck import Deck
 from app.workshop_run import SEEDS, WorkshopRun, WorkshopSetup
-from app.wording import SEEDS_HELP, plural, time_left
+from app.wording import SEEDS_HELP, plural, progress_line
 
 PACKAGES_VARIABLE = "CPSIM_APP_PACKAGES"
 PREFERRED_PACKAGE = "munro_full"
@@ -155,11 +155,7 @@ def RunProgress(cancel):
         with solara.Row(style={"align-items": "center"}):
             solara.Button("Cancel", color="error", on_click=cancel, classes=["cpsim-workshop-cancel"],
                           disabled=job.cancelled())
-            left = job.seconds_left()
-            said = (f"{done} of {plural(total, 'run')} done; "
-                    + ("estimating the time left..." if left is None else time_left(left))) if total else \
-                "Starting the runs..."
-            solara.Text(said, classes=["cpsim-workshop-progress"])
+            solara.Text(progress_line(done, total, job.seconds_left()), classes=["cpsim-workshop-progress"])
         solara.ProgressLinear(100 * done / total if total else True)
     if session.workshop_message.value:
         solara.Info(session.workshop_message.value, classes=["cpsim-workshop-message"])
