@@ -28,7 +28,7 @@ class Session:
     run_message: solara.Reactive[str | None]  # why the last run stopped, if it did not finish
     # engineer B (Workshop, Inside the system): their finished results, kept while the reviewer visits other views
     workshop: solara.Reactive  # app.workshop_run.WorkshopRun | None: the last finished workshop
-    inside: solara.Reactive  # app.views.run_reading.RunReading | None: the last run looked inside
+    inside: solara.Reactive  # app.views.run_reading.RunPairs | None: the last runs looked inside
     # the Workshop's settings and run, held here so that they survive a visit to another view
     workshop_setup: solara.Reactive  # app.workshop_run.WorkshopSetup | None: None until the facilitator sets one
     workshop_job: solara.Reactive  # app.workshop_run.WorkshopJob | None: the workshop run under way, if any

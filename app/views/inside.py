@@ -1,14 +1,19 @@
-"""Inside the system: one run of a chosen scenario, seen as the child's journey, the
-Taylor-Russell picture, the causal loop diagram, and the workforce and court.
+"""Inside the system: the baseline and one other scenario side by side, on the same simulated histories, seen as
+the child's journey, the Taylor-Russell picture, the causal loop diagram, and the workforce and court.
 
-The reviewer picks one of the Compare page's scenarios and presses "Look inside": one
-run (the scenario's first replicate seed, the Compare page's years and start year)
-goes in the background; its tables are kept in the session (`Session.inside`), so each
-browser session sees only its own run, and it stays while the reviewer visits other
-views. The Taylor-Russell threshold slider recounts the four quadrants from the run's
-decisions without running the model again, at the front door (assessed or not), after
-an assessment (a plan or care, or no plan) or at a review (keep helping or close), each
-stage's quadrants in its own words.
+The reviewer picks one of the Compare page's scenarios to set beside the baseline and
+presses "Look inside": both run on each of the Compare page's seeds (its years and start
+year) in the background, with the time left at the rate so far, and Cancel. History k of n
+is one seed, run with and without the reforms, so the two sides differ only by them; the
+runs are named by history, never by seed. The tables are kept in the session
+(`Session.inside`), so each browser session sees only its own runs, and they stay while
+the reviewer visits other views. One history is shown at a time and nothing in it is
+coloured as better or worse: a difference between two runs of one history is not a
+finding (Compare gives differences with their intervals over seeds). The Taylor-Russell
+threshold slider recounts the four quadrants of both sides from their decisions without
+running the model again, at the front door (assessed or not), after an assessment (a plan
+or care, or no plan) or at a review (keep helping or close), each stage's quadrants in its
+own words.
 """
 
 from __future__ import annotations
@@ -18,14 +23,16 @@ import solara.lab
 
 from app.charts import figure_png
 from app.session import use_session
-from app.state import SetupError
+from app.state import RunJob, SetupError
 from app.views import journey, loops, taylor_russell as tr, workforce
 from app.views.chart_image import ChartImage
 from app.views.heading import Heading
-from app.views.run_reading import RunReading, read_run
-from app.wording import plural
+from app.views.run_reading import RunPairs, RunReading, read_pairs
+from app.wording import plural, progress_line
 
 PANELS = ("The child's journey", "Threshold and errors", "Causal loops", "Workforce and court")
+SIDE_BY_SIDE = {"display": "flex", "flex-wrap": "wrap", "gap": "12px"}
+SIDE = {"flex": "1 1 560px", "min-width": "0"}
 
 
 def _text_size(projector: bool) -> str:
@@ -38,14 +45,29 @@ def InsideView():
     projector = session.projector.value
     setup = session.setup.value
     labels = [d.name for d in setup.drafts]
-    chosen = solara.use_reactive(labels[0])
-    if chosen.value not in labels:
-        chosen.set(labels[0])
+    others = labels[1:]
+    chosen = solara.use_reactive(others[0] if others else "")
+    if others and chosen.value not in others:
+        chosen.set(others[0])
     error = solara.use_reactive("")
+    job = solara.use_reactive(None)
+    progress = solara.use_reactive((0, 0))
 
     def look_inside() -> None:
-        index = labels.index(chosen.value)
-        session.inside.set(read_run(setup.scenarios()[index]))
+        scenarios = setup.scenarios()
+        running = job.value
+
+        def report(done: int, total: int) -> None:
+            running.report(done, total)
+            progress.set((done, total))
+
+        try:
+            pairs = read_pairs(scenarios[0], scenarios[labels.index(chosen.value)], setup.seeds, report,
+                               running.cancelled)
+            if pairs is not None:
+                session.inside.set(pairs)
+        finally:
+            job.set(None)
 
     task = solara.lab.use_task(look_inside, dependencies=None)
 
@@ -56,62 +78,108 @@ def InsideView():
         except SetupError as e:
             error.set(str(e))
             return
+        progress.set((0, 0))
+        job.set(RunJob())
         task()
 
     with solara.Column(style={"font-size": _text_size(projector)}):
         Heading("Inside the system")
+        if not others:
+            solara.Info("Add a scenario on Compare to set it beside the baseline here.")
+            return
+        solara.Text(f"The baseline and the scenario you choose run side by side on the same "
+                    f"{plural(setup.seeds, 'seed')} (each seed one simulated history, with and without the reforms) "
+                    f"for {plural(setup.years, 'year')}: {plural(2 * setup.seeds, 'run')}.")
         with solara.Row(style={"align-items": "center"}):
-            solara.Select("Scenario to look inside", values=labels, value=chosen)
-            solara.Button("Look inside", on_click=start, color="primary", disabled=task.pending,
+            solara.Select("Scenario beside the baseline", values=others, value=chosen)
+            solara.Button("Look inside", on_click=start, color="primary", disabled=job.value is not None,
                           classes=["cpsim-inside-run"])
-        if task.pending:
-            solara.Text("Running one simulation of this scenario...")
-            solara.ProgressLinear(True)
+            if job.value is not None:
+                solara.Button("Cancel", color="error", on_click=lambda: job.value and job.value.cancel(),
+                              classes=["cpsim-inside-cancel"])
+        if job.value is not None:
+            done, total = progress.value
+            solara.ProgressLinear(100 * done / total if total else True)
+            solara.Text(progress_line(done, total, job.value.seconds_left()), classes=["cpsim-inside-progress"])
         if task.error:
             solara.Error(f"The run failed: {task.exception}")
         if error.value:
             solara.Error(error.value)
-        run = session.inside.value  # the last finished run stays on show while the next one runs
-        if run is None:
-            solara.Text("Choose a scenario and press Look inside: one run, shown four ways.")
+        shown = session.inside.value  # the last finished runs stay on show while the next ones run
+        if shown is None:
+            solara.Text("Choose a scenario and press Look inside: the baseline and the scenario side by side, "
+                        "shown four ways.")
         else:
-            RunPanels(run, projector).key("cpsim-inside-panels")
+            PairPanels(shown, projector).key("cpsim-inside-panels")
 
 
 @solara.component
-def RunPanels(run: RunReading, projector: bool):
+def PairPanels(runs: RunPairs, projector: bool):
+    names = [f"History {k + 1} of {runs.histories}" for k in range(runs.histories)]
+    history = solara.use_reactive(names[0])
+    if history.value not in names:
+        history.set(names[0])
+    base, other = runs.pairs[names.index(history.value)]
+    with solara.Column(classes=["cpsim-inside-panels"]):
+        with solara.Row(style={"align-items": "center"}):
+            solara.Select("History to show", values=names, value=history, classes=["cpsim-inside-history"])
+            solara.Text(f"{runs.baseline} and {runs.scenario}, {base.label}, {plural(len(base.years), 'year')} "
+                        f"({base.years[0]} to {base.years[-1]})", classes=["cpsim-inside-title"])
+        solara.Text("Both sides are the same simulated history, with and without the reforms. One history is one "
+                    "possible course of events, so nothing here is marked better or worse: Compare gives the "
+                    "differences over every seed, with their intervals.")
+        RunPanels(base, other, projector)
+
+
+@solara.component
+def RunPanels(base: RunReading, other: RunReading, projector: bool):
     def figures():
-        values = loops.readings(run.weekly, run.decisions, run.harm_base_per_week, run.variety_mean)
+        flows = [journey.journey_flow(r.weekly, r.decisions, r.moves.counts) for r in (base, other)]
+        widest = journey.widest_flow(*flows)
+        tables = {key: {r.scenario: workforce.series(r.weekly, names) for r in (base, other)}
+                  for key, names in (("workforce", workforce.WORKFORCE), ("court", workforce.COURT))}
         return {
-            "journey": journey.journey_figure(journey.journey_flow(run.weekly), run.scenario),
-            "loops": loops.loops_figure(values, run.scenario),
-            "workforce": workforce.series_figure(workforce.series(run.weekly, workforce.WORKFORCE),
-                                                 f"{run.scenario}: workforce"),
-            "court": workforce.series_figure(workforce.series(run.weekly, workforce.COURT), f"{run.scenario}: court"),
+            "journey": [journey.journey_figure(f, _title(r), widest) for f, r in zip(flows, (base, other))],
+            "loops": [loops.loops_figure(loops.readings(r.weekly, r.decisions, r.harm_base_per_week, r.variety_mean),
+                                         _title(r)) for r in (base, other)],
+            "workforce": workforce.series_figure(tables["workforce"], f"Workforce, {base.label}"),
+            "court": workforce.series_figure(tables["court"], f"Court, {base.label}"),
         }
 
-    shown = solara.use_memo(figures, [id(run)])
-    with solara.Column(classes=["cpsim-inside-panels"]):
-        solara.Text(f"{run.scenario}, seed {run.seed}, {plural(len(run.years), 'year')} "
-                    f"({run.years[0]} to {run.years[-1]})",
-                    classes=["cpsim-inside-title"])
-        with solara.lab.Tabs():
-            with solara.lab.Tab(PANELS[0]):
-                Chart(shown["journey"], f"{run.scenario}-journey.png", [id(run)],
-                      f"Chart of the child's journey through the system in one run of {run.scenario}.")
-            with solara.lab.Tab(PANELS[1]):
-                ThresholdPanel(run, projector)
-            with solara.lab.Tab(PANELS[2]):
-                Chart(shown["loops"], f"{run.scenario}-causal-loops.png", [id(run)],
-                      f"Causal loop diagram of one run of {run.scenario}: each factor's last-year value and "
-                      "its move since the first year.")
-                solara.Text("Each box: the last year's value; the arrow shows the move from the first year "
-                            "(green: for the better, red: for the worse). + : the two move together; "
-                            "- : they move in opposite directions.")
-            with solara.lab.Tab(PANELS[3]):
-                for key in ("workforce", "court"):
-                    Chart(shown[key], f"{run.scenario}-{key}.png", [id(run), key],
-                          f"Chart of the {key} per year in one run of {run.scenario}.")
+    key = [id(base), id(other)]
+    shown = solara.use_memo(figures, key)
+    with solara.lab.Tabs():
+        with solara.lab.Tab(PANELS[0]):
+            with solara.Div(style=SIDE_BY_SIDE):
+                for figure, run in zip(shown["journey"], (base, other)):
+                    with solara.Div(style=SIDE):
+                        Chart(figure, f"{run.scenario}-history-{run.history}-journey.png", [*key, run.scenario],
+                              f"Chart of the child's journey through the system in {_title(run)}: every way out of "
+                              "each stage, per year.")
+            solara.Text("Each box: children a year; each arrow as wide as the children on it. The ways out of a "
+                        "stage add up to the children who came in (children stay on a plan: its arrow is those moved "
+                        "into care at a review); grey boxes end the journey with no further action or no care "
+                        "application; orange boxes are the change in children still waiting there at the end.")
+        with solara.lab.Tab(PANELS[1]):
+            ThresholdPanel(base, other, projector)
+        with solara.lab.Tab(PANELS[2]):
+            with solara.Div(style=SIDE_BY_SIDE):
+                for figure, run in zip(shown["loops"], (base, other)):
+                    with solara.Div(style=SIDE):
+                        Chart(figure, f"{run.scenario}-history-{run.history}-causal-loops.png", [*key, run.scenario],
+                              f"Causal loop diagram of {_title(run)}: each factor's last-year value and its move "
+                              "since the first year.")
+            solara.Text("Each box: the last year's value; the arrow shows the move from the first year. + : the two "
+                        "move together; - : they move in opposite directions.")
+        with solara.lab.Tab(PANELS[3]):
+            for name in ("workforce", "court"):
+                Chart(shown[name], f"{base.scenario}-{other.scenario}-history-{base.history}-{name}.png",
+                      [*key, name], f"Chart of the {name} per year in {base.label}, {base.scenario} beside "
+                      f"{other.scenario}.")
+
+
+def _title(run: RunReading) -> str:
+    return f"{run.scenario}, {run.label}"
 
 
 @solara.component
@@ -122,19 +190,16 @@ def Chart(figure, filename: str, dependencies: list, alt: str):
 
 
 @solara.component
-def ThresholdPanel(run: RunReading, projector: bool):
+def ThresholdPanel(base: RunReading, other: RunReading, projector: bool):
     stage = solara.use_reactive("front door")
-    base = run.stage_thresholds[stage.value]
-    ladder = tr.threshold_ladder(base, run.harm_base_per_week)
+    own = {r.scenario: r.stage_thresholds[stage.value] for r in (base, other)}
+    ladder = tr.threshold_ladder(own[base.scenario], base.harm_base_per_week)
     names = [name for name, _ in ladder]
-    own = names[[z for _, z in ladder].index(base)]
-    step = solara.use_reactive(own)
+    base_step = names[[z for _, z in ladder].index(own[base.scenario])]
+    step = solara.use_reactive(base_step)
     if step.value not in names:
-        step.set(own)
+        step.set(base_step)
     threshold = dict(ladder)[step.value]
-    frame = solara.use_memo(lambda: tr.stage_decisions(run.decisions, stage.value, base),
-                            dependencies=[id(run), stage.value])
-    counts = tr.quadrants_at(frame, threshold)
 
     def change_stage(value):
         stage.set(value)
@@ -144,23 +209,38 @@ def ThresholdPanel(run: RunReading, projector: bool):
         solara.ToggleButtonsSingle(value=stage.value, values=list(tr.STAGE_LABELS), on_value=change_stage)
         with solara.Div(classes=["cpsim-threshold-slider"]):
             solara.SliderValue("Threshold: annual risk of significant harm", value=step, values=names)
-        solara.Text(f"The model's own threshold here: {own}" + ("" if step.value == own else
-                                                                 f" (shown: {step.value})"))
-        with solara.Row(style={"font-size": "1.3em" if projector else "1.1em", "font-weight": "bold"},
-                        classes=["cpsim-threshold-counts"]):
-            solara.Text(f"Missed: {counts.false_negative:,} ({_share(counts.missed_share)} of children at risk)")
-            solara.Text(f"Needless: {counts.false_positive:,} ({_share(counts.needless_share)} of interventions)")
-        figure = solara.use_memo(
-            lambda: tr.scatter_figure(frame, stage.value, threshold, run.significant_log_hazard,
-                                      run.harm_base_per_week),
-            [id(run), stage.value, threshold])
-        Chart(figure, f"{run.scenario}-threshold.png", [id(run), stage.value, threshold],
-              f"Scatter of the decisions {tr.STAGE_LABELS[stage.value].lower()} in one run of {run.scenario}: each "
-              "child's true risk of significant harm against the assessed risk, with the threshold and the "
-              "level of significant harm.")
+        others_own = tr.risk_of(own[other.scenario], other.harm_base_per_week)
+        solara.Text(f"The model's own threshold here: {base_step}"
+                    + ("" if abs(own[other.scenario] - own[base.scenario]) < 1e-12
+                       else f" ({other.scenario}: {100 * others_own:.3g}%)")
+                    + ("" if step.value == base_step else f" (shown: {step.value})"))
+        with solara.Div(style=SIDE_BY_SIDE):
+            for run in (base, other):
+                with solara.Div(style=SIDE):
+                    SideThreshold(run, stage.value, threshold, projector)
         needless = tr.quadrant_labels(stage.value)["false_positive"]
         solara.Text("Dashed line: the level of significant harm. Solid line: the threshold. Lower it and fewer "
                     f"children at risk are missed, but more children land in \"{needless}\".")
+
+
+@solara.component
+def SideThreshold(run: RunReading, stage: str, threshold: float, projector: bool):
+    """One side's quadrant counts and scatter at `threshold`."""
+    frame = solara.use_memo(lambda: tr.stage_decisions(run.decisions, stage, run.stage_thresholds[stage]),
+                            dependencies=[id(run), stage])
+    counts = tr.quadrants_at(frame, threshold)
+    with solara.Column(style={"font-size": "1.3em" if projector else "1.1em", "font-weight": "bold"},
+                       classes=["cpsim-threshold-counts"]):
+        solara.Text(_title(run))
+        solara.Text(f"Missed: {counts.false_negative:,} ({_share(counts.missed_share)} of children at risk)")
+        solara.Text(f"Needless: {counts.false_positive:,} ({_share(counts.needless_share)} of interventions)")
+    figure = solara.use_memo(
+        lambda: tr.scatter_figure(frame, stage, threshold, run.significant_log_hazard, run.harm_base_per_week,
+                                  _title(run)),
+        [id(run), stage, threshold])
+    Chart(figure, f"{run.scenario}-history-{run.history}-threshold.png", [id(run), stage, threshold],
+          f"Scatter of the decisions {tr.STAGE_LABELS[stage].lower()} in {_title(run)}: each child's true risk of "
+          "significant harm against the assessed risk, with the threshold and the level of significant harm.")
 
 
 def _share(x: float) -> str:

@@ -4,9 +4,9 @@ Each variable of the diagram is read from an outcome of the run (or, for the
 intervention threshold, from the thresholds the front door's decisions were made
 against). Its value is shown for the run's last year, with the direction it moved from
 the first year: up, down, or steady (a change within 1% of the larger of the two
-values). An arrow is green when the move is for the better (per `Outcome.better`), red
-when for the worse, grey otherwise. The variety of families' circumstances is fixed
-for each child, so it is shown without a direction.
+values). A move within one run is not a finding (one history says nothing about which
+way another would go), so no move is coloured better or worse. The variety of families'
+circumstances is fixed for each child, so it is shown without a direction.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
-from abm.outcomes import BY_NAME, yearly
+from abm.outcomes import yearly
 from abm.risk import annual_risk
 from abm.summary import PERCENT
 
@@ -76,12 +76,11 @@ BY_KEY = {v.key: v for v in VARIABLES}
 
 @dataclass(frozen=True)
 class Reading:
-    """A variable's value in the run's first and last year, the direction it moved and whether for the better."""
+    """A variable's value in the run's first and last year and the direction it moved."""
 
     first: float
     last: float
     direction: str  # "up", "down", "steady" or "fixed"
-    verdict: str  # "better", "worse" or "neither"
 
 
 def direction(first: float, last: float) -> str:
@@ -91,13 +90,6 @@ def direction(first: float, last: float) -> str:
     if abs(last - first) <= STEADY * max(abs(first), abs(last)):
         return "steady"
     return "up" if last > first else "down"
-
-
-def _verdict(source: str, moved: str) -> str:
-    outcome = BY_NAME.get(source)
-    if outcome is None or outcome.better == "neither" or moved in ("steady", "fixed"):
-        return "neither"
-    return "better" if (moved == "up") == (outcome.better == "higher") else "worse"
 
 
 def yearly_thresholds(decisions: pd.DataFrame, base_per_week: float) -> pd.Series:
@@ -114,12 +106,11 @@ def readings(weekly: pd.DataFrame, decisions: pd.DataFrame, base_per_week: float
     out = {}
     for v in VARIABLES:
         if v.source == VARIETY:
-            out[v.key] = Reading(variety_mean, variety_mean, "fixed", "neither")
+            out[v.key] = Reading(variety_mean, variety_mean, "fixed")
             continue
         series = thresholds if v.source == THRESHOLD else years[v.source]
         first, last = (float(series.iloc[0]), float(series.iloc[-1])) if len(series) else (np.nan, np.nan)
-        moved = direction(first, last)
-        out[v.key] = Reading(first, last, moved, _verdict(v.source, moved))
+        out[v.key] = Reading(first, last, direction(first, last))
     return out
 
 
@@ -133,7 +124,7 @@ def show(source: str, x: float) -> str:
 
 
 ARROWS = {"up": "\u25b2", "down": "\u25bc", "steady": "\u25b6", "fixed": ""}
-COLOURS = {"better": "#2e7d32", "worse": "#c62828", "neither": "#455a64"}
+INK = "#263238"
 BOX_W, BOX_H = 2.9, 1.1
 
 
@@ -147,11 +138,11 @@ def loops_figure(values: dict[str, Reading], title: str = "") -> Figure:
         r = values[v.key]
         boxes[v.key] = ax.add_patch(FancyBboxPatch(
             (v.x - BOX_W / 2, v.y - BOX_H / 2), BOX_W, BOX_H, boxstyle="round,pad=0.05", facecolor="#eceff1",
-            edgecolor=COLOURS[r.verdict], linewidth=2.5, zorder=2))
+            edgecolor="#78909c", linewidth=2.5, zorder=2))
         ax.text(v.x, v.y + 0.22, v.label, ha="center", va="center", fontsize=12, zorder=3)
         moved = "" if r.direction == "fixed" else f"  {ARROWS[r.direction]} from {show(v.source, r.first)}"
         ax.text(v.x, v.y - 0.33, f"{show(v.source, r.last)}{moved}", ha="center", va="center", fontsize=14,
-                weight="bold", color=COLOURS[r.verdict], zorder=3)
+                weight="bold", color=INK, zorder=3)
     for source, target, sign in LINKS:
         a, b = BY_KEY[source], BY_KEY[target]
         ax.add_patch(FancyArrowPatch((a.x, a.y), (b.x, b.y), arrowstyle="-|>", mutation_scale=24, linewidth=2,

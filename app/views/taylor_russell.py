@@ -115,8 +115,9 @@ def _sample(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def scatter_figure(frame: pd.DataFrame, stage: str, threshold: float, significant: float,
-                   base_per_week: float) -> Figure:
-    """True against assessed risk, the threshold (vertical), significant harm (horizontal), four quadrants."""
+                   base_per_week: float, run_title: str = "") -> Figure:
+    """True against assessed risk, the threshold (vertical), significant harm (horizontal), four quadrants; the
+    title names the run (`run_title`) above the stage."""
     counts, words, title = quadrants_at(frame, threshold), quadrant_labels(stage), STAGE_LABELS[stage]
     fig = Figure(figsize=(11, 8), layout="constrained")
     ax = fig.add_subplot()
@@ -145,5 +146,7 @@ def scatter_figure(frame: pd.DataFrame, stage: str, threshold: float, significan
     ax.set_ylim(low, high)
     ax.set_xlabel("Assessed risk of significant harm in a year", fontsize=16)
     ax.set_ylabel("True risk of significant harm in a year", fontsize=16)
-    ax.set_title(f"{title}: threshold {100 * risk_of(threshold, base_per_week):.3g}% a year", fontsize=18)
+    ax.set_title(f"{run_title}\n{title}: threshold {100 * risk_of(threshold, base_per_week):.3g}% a year"
+                 if run_title else f"{title}: threshold {100 * risk_of(threshold, base_per_week):.3g}% a year",
+                 fontsize=18)
     return fig

@@ -1,8 +1,8 @@
-"""The workforce and the court over one run, year by year.
+"""The workforce and the court year by year, the baseline and a scenario on one history side by side.
 
 Each panel is one outcome of `abm.outcomes` aggregated to the run's years the way the
-model's tables aggregate them (`abm.outcomes.yearly`); rates and shares are shown as
-percentages.
+model's tables aggregate them (`abm.outcomes.yearly`), one line per scenario; rates and
+shares are shown as percentages.
 """
 
 from __future__ import annotations
@@ -29,15 +29,22 @@ def series(weekly: pd.DataFrame, names: tuple[str, ...]) -> pd.DataFrame:
     return table
 
 
-def series_figure(table: pd.DataFrame, title: str, columns: int = 3) -> Figure:
-    """A panel per outcome column of `table` against its years, large type."""
+LINES = (("#1f4e79", "o", "-"), ("#ef6c00", "s", "--"))  # the baseline's line, the scenario's
+
+
+def series_figure(tables: dict[str, pd.DataFrame], title: str, columns: int = 3) -> Figure:
+    """A panel per outcome column of the `tables` (scenario name -> `series`) against their years, a line per
+    scenario, large type."""
+    table = next(iter(tables.values()))
     names = [c for c in table.columns if c != "year_label"]
     rows = -(-len(names) // columns)
     fig = Figure(figsize=(6 * columns, 4.6 * rows), layout="constrained")
     axes = fig.subplots(rows, columns, squeeze=False).ravel()
     x = range(len(table))
     for ax, name in zip(axes, names):
-        ax.plot(x, table[name], marker="o", markersize=8, linewidth=3, color="#1f4e79")
+        for (scenario, shown), (colour, marker, style) in zip(tables.items(), LINES):
+            ax.plot(x, shown[name], marker=marker, markersize=8, linewidth=3, color=colour, linestyle=style,
+                    label=scenario)
         unit = " (%)" if name in PERCENT else ""
         ax.set_title(BY_NAME[name].label + unit, fontsize=15, wrap=True)
         ax.set_xticks(list(x), table["year_label"], fontsize=12, rotation=45 if len(table) > 5 else 0)
@@ -46,5 +53,6 @@ def series_figure(table: pd.DataFrame, title: str, columns: int = 3) -> Figure:
         ax.grid(alpha=0.3)
     for ax in axes[len(names):]:
         ax.set_axis_off()
+    axes[0].legend(fontsize=12)
     fig.suptitle(title, fontsize=18)
     return fig

@@ -24,7 +24,9 @@ from abm.workshop.analysis import analyse
 from abm.workshop.findings import findings
 from abm.workshop.planning import assemble, subset_name
 from app.views import journey, loops, taylor_russell as tr, workforce, workshop_overview, workshop_steps
-from app.views.run_reading import read_run
+from app.views.run_reading import read_pairs
+from abm.population import ASSESSMENT, CIN, CP, EARLY_HELP, LOOKED_AFTER, NONE
+from app.views.status_moves import STATUSES
 
 WEEKS = 2 * WEEKS_PER_YEAR
 
@@ -42,42 +44,113 @@ def by_year(first: float, second: float) -> np.ndarray:
 
 
 @pytest.fixture(scope="module")
-def small_run():
+def small_pairs():
+    """The small authority and the same with R1 switched on, each on 2 seeds x 1 year, with their progress."""
     base = load_scenario("scenarios/baseline.toml")
     small = Scenario.model_validate({**dict(base), "constants": {**base.constants, "children_0_19": 10000},
-                                     "years": 2, "warmup_years": 1, "name": "small"})
-    return read_run(small)
+                                     "years": 1, "warmup_years": 1, "name": "small"})
+    reported = []
+    pairs = read_pairs(small, small.with_levers([("R1", {})], name="reformed"), 2,
+                       lambda done, total: reported.append((done, total)))
+    return pairs, reported
+
+
+@pytest.fixture(scope="module")
+def small_run(small_pairs):
+    return small_pairs[0].pairs[0][0]
 
 
 # The child's journey
+
+def front_door(screened: int) -> pd.DataFrame:
+    return pd.DataFrame({"stage": ["front door"] * screened + ["assessment"] * 7})
+
 
 def test_journey_counts_flows_per_year_stocks_at_the_end_and_waits_as_ratios():
     closed = by_year(10.0, 30.0)
     weekly = weekly_table(contacts_per_year=by_year(1000, 2000), referrals_per_year=by_year(300, 500),
                           initial_assessments_per_year=by_year(100, 200), single_assessments_per_year=50.0,
-                          looked_after_children=np.linspace(40, 60, WEEKS),
+                          looked_after_children=np.linspace(40, 60, WEEKS), care_applications_per_year=6.0,
                           care_proceedings_closed_per_year=closed,
                           court_duration_weeks_total_per_year=closed * by_year(40.0, 60.0))
-    flow = journey.journey_flow(weekly)
+    moves = np.zeros((STATUSES, STATUSES))
+    moves[NONE, ASSESSMENT], moves[EARLY_HELP, ASSESSMENT] = 380, 20
+    moves[ASSESSMENT, CIN], moves[ASSESSMENT, CP], moves[ASSESSMENT, LOOKED_AFTER] = 200, 40, 10
+    moves[ASSESSMENT, NONE], moves[ASSESSMENT, EARLY_HELP] = 120, 20
+    moves[CIN, CP], moves[CP, LOOKED_AFTER], moves[CIN, NONE] = 30, 8, 100
+    flow = journey.journey_flow(weekly, front_door(2 * 1480), moves)  # both years: 1,480 screened a year
     assert flow.stage("contacts").per_year == pytest.approx(1500)
     assert flow.stage("referrals").per_year == pytest.approx(400)
+    assert flow.stage("no_referral").per_year == pytest.approx(1480 - 400)
+    assert flow.stage("contacts_waiting").per_year == pytest.approx(20)
     assert flow.stage("assessments").per_year == pytest.approx(150 + 50)
+    assert flow.stage("referral_nfa").per_year == pytest.approx(400 - 200)
+    # the ways out of an assessment, per year: half of the two years' moves
+    assert [flow.stage(k).per_year for k in ("cin", "cp", "assessment_nfa")] == pytest.approx([100, 20, 70])
+    assert flow.stage("assessments_waiting").per_year == pytest.approx(200 - 100 - 20 - 5 - 70)
+    assert flow.stage("care").per_year == pytest.approx(5 + 4)  # from an assessment and from a plan at a review
+    assert flow.stage("court").per_year == pytest.approx(6)
+    assert flow.stage("no_application").per_year == pytest.approx(3)
     assert flow.stage("care").note == "60 looked after at the end"
+    assert flow.stage("cp").note.startswith("15 more from a child-in-need plan")
     # the mean court duration weighs each year by its concluded cases: (10*40 + 30*60) / 40
     assert flow.court_weeks == pytest.approx(55.0)
     assert flow.stage("court").note == "55 weeks per case"
     assert flow.years == 2
-    assert {f.target for f in flow.flows} == {s.key for s in flow.stages} - {"contacts"}
+    assert_adds_up(flow)
 
 
-def test_journey_of_a_run_narrows_from_contacts_to_assessments(small_run):
-    flow = journey.journey_flow(small_run.weekly)
+def assert_adds_up(flow) -> None:
+    """Every fork's ways out add up to it (a plan is not a fork: children stay on it), every box's ways in add up
+    to it; Looked after comes before Care applications."""
+    for stage in flow.stages:
+        if stage.key not in ("cin", "cp") and any(f.source == stage.key for f in flow.flows):
+            assert flow.leaving(stage.key) == pytest.approx(stage.per_year), stage.key
+        if any(f.target == stage.key for f in flow.flows):
+            assert flow.arriving(stage.key) == pytest.approx(stage.per_year), stage.key
+    order = [(f.source, f.target) for f in flow.flows]
+    assert ("care", "court") in order and ("court", "care") not in order
+    assert flow.stage("care").column < flow.stage("court").column
+    assert [s.column for s in flow.stages if s.key in ("contacts", "referrals", "assessments", "cin", "care")] == \
+        [0, 1, 2, 3, 4]
+    ends = {s.key for s in flow.stages if s.kind == "end"}
+    assert ends == {"no_referral", "referral_nfa", "assessment_nfa", "no_application"}
+
+
+def test_the_journey_of_a_run_adds_up_to_the_models_ledger(small_run):
+    flow = journey.journey_flow(small_run.weekly, small_run.decisions, small_run.moves.counts)
+    h = journey.horizon(small_run.weekly)
+    assert_adds_up(flow)
+    for key, outcome in (("contacts", "contacts_per_year"), ("referrals", "referrals_per_year"),
+                         ("care", "looked_after_starts_per_year"), ("court", "care_applications_per_year")):
+        assert flow.stage(key).per_year == pytest.approx(h[outcome]), key
+    assert flow.stage("assessments").per_year == pytest.approx(
+        h["initial_assessments_per_year"] + h["single_assessments_per_year"])
+    moves = small_run.moves.counts
+    assert moves[NONE, ASSESSMENT] + moves[EARLY_HELP, ASSESSMENT] == pytest.approx(
+        flow.stage("assessments").per_year, rel=0.01)  # every assessment begins at the front door
+    for key in ("no_referral", "referral_nfa", "assessment_nfa", "no_application"):
+        assert flow.stage(key).per_year >= 0, key
     contacts, referrals, assessments = (flow.stage(k).per_year for k in ("contacts", "referrals", "assessments"))
     assert 0 < assessments <= referrals <= contacts
     assert np.isfinite(flow.weeks_to_help) and flow.weeks_to_help > 0
     figure = journey.journey_figure(flow, "small")
     shown = {t.get_text() for t in figure.axes[0].texts}
-    assert f"{contacts:,.0f} a year" in shown
+    assert f"{contacts:,.0f} a year" in shown and "No further action" in shown
+    assert "per year over 1 year" in figure.axes[0].get_title()
+
+
+# The baseline and a scenario side by side
+
+def test_both_sides_of_a_history_run_on_the_same_seed_and_are_named_by_history(small_pairs):
+    pairs, reported = small_pairs
+    assert (pairs.baseline, pairs.scenario, pairs.histories) == ("small", "reformed", 2)
+    assert [(base.scenario, other.scenario) for base, other in pairs.pairs] == [("small", "reformed")] * 2
+    assert all(base.seed == other.seed for base, other in pairs.pairs)
+    assert pairs.pairs[0][0].seed != pairs.pairs[1][0].seed
+    assert [base.label for base, _ in pairs.pairs] == ["history 1 of 2", "history 2 of 2"]
+    assert reported == [(1, 4), (2, 4), (3, 4), (4, 4)]
+    assert read_pairs(None, None, 3, cancelled=lambda: True) is None  # stops before a run when cancelled
 
 
 # The Taylor-Russell picture
@@ -149,19 +222,19 @@ def test_direction_is_steady_within_one_percent():
     assert loops.direction(float("nan"), 1.0) == "steady"
 
 
-def test_each_variable_reads_its_first_and_last_year_and_says_if_that_is_better():
+def test_each_variable_reads_its_first_and_last_year():
     weekly = weekly_table(caseload_mean=by_year(10, 14), scope_for_judgment=by_year(0.5, 0.6),
                           referrals_per_year=by_year(300, 200), public_anxiety=0.2)
     decisions = pd.DataFrame({"stage": ["front door"] * 4 + ["assessment"], "year": [1, 1, 2, 2, 2],
                               "threshold": [1.0, 1.0, 0.5, 0.5, 9.0]})
     base_per_week = 0.001
     values = loops.readings(weekly, decisions, base_per_week, variety_mean=0.3)
-    assert values["caseload"] == loops.Reading(10.0, 14.0, "up", "worse")
+    assert values["caseload"] == loops.Reading(10.0, 14.0, "up")
     scope = values["scope"]
-    assert (scope.first, scope.last, scope.direction, scope.verdict) == (0.5, pytest.approx(0.6), "up", "better")
-    assert values["referrals"] == loops.Reading(300.0, 200.0, "down", "neither")
+    assert (scope.first, scope.last, scope.direction) == (0.5, pytest.approx(0.6), "up")
+    assert values["referrals"] == loops.Reading(300.0, 200.0, "down")
     assert values["anxiety"].direction == "steady"
-    assert values["variety"] == loops.Reading(0.3, 0.3, "fixed", "neither")
+    assert values["variety"] == loops.Reading(0.3, 0.3, "fixed")
     threshold = values["threshold"]
     assert (threshold.first, threshold.last) == pytest.approx(
         (float(annual_risk(1.0, base_per_week)), float(annual_risk(0.5, base_per_week))))
@@ -177,6 +250,8 @@ def test_the_diagram_joins_known_variables_and_shows_every_value(small_run):
     texts = " ".join(t.get_text() for t in loops.loops_figure(values, "small").axes[0].texts)
     for v in loops.VARIABLES:
         assert loops.show(v.source, values[v.key].last) in texts
+    inks = {t.get_color() for t in loops.loops_figure(values, "small").axes[0].texts if t.get_text()[:1].isdigit()}
+    assert inks == {loops.INK}  # one run's moves are not findings: none is coloured better or worse
 
 
 # The workforce and the court
@@ -190,8 +265,9 @@ def test_series_are_yearly_with_rates_and_shares_in_percent():
     assert table["caseload_mean"].tolist() == pytest.approx([12.0, 16.0])
     court = workforce.series(weekly, workforce.COURT)
     assert court["court_backlog_cases"].iloc[-1] == pytest.approx(backlog[WEEKS_PER_YEAR:].mean())  # a yearly mean
-    figure = workforce.series_figure(table, "Workforce")
+    figure = workforce.series_figure({"baseline": table, "reformed": table}, "Workforce")
     assert len([ax for ax in figure.axes if ax.lines]) == len(workforce.WORKFORCE)
+    assert all(len(ax.lines) == 2 for ax in figure.axes if ax.lines)  # the baseline's line and the scenario's
 
 
 # The workshop's walk-through
