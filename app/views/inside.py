@@ -123,8 +123,9 @@ def PairPanels(runs: RunPairs, projector: bool):
     with solara.Column(classes=["cpsim-inside-panels"]):
         with solara.Row(style={"align-items": "center"}):
             solara.Select("History to show", values=names, value=history, classes=["cpsim-inside-history"])
+            span = base.years[0] if len(base.years) == 1 else f"{base.years[0]} to {base.years[-1]}"
             solara.Text(f"{runs.baseline} and {runs.scenario}, {base.label}, {plural(len(base.years), 'year')} "
-                        f"({base.years[0]} to {base.years[-1]})", classes=["cpsim-inside-title"])
+                        f"({span})", classes=["cpsim-inside-title"])
         solara.Text("Both sides are the same simulated history, with and without the reforms. One history is one "
                     "possible course of events, so nothing here is marked better or worse: Compare gives the "
                     "differences over every seed, with their intervals.")

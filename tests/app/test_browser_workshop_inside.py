@@ -5,7 +5,9 @@ folder, a two-family package built from it (conftest's `two_family_package`), so
 workshop runs 4 subsets x 2 seeds of 2 years (or of 1 year) in seconds. The
 Workshop's tests: it steps through; a run survives a view change (neither cancelled nor its
 settings reset), jumps to any step and shows the overview grid; the projector deck fits 1600x1000
-without scrolling; a run can be cancelled. Every wait is on something visible, never a sleep;
+without scrolling; a run can be cancelled. Inside the system: the baseline and a scenario
+side by side on 2 seeds x 1 year, named by history, their journeys beside each other (one
+above the other at 800 px), a second history, the threshold recounting both sides. Every wait is on something visible, never a sleep;
 screenshots go to results/screenshots/.
 """
 
@@ -157,36 +159,58 @@ def test_a_workshop_run_can_be_cancelled(two_family_package, open_app):
     expect(page.locator(".cpsim-workshop-run")).to_be_enabled()
 
 
-def test_inside_the_system_views_render(open_app):
+def test_inside_the_system_shows_the_baseline_and_a_scenario_side_by_side(open_app):
     app = open_app()
     page = app.page
     page.add_style_tag(content=NO_ANIMATION)
+    page.set_viewport_size({"width": 1600, "height": 1000})
+    app.slide("years", "Home")  # 2 seeds x 1 year
     app.go("inside")
+    expect(page.get_by_text("on the same 2 seeds (each seed one simulated history")).to_be_visible()
+    expect(page.get_by_text("for 1 year: 4 runs.")).to_be_visible()
     page.locator(".cpsim-inside-run").click()
-    expect(page.locator(".cpsim-inside-title")).to_contain_text("2 years (2011/12 to 2012/13)")
-    expect(page.locator(".cpsim-inside-run")).to_be_enabled()  # the run has finished
-    expect(page.locator(".cpsim-inside-panels img").first).to_be_visible()
+    title = page.locator(".cpsim-inside-title")
+    expect(title).to_have_text("Baseline and Reformed, history 1 of 2, 1 year (2011/12)")
+    expect(page.locator(".cpsim-inside-run")).to_be_enabled()  # the runs have finished
+    journeys = page.locator(".cpsim-inside-panels img[alt*='journey']")
+    expect(journeys).to_have_count(2)
+    expect(journeys.first).to_have_attribute("alt", re.compile(r"in Baseline, history 1 of 2"))
+    expect(journeys.nth(1)).to_have_attribute("alt", re.compile(r"in Reformed, history 1 of 2"))
+    boxes = [journeys.nth(k).bounding_box() for k in range(2)]
+    assert boxes[0]["y"] == boxes[1]["y"] and boxes[0]["x"] < boxes[1]["x"]  # side by side
+    assert not page.get_by_text(re.compile(r"seed \d{6,}")).count()  # no run named by its seed
     app.assert_accessible()
-    app.screenshot("inside-journey")
+    app.screenshot("inside-side-by-side-1600x1000")
+    page.set_viewport_size({"width": 800, "height": 900})  # one above the other, the page no wider
+    app.assert_accessible()
+    app.screenshot("inside-side-by-side-800x900")
+    page.set_viewport_size({"width": 1600, "height": 1000})
+
+    page.locator(".cpsim-inside-history .v-select").click()
+    page.get_by_role("option", name="History 2 of 2").click()
+    expect(title).to_have_text("Baseline and Reformed, history 2 of 2, 1 year (2011/12)")
 
     page.get_by_role("tab", name="Threshold and errors").click()
     counts = page.locator(".cpsim-threshold-counts")
-    expect(counts).to_contain_text("Missed:")
-    before = counts.inner_text()
+    expect(counts).to_have_count(2)
+    expect(counts.first).to_contain_text("Baseline, history 2 of 2")
+    before = counts.first.inner_text()
     page.locator(".cpsim-threshold-slider .v-slider__thumb-container").focus()
     page.keyboard.press("ArrowRight")  # a higher threshold: fewer interventions, more children missed
     expect(page.get_by_text("(shown: ")).to_be_visible()
-    expect(counts).not_to_have_text(before)
-    app.screenshot("inside-threshold")
+    expect(counts.first).not_to_have_text(before)
     expect(page.get_by_text('land in "Assessed, not at risk"')).to_be_visible()
+    app.screenshot("inside-threshold")
     page.get_by_role("button", name="review").click()
     expect(page.get_by_text('land in "Kept helping, not at risk"')).to_be_visible()
-    expect(page.locator(".cpsim-inside-panels img[alt*='at a review']")).to_be_visible()
+    expect(page.locator(".cpsim-inside-panels img[alt*='at a review']")).to_have_count(2)
 
     page.get_by_role("tab", name="Causal loops").click()
     expect(page.get_by_text("Each box: the last year's value")).to_be_visible()
+    expect(page.locator(".cpsim-inside-panels img[alt*='Causal loop']")).to_have_count(2)
     app.screenshot("inside-loops")
     page.get_by_role("tab", name="Workforce and court").click()
+    expect(page.locator(".cpsim-inside-panels img[alt*='Reformed']").last).to_be_visible()
     app.assert_accessible()
     app.screenshot("inside-workforce-court")
     assert app.external == []

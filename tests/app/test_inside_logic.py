@@ -17,6 +17,7 @@ import pytest
 from abm.calendar import WEEKS_PER_YEAR
 from abm.decisions import STAGES
 from abm.outcomes import NAMES
+from abm.population import ASSESSMENT, CIN, CP, EARLY_HELP, LOOKED_AFTER, NONE
 from abm.risk import annual_risk, log_hazard
 from abm.scenario import Scenario, load_scenario
 from abm.validation import taylor_russell as model_tr
@@ -25,8 +26,8 @@ from abm.workshop.findings import findings
 from abm.workshop.planning import assemble, subset_name
 from app.views import journey, loops, taylor_russell as tr, workforce, workshop_overview, workshop_steps
 from app.views.run_reading import read_pairs
-from abm.population import ASSESSMENT, CIN, CP, EARLY_HELP, LOOKED_AFTER, NONE
 from app.views.status_moves import STATUSES
+from app.wording import progress_line
 
 WEEKS = 2 * WEEKS_PER_YEAR
 
@@ -151,6 +152,13 @@ def test_both_sides_of_a_history_run_on_the_same_seed_and_are_named_by_history(s
     assert [base.label for base, _ in pairs.pairs] == ["history 1 of 2", "history 2 of 2"]
     assert reported == [(1, 4), (2, 4), (3, 4), (4, 4)]
     assert read_pairs(None, None, 3, cancelled=lambda: True) is None  # stops before a run when cancelled
+
+
+def test_the_progress_line_says_the_time_left_at_the_rate_so_far():
+    assert progress_line(0, 0, None) == "Starting the runs..."
+    assert progress_line(0, 4, None) == "0 of 4 runs done; estimating the time left..."
+    assert progress_line(3, 8, 21.0) == "3 of 8 runs done; about 20 seconds left"
+    assert progress_line(1, 1, 0.0) == "1 of 1 run done; a few seconds left"
 
 
 # The Taylor-Russell picture
