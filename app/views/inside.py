@@ -122,7 +122,8 @@ def PairPanels(runs: RunPairs, projector: bool):
     base, other = runs.pairs[names.index(history.value)]
     with solara.Column(classes=["cpsim-inside-panels"]):
         with solara.Row(style={"align-items": "center"}):
-            solara.Select("History to show", values=names, value=history, classes=["cpsim-inside-history"])
+            with solara.Div(classes=["cpsim-inside-history"], style={"min-width": "240px"}):
+                solara.Select("History to show", values=names, value=history)
             span = base.years[0] if len(base.years) == 1 else f"{base.years[0]} to {base.years[-1]}"
             solara.Text(f"{runs.baseline} and {runs.scenario}, {base.label}, {plural(len(base.years), 'year')} "
                         f"({span})", classes=["cpsim-inside-title"])
@@ -141,6 +142,7 @@ def RunPanels(base: RunReading, other: RunReading, projector: bool):
                   for key, names in (("workforce", workforce.WORKFORCE), ("court", workforce.COURT))}
         return {
             "journey": [journey.journey_figure(f, _title(r), widest) for f, r in zip(flows, (base, other))],
+            "table": journey.side_by_side({base.scenario: flows[0], other.scenario: flows[1]}),
             "loops": [loops.loops_figure(loops.readings(r.weekly, r.decisions, r.harm_base_per_week, r.variety_mean),
                                          _title(r)) for r in (base, other)],
             "workforce": workforce.series_figure(tables["workforce"], f"Workforce, {base.label}"),
@@ -151,12 +153,11 @@ def RunPanels(base: RunReading, other: RunReading, projector: bool):
     shown = solara.use_memo(figures, key)
     with solara.lab.Tabs():
         with solara.lab.Tab(PANELS[0]):
-            with solara.Div(style=SIDE_BY_SIDE):
-                for figure, run in zip(shown["journey"], (base, other)):
-                    with solara.Div(style=SIDE):
-                        Chart(figure, f"{run.scenario}-history-{run.history}-journey.png", [*key, run.scenario],
-                              f"Chart of the child's journey through the system in {_title(run)}: every way out of "
-                              "each stage, per year.")
+            JourneyTable(shown["table"], base, other)
+            for figure, run in zip(shown["journey"], (base, other)):  # one above the other: each is wide
+                Chart(figure, f"{run.scenario}-history-{run.history}-journey.png", [*key, run.scenario],
+                      f"Chart of the child's journey through the system in {_title(run)}: every way out of "
+                      "each stage, per year.")
             solara.Text("Each box: children a year; each arrow as wide as the children on it. The ways out of a "
                         "stage add up to the children who came in (children stay on a plan: its arrow is those moved "
                         "into care at a review); grey boxes end the journey with no further action or no care "
@@ -164,12 +165,10 @@ def RunPanels(base: RunReading, other: RunReading, projector: bool):
         with solara.lab.Tab(PANELS[1]):
             ThresholdPanel(base, other, projector)
         with solara.lab.Tab(PANELS[2]):
-            with solara.Div(style=SIDE_BY_SIDE):
-                for figure, run in zip(shown["loops"], (base, other)):
-                    with solara.Div(style=SIDE):
-                        Chart(figure, f"{run.scenario}-history-{run.history}-causal-loops.png", [*key, run.scenario],
-                              f"Causal loop diagram of {_title(run)}: each factor's last-year value and its move "
-                              "since the first year.")
+            for figure, run in zip(shown["loops"], (base, other)):  # one above the other: each is wide
+                Chart(figure, f"{run.scenario}-history-{run.history}-causal-loops.png", [*key, run.scenario],
+                      f"Causal loop diagram of {_title(run)}: each factor's last-year value and its move "
+                      "since the first year.")
             solara.Text("Each box: the last year's value; the arrow shows the move from the first year. + : the two "
                         "move together; - : they move in opposite directions.")
         with solara.lab.Tab(PANELS[3]):
@@ -177,6 +176,14 @@ def RunPanels(base: RunReading, other: RunReading, projector: bool):
                 Chart(shown[name], f"{base.scenario}-{other.scenario}-history-{base.history}-{name}.png",
                       [*key, name], f"Chart of the {name} per year in {base.label}, {base.scenario} beside "
                       f"{other.scenario}.")
+
+
+@solara.component
+def JourneyTable(rows: list[list[str]], base: RunReading, other: RunReading):
+    """Every box of the two journeys side by side: children a year in the baseline and in the scenario."""
+    head = f"| {base.label.capitalize()}: children a year | {base.scenario} | {other.scenario} |\n|---|--:|--:|\n"
+    with solara.Div(classes=["cpsim-inside-journey-table"]):
+        solara.Markdown(head + "\n".join(f"| {' | '.join(row)} |" for row in rows))
 
 
 def _title(run: RunReading) -> str:

@@ -111,7 +111,7 @@ def journey_flow(weekly: pd.DataFrame, decisions: pd.DataFrame, moves: np.ndarra
     applications = h["care_applications_per_year"]
     stages = (
         Stage("contacts", "Contacts", contacts, "about children, from agencies", 0, 1.3),
-        Stage("no_referral", "No referral", screened - referrals, "no further action or early-help advice", 1, 2.6,
+        Stage("no_referral", "No referral", screened - referrals, "no further action or early help", 1, 2.6,
               "end"),
         Stage("referrals", "Referrals", referrals, f"{_count(h['re_referrals_per_year'])} re-referrals", 1, 1.3),
         Stage("contacts_waiting", "Waiting to be screened", contacts - screened, "more at the end than the start",
@@ -121,7 +121,7 @@ def journey_flow(weekly: pd.DataFrame, decisions: pd.DataFrame, moves: np.ndarra
               f"{_percent(h['assessment_in_timescale_rate'])} in timescale", 2, 1.3),
         Stage("cin", "Child-in-need plan", to_cin, f"{_count(h['children_in_need_open'])} on a plan at the end",
               3, 2.6),
-        Stage("cp", "Child protection plan", to_cp, f"{_count(moved[CIN, CP])} more from a child-in-need plan; "
+        Stage("cp", "Child protection plan", to_cp, f"+{_count(moved[CIN, CP])} from CIN plans; "
               f"{_count(h['cp_plans_open'])} at the end", 3, 0.0),
         Stage("assessments_waiting", "Being assessed", assessments - to_cin - to_cp - to_care - to_nothing,
               "more at the end than the start", 3, -1.3, "waiting"),
@@ -160,7 +160,7 @@ def _weeks(x: float) -> str:
     return "n/a" if not np.isfinite(x) else f"{x:.0f} weeks"
 
 
-BOX_W, BOX_H, COL_W, ROW_H = 2.6, 0.8, 3.3, 1.05
+BOX_W, BOX_H, COL_W, ROW_H = 2.8, 0.8, 3.3, 1.05
 
 
 def _centre(stage: Stage) -> tuple[float, float]:
@@ -202,3 +202,12 @@ def journey_figure(journey: Journey, title: str = "", biggest: float | None = No
     ax.set_title(f"{title}: the child's journey, {years}" if title else f"The child's journey, {years}",
                  fontsize=18)
     return fig
+
+
+def side_by_side(journeys: dict[str, Journey]) -> list[list[str]]:
+    """Every box of the `journeys` (scenario name -> its journey, the same history) as a row: the box, then each
+    scenario's children a year (a change for a box of those waiting), as the figures show them."""
+    first = next(iter(journeys.values()))
+    return [[stage.label + ("" if stage.kind == "stage" else f" ({stage.note})"),
+             *(_change(j.stage(stage.key).per_year) if stage.kind == "waiting" else _count(j.stage(stage.key).per_year)
+               for j in journeys.values())] for stage in first.stages]

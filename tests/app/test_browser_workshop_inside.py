@@ -6,8 +6,8 @@ workshop runs 4 subsets x 2 seeds of 2 years (or of 1 year) in seconds. The
 Workshop's tests: it steps through; a run survives a view change (neither cancelled nor its
 settings reset), jumps to any step and shows the overview grid; the projector deck fits 1600x1000
 without scrolling; a run can be cancelled. Inside the system: the baseline and a scenario
-side by side on 2 seeds x 1 year, named by history, their journeys beside each other (one
-above the other at 800 px), a second history, the threshold recounting both sides. Every wait is on something visible, never a sleep;
+side by side on 2 seeds x 1 year, named by history, their journeys' boxes in one table, a
+second history, the threshold recounting both sides beside each other. Every wait is on something visible, never a sleep;
 screenshots go to results/screenshots/.
 """
 
@@ -176,12 +176,14 @@ def test_inside_the_system_shows_the_baseline_and_a_scenario_side_by_side(open_a
     expect(journeys).to_have_count(2)
     expect(journeys.first).to_have_attribute("alt", re.compile(r"in Baseline, history 1 of 2"))
     expect(journeys.nth(1)).to_have_attribute("alt", re.compile(r"in Reformed, history 1 of 2"))
-    boxes = [journeys.nth(k).bounding_box() for k in range(2)]
-    assert boxes[0]["y"] == boxes[1]["y"] and boxes[0]["x"] < boxes[1]["x"]  # side by side
+    table = page.locator(".cpsim-inside-journey-table table")  # every box of both journeys, side by side
+    expect(table.locator("th")).to_have_text(["History 1 of 2: children a year", "Baseline", "Reformed"])
+    expect(table.locator("tr").nth(1).locator("td").first).to_have_text("Contacts")
+    expect(table).to_contain_text("No further action (assessed, no plan)")
     assert not page.get_by_text(re.compile(r"seed \d{6,}")).count()  # no run named by its seed
     app.assert_accessible()
     app.screenshot("inside-side-by-side-1600x1000")
-    page.set_viewport_size({"width": 800, "height": 900})  # one above the other, the page no wider
+    page.set_viewport_size({"width": 800, "height": 900})  # the page no wider
     app.assert_accessible()
     app.screenshot("inside-side-by-side-800x900")
     page.set_viewport_size({"width": 1600, "height": 1000})
@@ -203,7 +205,10 @@ def test_inside_the_system_shows_the_baseline_and_a_scenario_side_by_side(open_a
     app.screenshot("inside-threshold")
     page.get_by_role("button", name="review").click()
     expect(page.get_by_text('land in "Kept helping, not at risk"')).to_be_visible()
-    expect(page.locator(".cpsim-inside-panels img[alt*='at a review']")).to_have_count(2)
+    scatters = page.locator(".cpsim-inside-panels img[alt*='at a review']")
+    expect(scatters).to_have_count(2)
+    boxes = [scatters.nth(k).bounding_box() for k in range(2)]
+    assert boxes[0]["y"] == boxes[1]["y"] and boxes[0]["x"] < boxes[1]["x"]  # side by side
 
     page.get_by_role("tab", name="Causal loops").click()
     expect(page.get_by_text("Each box: the last year's value")).to_be_visible()
