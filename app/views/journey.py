@@ -121,7 +121,7 @@ def journey_flow(weekly: pd.DataFrame, decisions: pd.DataFrame, moves: np.ndarra
               f"{_percent(h['assessment_in_timescale_rate'])} in timescale", 2, 1.3),
         Stage("cin", "Child-in-need plan", to_cin, f"{_count(h['children_in_need_open'])} on a plan at the end",
               3, 2.6),
-        Stage("cp", "Child protection plan", to_cp, f"+{_count(moved[CIN, CP])} from CIN plans; "
+        Stage("cp", "Child protection plan", to_cp, f"+{_count(moved[CIN, CP])} stepped up; "
               f"{_count(h['cp_plans_open'])} at the end", 3, 0.0),
         Stage("assessments_waiting", "Being assessed", assessments - to_cin - to_cp - to_care - to_nothing,
               "more at the end than the start", 3, -1.3, "waiting"),

@@ -93,7 +93,7 @@ def test_journey_counts_flows_per_year_stocks_at_the_end_and_waits_as_ratios():
     assert flow.stage("court").per_year == pytest.approx(6)
     assert flow.stage("no_application").per_year == pytest.approx(3)
     assert flow.stage("care").note == "60 looked after at the end"
-    assert flow.stage("cp").note == "+15 from CIN plans; 1 at the end"
+    assert flow.stage("cp").note == "+15 stepped up; 1 at the end"
     # the mean court duration weighs each year by its concluded cases: (10*40 + 30*60) / 40
     assert flow.court_weeks == pytest.approx(55.0)
     assert flow.stage("court").note == "55 weeks per case"
