@@ -19,8 +19,8 @@ TASKS = {
                  "For a room and a projector: step through a reform package one family of reforms at a "
                  "time. Do the reforms work together, or can they be cherry-picked?"),
     "inside": ("Look inside the system",
-               "One simulated history shown four ways: the child's journey, thresholds and errors, the "
-               "causal loops, and the workforce and court."),
+               "The baseline and a scenario side by side on the same simulated histories, shown four ways: "
+               "the child's journey, thresholds and errors, the causal loops, and the workforce and court."),
 }
 WHAT = """\
 cpsim simulates the child protection system of one local authority in England, week by week:
