@@ -29,7 +29,8 @@ def series(weekly: pd.DataFrame, names: tuple[str, ...]) -> pd.DataFrame:
     return table
 
 
-LINES = (("#1f4e79", "o", "-"), ("#ef6c00", "s", "--"))  # the baseline's line, the scenario's
+LINES = (("#1f4e79", "o", "-", "#1f4e79"), ("#ef6c00", "s", "--", "none"))  # the baseline's line, the scenario's
+# (hollow markers, so that a scenario that matches the baseline shows both)
 
 
 def series_figure(tables: dict[str, pd.DataFrame], title: str, columns: int = 3) -> Figure:
@@ -42,9 +43,9 @@ def series_figure(tables: dict[str, pd.DataFrame], title: str, columns: int = 3)
     axes = fig.subplots(rows, columns, squeeze=False).ravel()
     x = range(len(table))
     for ax, name in zip(axes, names):
-        for (scenario, shown), (colour, marker, style) in zip(tables.items(), LINES):
-            ax.plot(x, shown[name], marker=marker, markersize=8, linewidth=3, color=colour, linestyle=style,
-                    label=scenario)
+        for (scenario, shown), (colour, marker, style, face) in zip(tables.items(), LINES):
+            ax.plot(x, shown[name], marker=marker, markersize=11, linewidth=3, color=colour, linestyle=style,
+                    markerfacecolor=face, markeredgewidth=2, label=scenario)
         unit = " (%)" if name in PERCENT else ""
         ax.set_title(BY_NAME[name].label + unit, fontsize=15, wrap=True)
         ax.set_xticks(list(x), table["year_label"], fontsize=12, rotation=45 if len(table) > 5 else 0)
