@@ -2,14 +2,14 @@
 
 Waiting cases are first allocated where workers have room (abm/allocation.py). Under
 prescription an initial assessment (due in 7 working days) may lead to a core assessment
-(35 working days); without it, one single assessment. The worker paces an assessment's
-direct work and recording (its standard hours times the child's complexity) evenly over
-its timescale, and works faster when behind, to finish what is left by the due time
-(`abm.pace`); each week an allocated assessment receives that week's direct
-hours times
-its worker's assessment time factor (abm/time_budget.py), and that week's recording times the share of recording its
-worker gets done; an unallocated one receives nothing. At full time it ends on time; when
-time is short, it runs late. It is complete when it has had both the direct work and the recording it needs
+(35 working days); without it, one single assessment. An assessment needs its standard
+direct work and recording times the child's complexity; the worker plans the standard hours
+evenly over its timescale and, in the week it falls due, tries to finish what is left
+(`abm.pace`). Each week an allocated assessment receives that week's direct hours times its
+worker's assessment time factor (abm/time_budget.py), and that week's recording times the
+share of recording its worker gets done; an unallocated one receives nothing. It ends on time
+when its complexity is at most its worker's time factor, so more run late as time gets
+short. It is complete when it has had both the direct work and the recording it needs
 (at the moment within the week when the later of the two is reached). It ends when
 complete, when the overrun limit is reached, or, when it has a timescale and would run past
 its due time, at that time with a probability equal to the worker's compliance
@@ -52,7 +52,7 @@ from abm.pace import pace
 from abm.population import ASSESSMENT, CIN, CP, mitigation_of
 from abm.risk import threshold_log_hazard
 
-EPSILON = 1e-9  # weeks: an assessment paced to end at its due time is in timescale despite rounding
+EPSILON = 1e-9  # weeks: an assessment that ends exactly at its due time is in timescale despite rounding
 
 
 class Assessment:

@@ -309,6 +309,9 @@ def calibrate(
         help="Folder for the search (study.db), its report (calibration.json) and the proposed calibrated.toml.")]
     = Path("results/calibration"),
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 2,
+    method: Annotated[str, typer.Option(
+        help="cma-es (optuna's CMA-ES sampler) or levenberg-marquardt (damped Gauss-Newton steps on the "
+             "targets' misfits, a Jacobian by finite differences: docs/calibration.md).")] = "cma-es",
     write: Annotated[bool, typer.Option(
         "--write",
         help="Write the fit to the scenario's parameter file (scenarios/calibrated.toml), if it beats the guess.")]
@@ -320,7 +323,7 @@ def calibrate(
     targets: Annotated[Path | None, typer.Option(
         help="Targets [default: abm/validation/targets.toml].", show_default=False)] = None,
 ) -> None:
-    """Search the declared calibration parameters (optuna CMA-ES) against the targets, then compare the best
+    """Search the declared calibration parameters (CMA-ES or Levenberg-Marquardt) against the targets, then compare the best
     trial with the starting guess on held-aside seeds; with --write save it with its provenance."""
     from abm.calibration import CalibrationError, calibrate as fit
     from abm.calibration.search import SCENARIO_FILE, SPACE_FILE
@@ -329,7 +332,7 @@ def calibrate(
     workers = _workers(workers)
     try:
         done = fit(scenario or SCENARIO_FILE, parameters or SPACE_FILE, targets or TARGETS_FILE, out, trials, seeds,
-                   holdout_seeds, resume, workers, write)
+                   holdout_seeds, resume, workers, write, method=method)
     except (CalibrationError, ScenarioError, TargetsError, OutputError) as e:
         _fail(str(e))
     except KeyboardInterrupt:
@@ -546,8 +549,6 @@ def workshop(
     result = _run_and_report("workshop", total, lambda progress: run_plan(ws, seeds, workers=workers,
                                                                            progress=progress), report, write_report)
     typer.echo(json.dumps(result) if as_json else render_workshop(result))
-
-
 
 
 @app.command(short_help="Build the saved history states a branched scenario starts from; --rebuild replaces them.")

@@ -148,9 +148,9 @@ class Journey:
 
     def _stage(self, idx, kind, hours, recording, begins: int = 0) -> None:
         """Start an assessment stage: the hours this child's assessment needs vary around the standard direct
-        and recording hours (one log-normal complexity factor for both, mean 1), and the worker paces them
-        evenly over the stage's timescale (or nominal length): at a full time factor it ends on time. A stage
-        decided on after this week's assessment work (a core assessment) `begins` next week."""
+        and recording hours (one log-normal complexity factor for both, mean 1); the worker plans the standard
+        hours evenly over the stage's timescale (or nominal length) and learns the rest as the work goes
+        (abm.pace). A stage decided on after this week's assessment work (a core assessment) `begins` next week."""
         now, sd = self.model.week + begins, self.p.assessment_complexity_sd
         timescale = self.timescale_weeks[kind]
         spread = self.spread_weeks(np.array([kind]))[0]
@@ -160,10 +160,10 @@ class Journey:
         self.hours_done[idx] = 0.0
         complexity = np.exp(sd * self.model.child_uniforms.normal(idx, now, crn.COMPLEXITY) - sd * sd / 2)
         self.hours_needed[idx] = hours * complexity
-        self.hours_rate[idx] = hours * complexity / spread
+        self.hours_rate[idx] = hours / spread
         self.recorded[idx] = 0.0
         self.recording_needed[idx] = recording * complexity
-        self.recording_rate[idx] = recording * complexity / spread
+        self.recording_rate[idx] = recording / spread
 
     def start_plan(self, idx: np.ndarray, status: np.ndarray | int) -> None:
         """Put children on child-in-need (CIN) or child protection (CP) plans, `status` per child."""

@@ -37,10 +37,11 @@ def new_model(scenario, seed: int) -> ChildProtectionModel:
                                 events=scenario.event_weeks(), reforms=ReformSchedule.from_scenario(scenario, params))
 
 
-def simulate(scenario, seed: int) -> ChildProtectionModel:
+def simulate(scenario, seed: int, watch=None) -> ChildProtectionModel:
     """Run `scenario` once with `seed` and return the finished model (warm-up and years simulated).
 
     A branched scenario starts from its history's saved state (built on first use) instead of a warm-up.
+    `watch(model)`, if given, is called before the first week and after every week (it draws nothing).
     """
     if scenario.branch_from is None:
         model = new_model(scenario, seed)
@@ -48,8 +49,12 @@ def simulate(scenario, seed: int) -> ChildProtectionModel:
         from abm.branching import start  # here: abm.branching runs histories with this module
 
         model = start(scenario, seed)
+    if watch is not None:
+        watch(model)
     for _ in range((scenario.warmup_years + scenario.years) * calendar.WEEKS_PER_YEAR):
         model.step()
+        if watch is not None:
+            watch(model)
     return model
 
 

@@ -14,8 +14,8 @@ over the worker's allocated cases c, are of three kinds:
                  record_c: an assessment stage's recording spread over its timescale, or
                  recording_hours_per_case_week for a plan
     direct     D = sum_c need_c * (1 + travel_hours_per_direct_hour)
-                 need_c: an assessment's pace (its direct hours spread over its timescale,
-                 or more when behind, abm.pace), or the plan's direct
+                 need_c: an assessment's pace (its standard direct hours spread over its
+                 timescale, or what is left in the week it falls due, abm.pace), or the plan's direct
                  hours by status times its need type's multiplier
 
 Fixed demands are met first. When recording and direct work do not fit in what is left,

@@ -165,3 +165,23 @@ def test_write_saves_a_fit_that_beats_the_guess_with_its_provenance(tmp_path, fi
     assert {"date", "loss_search", "guess_loss_search", "code_version", "code_commit"} <= set(provenance)
     assert tomllib.loads((tmp_path / "fit.toml").read_text()) == tomllib.loads(
         (tmp_path / "out" / "calibrated.toml").read_text())
+
+
+def test_levenberg_marquardt_lowers_the_loss_and_resumes_to_the_same_points(tmp_path, files):
+    # Referrals alone (the children-in-need target pulls the other way, so the guess is near the best compromise).
+    files["targets_path"].write_text(TARGETS.split("\n[[target]]\nname = \"children_in_need\"")[0])
+    lm = {**files, "method": "levenberg-marquardt"}
+    done = calibrate(out=tmp_path / "a", trials=8, **lm)
+    points = [t.params for t in trials(tmp_path / "a")]
+    assert points[0] == {"referral_threshold_annual_risk": 0.04, "referrer_threshold_scale": 1.0}  # the guess first
+    # then the Jacobian: each dimension moved alone by 15% of its (log) range
+    assert points[1]["referrer_threshold_scale"] == 1.0 and points[1]["referral_threshold_annual_risk"] > 0.04
+    assert points[2]["referral_threshold_annual_risk"] == 0.04 and points[2]["referrer_threshold_scale"] > 1.0
+    assert done.comparison.best_search < done.comparison.guess_search
+    calibrate(out=tmp_path / "b", trials=4, **lm)
+    calibrate(out=tmp_path / "b", trials=8, resume=True, **lm)
+    assert [t.params for t in trials(tmp_path / "b")] == points
+    with pytest.raises(CalibrationError, match="run with --method levenberg-marquardt"):
+        calibrate(out=tmp_path / "b", trials=9, resume=True, **files)
+    with pytest.raises(CalibrationError, match="unknown method 'newton'"):
+        calibrate(out=tmp_path / "c", trials=1, **{**files, "method": "newton"})

@@ -67,6 +67,13 @@ def test_every_link_not_alive_is_documented_and_every_documented_one_is_not_aliv
                               f"documented but alive now: {sorted(set(WEAK) - dead)}"
 
 
+def test_workload_lowers_the_share_of_assessments_in_timescale():
+    """B1 can act on workload: a heavier caseload leaves more assessments late (abm/pace.py)."""
+    link = {link["key"]: link for link in measured()["loop_links"]}["workload->timeliness"]
+    assert link["alive"], (f"caseload -> share in timescale: elasticity {link['elasticity']:+.3f}, 90% interval "
+                           f"{link['p05']:+.3f} to {link['p95']:+.3f}, not wholly below zero")
+
+
 @pytest.mark.parametrize("name,sign", [("R", 1), ("R (blame procedures)", 1), ("B1", -1), ("B2", -1)])
 def test_loop_gain_has_its_polarity(name, sign):
     loop = {loop["name"]: loop for loop in measured()["loops"]}[name]

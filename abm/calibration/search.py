@@ -46,6 +46,7 @@ STUDY_NAME = "cpsim-calibrate"
 REPORT_FILE = "calibration.json"
 PROPOSAL_FILE = "calibrated.toml"
 SIGMA0 = 0.03  # CMA-ES's first step, as a share of each parameter's range (log range where log = true)
+METHODS = ("cma-es", "levenberg-marquardt")  # the samplers of the search (levenberg: abm/calibration/levenberg.py)
 RANGES = {"--trials": (1, 10_000), "--seeds": (1, 1_000), "--holdout-seeds": (1, 1_000)}
 
 
@@ -178,8 +179,8 @@ def _sampler(root_seed: int, number: int, start: dict[str, float]):
         return optuna.samplers.CmaEsSampler(x0=start, sigma0=SIGMA0, seed=seed, warn_independent_sampling=False)
 
 
-def open_study(setup: Setup, out: Path, resume: bool):
-    """The study in `out/study.db`: new (refused if one is there), or continued with `resume`."""
+def open_study(setup: Setup, out: Path, resume: bool, method: str = "cma-es"):
+    """The study in `out/study.db`: new (refused if one is there), or continued with `resume` by the same `method`."""
     import optuna
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
@@ -200,13 +201,19 @@ def open_study(setup: Setup, out: Path, resume: bool):
     if not resume:
         study.set_user_attr("setup", fingerprint)
         study.set_user_attr("code", _code())
-        study.enqueue_trial(guess(setup.space))
+        study.set_user_attr("method", method)
+        if method == "cma-es":
+            study.enqueue_trial(guess(setup.space))
         return study
     before = study.user_attrs.get("setup", {})
     changed = [key for key in fingerprint if before.get(key) != fingerprint[key]]
     if changed:
         raise CalibrationError(f"{out}: its search was run with other {', '.join(changed)} (see {REPORT_FILE} "
                                "or the study); resume it with the same settings, or start afresh with another --out")
+    begun = study.user_attrs.get("method", "cma-es")
+    if begun != method:
+        raise CalibrationError(f"{out}: its search was run with --method {begun}; resume it with --method {begun}, "
+                               "or start afresh with another --out")
     code = _code()
     if study.user_attrs.get("code") != code:
         print(f"warning: {out}: the search began under code {study.user_attrs.get('code')}, now {code}; "
@@ -224,8 +231,7 @@ def completed(study) -> list:
 
 
 def search(setup: Setup, study, runner: Runner, trials: int, progress: bool = True) -> None:
-    """Run trials until `study` holds `trials` completed ones."""
-    import optuna
+    """Run CMA-ES trials until `study` holds `trials` completed ones."""
     from tqdm import tqdm
 
     done = completed(study)
@@ -235,24 +241,35 @@ def search(setup: Setup, study, runner: Runner, trials: int, progress: bool = Tr
         bar.set_postfix_str(f"best loss {best:.2f}" if done else "first trial: the starting guess")
         while len(done) < trials:
             study.sampler = _sampler(setup.scenario.root_seed, len(study.get_trials(deepcopy=False)), guess(setup.space))
-            trial = study.ask()
-            start = time.perf_counter()
-            try:
-                values = {d.name: (trial.suggest_int(d.name, int(d.low), int(d.high), log=d.log) if d.integer
-                                   else trial.suggest_float(d.name, d.low, d.high, log=d.log)) for d in setup.space}
-                value, results = runner.score(values, setup.search_seeds)
-            except BaseException:
-                study.tell(trial, state=optuna.trial.TrialState.FAIL)
-                raise
-            seconds = time.perf_counter() - start
-            trial.set_user_attr("seconds", round(seconds, 2))
-            trial.set_user_attr("medians", {k: (r.median if math.isfinite(r.median) else None)
-                                            for k, r in zip(_labels(results), results)})
-            study.tell(trial, value)
+            value, _, seconds = run_trial(setup, study, runner)
             best = min(best, value)
             done = completed(study)
             bar.update(min(len(done), trials) - bar.n)
             bar.set_postfix_str(f"best loss {best:.2f}, last {value:.2f} in {seconds:.1f}s")
+
+
+def run_trial(setup: Setup, study, runner: Runner, point: dict[str, float] | None = None) -> tuple[float, list, float]:
+    """Run one trial of `study` on the search seeds: at `point` if given, else where its sampler asks; returns
+    its loss, each target's evaluation and its seconds. The medians are kept in the trial (`medians`)."""
+    import optuna
+
+    if point is not None:
+        study.enqueue_trial(point)
+    trial = study.ask()
+    start = time.perf_counter()
+    try:
+        values = {d.name: (trial.suggest_int(d.name, int(d.low), int(d.high), log=d.log) if d.integer
+                           else trial.suggest_float(d.name, d.low, d.high, log=d.log)) for d in setup.space}
+        value, results = runner.score(values, setup.search_seeds)
+    except BaseException:
+        study.tell(trial, state=optuna.trial.TrialState.FAIL)
+        raise
+    seconds = time.perf_counter() - start
+    trial.set_user_attr("seconds", round(seconds, 2))
+    trial.set_user_attr("medians", {k: (r.median if math.isfinite(r.median) else None)
+                                    for k, r in zip(_labels(results), results)})
+    study.tell(trial, value)
+    return value, results, seconds
 
 
 @dataclass
@@ -444,7 +461,7 @@ class Calibration:
 def calibrate(scenario_path: str | Path = SCENARIO_FILE, space_path: str | Path = SPACE_FILE,
               targets_path: str | Path = TARGETS_FILE, out: str | Path = "results/calibration", trials: int = 60,
               seeds: int = 4, holdout_seeds: int = 8, resume: bool = False, workers: int = 2,
-              write: bool = False, progress: bool = True) -> Calibration:
+              write: bool = False, progress: bool = True, method: str = "cma-es") -> Calibration:
     """Search, compare with the guess on held-aside seeds, save the report and proposal in `out`, and
     with `write` (only if the fit beats the guess there) write the scenario's parameter file.
 
@@ -453,6 +470,8 @@ def calibrate(scenario_path: str | Path = SCENARIO_FILE, space_path: str | Path 
     from abm.folders import check_output
 
     check_counts({"--trials": trials})
+    if method not in METHODS:
+        raise CalibrationError(f"--method: unknown method '{method}' (allowed: {', '.join(METHODS)})")
     if workers < 1:
         raise CalibrationError(f"--workers must be at least 1, not {workers}")
     out = Path(out)
@@ -460,10 +479,15 @@ def calibrate(scenario_path: str | Path = SCENARIO_FILE, space_path: str | Path 
     check_output(out, "--out", None, setup.inputs)
     if write:
         check_output(parameter_file(setup).resolve().parent, "--write", None)
-    study = open_study(setup, out, resume)
+    study = open_study(setup, out, resume, method)
     pool = min(workers, max(len(setup.search_seeds), len(setup.holdout_seeds)))
     with Runner(setup, pool) as runner:
-        search(setup, study, runner, trials, progress)
+        if method == "cma-es":
+            search(setup, study, runner, trials, progress)
+        else:
+            from abm.calibration import levenberg
+
+            levenberg.search(setup, study, runner, trials, progress)
         if progress:
             print(f"comparing the best trial with the starting guess on {len(setup.holdout_seeds)} held-aside seeds",
                   file=sys.stderr)

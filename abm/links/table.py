@@ -10,8 +10,8 @@ Pushes with `lead_weeks` start that long before the measured window, for causes 
 through slow stocks: a year for the court's pushes (its backlog); two years for turnover
 (the workforce's experience) and for the quality of help (the protection it builds, whose
 relapse once help ends takes about two years: `mitigation_decay_per_week` 0.01). Links
-that the loops need but the table lacks are in `LOOP_LINKS`; `LOOPS` names the links of
-each loop.
+that the loops need but the table lacks are in `LOOP_LINKS` (with workload -> the share in
+timescale, through which B1 answers to workload); `LOOPS` names the links of each loop.
 """
 
 from __future__ import annotations
@@ -168,6 +168,8 @@ LOOP_LINKS: tuple[Link, ...] = (
       "timeliness_indicator", "compliance_enforcement", "managers' indicator -5 points"),
     L("enforcement->timeliness", 0, "compliance enforcement", "assessments in timescale (managers' indicator)", "S",
       "compliance_enforcement", "timeliness_indicator", "inspection's enforcement weight x2"),
+    L("workload->timeliness", 0, "caseload (workload)", "share of assessments in timescale", "O",
+      "caseload_mean", "assessment_in_timescale_rate", "managers' allocation limit +25%"),
     L("acknowledgement->reflection", 0, "ability to acknowledge errors", "reflection", "S",
       "ability_to_acknowledge_errors", "reflection", "blame defence -10%"),
     L("errors->reviews", 0, "errors", "errors reviewed", "S",
@@ -210,6 +212,18 @@ WEAK: dict[str, str] = {
                        "which outweighs agency workers' lower local knowledge and continuity. Research on the period "
                        "finds both sides: locums are a quick response to shortages of staff but carry risks to "
                        "practice (J. Care Services Management 2011; Cornes et al. 2013)",
+    "backlog->duration": "slack at the calibrated state (6 December 2026 fit): a tenth fewer hearings a week, started a "
+                         "year ahead, moves the court's backlog +0.4% in 2009/10, so the elasticity is noise (+0.269, "
+                         "-1.386 to +1.082); cutting the guardians by a tenth as well moves it +0.3%. The fit raised "
+                         "the hearing capacity (0.83 to 1.13 per 10,000 children a week) because a binding court made "
+                         "2010's proceedings 71 weeks against England's 55.7; it now matches 2008-2010 (50.9, 48.4, "
+                         "54.9 weeks against 53.0, 54.4, 55.7) through hearings per case and the expert cycle. More "
+                         "applications still lengthen proceedings (applications->duration is alive), so the court "
+                         "answers to demand but not, at this state, to a small cut in its capacity",
+    "proceedings->development": "its push cannot move the cause at the calibrated state: the same tenth fewer hearings "
+                                "moves proceedings' duration +0.1%, so the elasticity is noise (+5.8, -12.7 to +16.1); "
+                                "the mechanism itself (each week beyond 26 adds "
+                                "proceedings_delay_vulnerability_per_week to the child's hazard) is unchanged",
     "quality->re-referrals": "not distinguishable from zero at any window (+0.010, -0.251 to +0.277 with the quality "
                              "raised two years ahead; +0.075, -0.023 to +0.169 one year ahead): better help lowers "
                              "assessed risk, so plans close sooner and more children are closed and can be referred "
