@@ -4,7 +4,9 @@
 `--check PATH` compares it with a saved one, printing every difference (exit status 1
 if there is any). The summary holds every outcome, aggregated by `abm.outcomes.yearly`,
 for each of the first SEEDS replicate seeds of the scenario's root seed and each of
-YEARS years after the scenario's own warm-up, rounded to DIGITS significant digits so
+YEARS years from the scenario's start (the baseline branches from the history's saved
+states at 1 April 2011, so its root seed is the history's and it has no warm-up; the
+states are built first if the cache lacks them), rounded to DIGITS significant digits so
 last-bit floating-point noise between platforms does not count as change.
 """
 
@@ -37,7 +39,8 @@ def summary() -> dict:
     values: dict[str, dict] = {str(s): {} for s in seeds}
     for row in table.itertuples(index=False):
         values[str(row.seed)][row.year_label] = {n: _round(getattr(row, n)) for n in NAMES}
-    return {"scenario": scenario.name, "root_seed": scenario.root_seed, "years": YEARS,
+    branch = None if scenario.branch_from is None else str(scenario.branch_from)
+    return {"scenario": scenario.name, "branch_from": branch, "root_seed": scenario.root_seed, "years": YEARS,
             "warmup_years": scenario.warmup_years, "seeds": values}
 
 

@@ -111,7 +111,9 @@ def _numbers(given: dict, setup: CompareSetup, notes: list[str]) -> CompareSetup
         if value is None:
             continue
         if key == "start" and setup.start_year is None:
-            notes.append(f"start: {_shown(value)} was ignored: the baseline {setup.base.name} has no start date.")
+            why = (f"starts where its history leaves off, on {setup.base.start_date}" if setup.base.branch_from
+                   else "has no start date")
+            notes.append(f"start: {_shown(value)} was ignored: the baseline {setup.base.name} {why}.")
             continue
         try:
             if not re.fullmatch(r"[0-9]{1,4}", value):

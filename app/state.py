@@ -114,7 +114,10 @@ class CompareSetup:
     @classmethod
     def from_scenario(cls, base: Scenario) -> CompareSetup:
         """A setup with `base`'s own settings, comparing it with one scenario of no reforms yet."""
-        return cls(base=base, start_year=base.start_date.year if base.start_date else None,
+        # A branched baseline (scenarios/baseline.toml) starts on its branch date, the history's state there: its
+        # start is not a choice, so it has no start year to set, like an undated one.
+        dated = base.start_date is not None and base.branch_from is None
+        return cls(base=base, start_year=base.start_date.year if dated else None,
                    years=min(max(base.years, YEARS[0]), YEARS[1]), seeds=min(max(base.seeds, SEEDS[0]), SEEDS[1]),
                    drafts=(ScenarioDraft("Baseline"), ScenarioDraft("Reformed")))
 

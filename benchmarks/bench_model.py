@@ -2,7 +2,8 @@
 
     python benchmarks/bench_model.py [--json] [--years 10] [--profile]
 
-Runs the baseline scenario (its warm-up plus --years years) with one seed on one core
+Runs the baseline's parameters from a fresh warm-up (scenarios/fresh_2011.toml: its warm-up
+plus --years years; the baseline itself starts from a saved state) with one seed on one core
 through `abm.run.run`, and in the same process a reference Mesa 3.5 model with one agent
 per child of the scenario (what a user would write if every child were a Mesa agent), each
 doing `self.x += 1` in `self.agents.shuffle_do("step")` for about 2 seconds. The two are
@@ -36,7 +37,7 @@ from abm import calendar  # noqa: E402
 from abm.run import run, scenario_params  # noqa: E402
 from abm.scenario import load_scenario  # noqa: E402
 
-SCENARIO = ROOT / "scenarios" / "baseline.toml"
+SCENARIO = ROOT / "scenarios" / "fresh_2011.toml"  # the baseline's parameters on a warm-up: no saved state
 SEED = 1
 ROUNDS = 3
 MESA_TARGET_S = 2.0

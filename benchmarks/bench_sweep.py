@@ -61,7 +61,7 @@ deprivation_mean = {{ low = 0.2, high = 0.4 }}
 def small_sweep(folder: Path, runs: int):
     folder.mkdir(parents=True)
     path = folder / "bench.toml"
-    path.write_text(SMALL.format(base=ROOT / "scenarios" / "baseline.toml", replicates=runs // 2))
+    path.write_text(SMALL.format(base=ROOT / "scenarios" / "fresh_2011.toml", replicates=runs // 2))
     sweep = load_sweep(path)
     return sweep, make_design(sweep)
 

@@ -105,6 +105,23 @@ def test_branched_equals_continuous(files):
         assert branched.equals(continuous)
 
 
+def test_a_branch_may_run_more_seeds_than_its_history_does(files):
+    """The history's `seeds` is its own replicate count, not a limit: replicate seeds are stable for any count, so a
+    branch run on more seeds (scenarios/baseline.toml --seeds 30 on the history's 20) runs the history's seed i for
+    every i, building the state of each seed the history never ran, and stays equal to the continuous run."""
+    branch = load_scenario(files / "branch.toml").with_overrides(seeds=3)
+    history = branch.branch_from.history
+    assert history.seeds == 2
+    seeds = replicate_seeds(branch.root_seed, branch.seeds)
+    assert seeds[:2] == replicate_seeds(history.root_seed, history.seeds)
+    weekly = run_replicates(branch, seeds, workers=1, progress=False)
+    assert sorted(set(weekly["seed"])) == sorted(seeds)
+    assert states.ready(branch.branch_from, seeds[2])
+    third = weekly[weekly["seed"] == seeds[2]].reset_index(drop=True)
+    continuous = weekly_outcomes(branching.continuous(branch, seeds[2]), branch, seeds[2])
+    assert outcome_bytes(third) == outcome_bytes(continuous)
+
+
 def test_switch_rule(files):
     branch = load_scenario(files / "branch.toml")
     seed = replicate_seeds(7, 1)[0]

@@ -121,7 +121,7 @@ def test_a_killed_run_leaves_no_worker_and_its_old_results_whole(tmp_path, sig):
 @pytest.mark.parametrize("sig, when", [(signal.SIGKILL, "a run saved"), (signal.SIGTERM, "workers started")],
                          ids=["SIGKILL-after-a-run", "SIGTERM-at-start"])
 def test_a_killed_sweep_leaves_no_worker_and_only_whole_run_files(tmp_path, sig, when):
-    (tmp_path / "sweep.toml").write_text(SWEEP.format(base=BASELINE))
+    (tmp_path / "sweep.toml").write_text(SWEEP.format(base=ROOT / "scenarios" / "fresh_2011.toml"))
     out = tmp_path / "sweep"
     runs = out / "runs"
     saved = (lambda: runs.is_dir() and any(runs.glob("p*.parquet"))) if when == "a run saved" else (lambda: True)

@@ -1,9 +1,9 @@
 """Scenario files: every one in scenarios/ loads and runs, and the loader reads what a file says.
 
-Each file runs for one seed and one year after its own warm-up, to stay quick; the reform
-packages of scenarios/reforms/ (22 files on the baseline's warm-up of 5 years) after a
-warm-up of one year (their levers start after the warm-up, and tests/test_reforms.py checks
-what each file holds).
+Each file runs for one seed and one year after its own warm-up, to stay quick. The baseline
+and the reform packages of scenarios/reforms/ (22 files) branch from the history at 1 April
+2011: they share the history's first seed and its one saved state (built once, about 4 s,
+when the cache lacks it), and tests/test_reforms.py checks what each file holds.
 """
 
 from __future__ import annotations
@@ -41,8 +41,12 @@ def write(tmp_path: Path, text: str, name: str = "trial.toml") -> Path:
 def test_baseline_is_the_average_authority():
     baseline = load_scenario(SCENARIOS / "baseline.toml")
     assert SCENARIOS / "baseline.toml" in FILES
+    history = load_scenario(SCENARIOS / "england_2006_2011.toml")
+    assert str(baseline.branch_from) == "england_2006_2011@2011-04-01"
+    assert baseline.branch_from.history.model_dump(exclude={"source"}) == history.model_dump(exclude={"source"})
+    assert baseline.branch_from.week == 260  # the end of the history's 5 years
     assert (baseline.name, baseline.start_date, baseline.years, baseline.warmup_years, baseline.seeds,
-            baseline.root_seed) == ("baseline", dt.date(2011, 4, 1), 10, 5, 10, 20110510)
+            baseline.root_seed) == ("baseline", dt.date(2011, 4, 1), 10, 0, 10, history.root_seed)
     fitted, _ = load_parameter_file(SCENARIOS / "calibrated.toml")
     assert baseline.parameters == "calibrated.toml"
     assert (baseline.constants, baseline.uncertainties, baseline.levers, baseline.events) == (fitted, {}, (), ())
@@ -53,8 +57,8 @@ def test_scenario_file_loads_and_runs(path):
     full = load_scenario(path)
     short = full.with_overrides(years=1)
     assert short.warmup_years == full.warmup_years
-    if path.parent.name == "reforms":
-        short = short.model_copy(update={"warmup_years": 1})
+    if path.parent.name == "reforms" or path.name == "baseline.toml":
+        assert str(full.branch_from) == "england_2006_2011@2011-04-01"
     seeds = replicate_seeds(short.root_seed, 1)
     weekly = run_replicates(short, seeds, workers=1, progress=False)
     assert list(weekly.columns) == [*ID_COLUMNS, *NAMES]

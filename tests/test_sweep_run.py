@@ -56,7 +56,7 @@ deprivation_mean = {{ low = 0.2, high = 0.4, levels = {points} }}
 
 def tiny(tmp_path: Path, points: int = 2, replicates: int = 2, name: str = "tiny"):
     path = tmp_path / f"{name}.toml"
-    path.write_text(TINY.format(base=ROOT / "scenarios" / "baseline.toml", points=points, replicates=replicates,
+    path.write_text(TINY.format(base=ROOT / "scenarios" / "fresh_2011.toml", points=points, replicates=replicates,
                                 outcomes=json.dumps(OUTCOMES)))
     sweep = load_sweep(path)
     return path, sweep, make_design(sweep)

@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SWEEPS = sorted((ROOT / "scenarios" / "sweeps").glob("*.toml"))
 BAD = Path(__file__).parent / "bad_sweeps"
 BAD_FILES = sorted(BAD.glob("*.toml"))
-BASE = ROOT / "scenarios" / "baseline.toml"
+BASE = ROOT / "scenarios" / "fresh_2011.toml"  # sweeps vary the authority: an unbranched base
 HEAD = f'[sweep]\nbase = "{BASE}"\nreplicates = 1\nroot_seed = 5\noutcomes = ["referrals_per_year"]\n'
 
 

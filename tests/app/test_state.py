@@ -50,6 +50,22 @@ def test_a_new_setup_compares_the_baseline_with_one_scenario(setup):
     assert all(d.reforms == () for d in setup.drafts)
 
 
+def test_the_shipped_baseline_branches_so_it_has_no_start_year_to_choose():
+    """The project's baseline branches from the history at 1 April 2011: its start is the branch date, not a choice
+    (like an undated baseline, no start year); every scenario built on it branches from the same states."""
+    from abm.results import PROJECT_ROOT
+    folder = PROJECT_ROOT / "scenarios"
+    assert set(baseline_files(folder)) == {"baseline", "england_2006_2011", "fresh_2011"}
+    assert {"munro_full", "learning_only", "workforce_only"} <= set(packages(folder))
+    base = load_scenario(baseline_files(folder)["baseline"])
+    setup = CompareSetup.from_scenario(base).with_reforms(1, ("R1", "R10"))
+    assert setup.start_year is None and (setup.years, setup.seeds) == (10, 10)
+    built = setup.with_settings(years=2, seeds=3).scenarios()
+    assert [str(s.branch_from) for s in built] == ["england_2006_2011@2011-04-01"] * 2
+    assert {(s.start_date, s.root_seed, s.years, s.seeds) for s in built} == {(dt.date(2011, 4, 1), 20081111, 2, 3)}
+    assert CompareSetup.from_scenario(load_scenario(folder / "fresh_2011.toml")).start_year == 2011
+
+
 def test_the_catalogue_lists_every_reform_once_in_families():
     listed = [name for _, _, reforms in reform_catalogue() for name, _, _ in reforms]
     assert sorted(listed) == sorted(REFORMS)
