@@ -5,8 +5,8 @@ range where log = true), the scale CMA-ES steps on too. Its misfits are the fitt
 
     z_i = (median_i - value_i) / (tolerance_i * value_i),  clipped to [-sqrt(CAP), sqrt(CAP)]
 
-(a target no run can read counts +sqrt(CAP)), so that sum z_i^2 is exactly the loss of
-`abm.calibration.loss`. Each iteration measures the Jacobian J of z by forward differences,
+(a target no run can read counts +sqrt(CAP); `abm.calibration.loss.misfit`), so that
+sum z_i^2 is exactly the loss of `abm.calibration.loss`. Each iteration measures the Jacobian J of z by forward differences,
 one dimension at a time moved by STEP (backwards where that would leave [0, 1]), on the
 search seeds (common random numbers: the trials differ by their parameters only), and then
 steps
@@ -31,6 +31,7 @@ import sys
 
 import numpy as np
 
+from abm.calibration.loss import misfit
 from abm.calibration.search import Runner, Setup, completed, run_trial
 from abm.calibration.space import guess
 
@@ -49,7 +50,6 @@ class Levenberg:
     def __init__(self, setup: Setup, study, runner: Runner, trials: int, bar=None):
         self.setup, self.study, self.runner, self.trials, self.bar = setup, study, runner, trials, bar
         self.fitted = [i for i, t in enumerate(setup.targets) if not t.held_out]
-        self.limit = math.sqrt(setup.cap)
         self.low = np.array([_scale(d, d.low) for d in setup.space])
         self.high = np.array([_scale(d, d.high) for d in setup.space])
 
@@ -70,10 +70,11 @@ class Levenberg:
         """z at `u` (or at the point `values`, exactly): from the study's trial there if it holds one, else from a
         new trial."""
         values = values or self.point(u)
-        for trial in completed(self.study):
+        done = completed(self.study)
+        for trial in done:
             if trial.params == values and "medians" in trial.user_attrs:
                 return self._z(list(trial.user_attrs["medians"].values()))
-        if len(completed(self.study)) >= self.trials:
+        if len(done) >= self.trials:
             raise _Budget
         value, results, seconds = run_trial(self.setup, self.study, self.runner, values)
         if self.bar is not None:
@@ -82,12 +83,9 @@ class Levenberg:
         return self._z([r.median for r in results])
 
     def _z(self, medians: list) -> np.ndarray:
-        z = np.empty(len(self.fitted))
-        for k, i in enumerate(self.fitted):
-            t, m = self.setup.targets[i], medians[i]
-            z[k] = (self.limit if m is None or not math.isfinite(m)
-                    else np.clip((m - t.value) / (t.tolerance * t.value), -self.limit, self.limit))
-        return z
+        targets = self.setup.targets
+        return np.array([misfit(medians[i], targets[i].value, targets[i].tolerance, self.setup.cap)
+                         for i in self.fitted])
 
     def run(self) -> list[float]:
         """Iterate until no damped step lowers the loss or the trials run out; returns the loss after each

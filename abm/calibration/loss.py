@@ -15,12 +15,17 @@ import math
 CAP = 25.0  # per target: five half-bands off counts as far off as anything can be
 
 
+def misfit(median: float, value: float, tolerance: float, cap: float = CAP) -> float:
+    """(median - value) / (tolerance * value), clipped to +/-sqrt(`cap`); +sqrt(`cap`) for a missing median."""
+    limit = math.sqrt(cap)
+    if median is None or not math.isfinite(median):
+        return limit
+    return min(max((median - value) / (tolerance * value), -limit), limit)
+
+
 def target_loss(median: float, value: float, tolerance: float, cap: float = CAP) -> float:
     """((median - value) / (tolerance * value))**2, at most `cap`; the cap for a missing median."""
-    if median is None or not math.isfinite(median):
-        return cap
-    z = (median - value) / (tolerance * value)
-    return min(cap, z * z)
+    return misfit(median, value, tolerance, cap) ** 2
 
 
 def losses(results, cap: float = CAP) -> list[float]:
