@@ -310,8 +310,25 @@ def calibrate(
     = Path("results/calibration"),
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 2,
     method: Annotated[str, typer.Option(
-        help="cma-es (optuna's CMA-ES sampler) or levenberg-marquardt (damped Gauss-Newton steps on the "
-             "targets' misfits, a Jacobian by finite differences: docs/calibration.md).")] = "cma-es",
+        help="cma-es (optuna's CMA-ES sampler), levenberg-marquardt (damped Gauss-Newton steps on the "
+             "targets' misfits, a Jacobian by finite differences) or abc-smc (a posterior ensemble by "
+             "approximate Bayesian computation with pyabc; --seeds is then the seeds of each particle): "
+             "docs/calibration.md.")] = "cma-es",
+    population: Annotated[int, typer.Option(help="abc-smc: particles in the population (the posterior's members).")]
+    = 100,
+    generations: Annotated[int, typer.Option(help="abc-smc: generations the search should hold (with --resume: in all).")]
+    = 40,
+    max_minutes: Annotated[float, typer.Option(
+        help="abc-smc: stop at the end of the generation under way after this many minutes.")] = 60.0,
+    address: Annotated[str | None, typer.Option(
+        help="abc-smc: a running Dask scheduler to run the particles on [default: local worker processes].",
+        show_default=False)] = None,
+    report: Annotated[Path | None, typer.Option(
+        help="Search nothing: write the posterior's diagnostics (marginals, correlated pairs, posterior predictive "
+             "checks of every target) to REPORT/posterior.html and posterior.json.", show_default=False)] = None,
+    posterior_file: Annotated[Path | None, typer.Option(
+        "--posterior", help="With --report: the posterior file [default: scenarios/posterior/england_2006_2011.toml].",
+        show_default=False)] = None,
     write: Annotated[bool, typer.Option(
         "--write",
         help="Write the fit to the scenario's parameter file (scenarios/calibrated.toml), if it beats the guess.")]
@@ -330,6 +347,13 @@ def calibrate(
     from abm.validation import TARGETS_FILE, TargetsError
 
     workers = _workers(workers)
+    if report is not None:
+        _posterior_report(report, posterior_file, scenario, parameters, targets, workers)
+        return
+    if method == "abc-smc":
+        _calibrate_abc(scenario, parameters, targets, out, seeds, population, generations, max_minutes, resume, workers,
+                       address, write)
+        return
     try:
         done = fit(scenario or SCENARIO_FILE, parameters or SPACE_FILE, targets or TARGETS_FILE, out, trials, seeds,
                    holdout_seeds, resume, workers, write, method=method)
@@ -350,6 +374,89 @@ def calibrate(
         typer.echo(f"written: {done.written}")
     else:
         typer.echo("not written (pass --write to write it to the scenario's parameter file)")
+
+
+def _calibrate_abc(scenario, parameters, targets, out, seeds, population, generations, max_minutes, resume, workers,
+                   address, write) -> None:
+    from abm.calibration import CalibrationError
+    from abm.calibration.abc import calibrate_abc
+    from abm.calibration.search import SCENARIO_FILE, SPACE_FILE
+    from abm.validation import TARGETS_FILE, TargetsError
+
+    try:
+        state, saved, written = calibrate_abc(scenario or SCENARIO_FILE, parameters or SPACE_FILE,
+                                              targets or TARGETS_FILE, out, seeds, population, generations,
+                                              max_minutes, resume, workers, "dask" if address else "local", address,
+                                              write)
+    except (CalibrationError, ScenarioError, TargetsError, OutputError) as e:
+        _fail(str(e))
+    except KeyboardInterrupt:
+        typer.echo(f"interrupted: the finished generations are saved in {out}; continue with --resume", err=True)
+        raise typer.Exit(130) from None
+    from abm.calibration.posterior import load_posterior
+
+    post = load_posterior(saved, parameters or SPACE_FILE)
+    typer.echo(f"{state.t + 1} generations, {state.simulations:,} particles run in all; epsilon "
+               + " -> ".join(f"{e:.1f}" for e in state.epsilons))
+    typer.echo(f"posterior: {len(post.members)} distinct members of {len(state.u)} particles, effective sample size "
+               f"{post.effective_sample_size:.1f}, median distance {float(sorted(state.distance)[len(state.distance) // 2]):.1f}; "
+               f"saved as {saved}")
+    typer.echo(f"written: {written}" if written else "not written (pass --write to write it to scenarios/posterior/)")
+
+
+def _posterior_report(folder, posterior_file, scenario, parameters, targets, workers) -> None:
+    from abm.calibration import CalibrationError
+    from abm.calibration.posterior import POSTERIOR_FILE, load_posterior
+    from abm.calibration.posterior_report import write_report
+    from abm.calibration.search import SCENARIO_FILE, SPACE_FILE, prepare
+    from abm.folders import check_output
+    from abm.validation import TARGETS_FILE, TargetsError
+
+    try:
+        setup = prepare(scenario or SCENARIO_FILE, parameters or SPACE_FILE, targets or TARGETS_FILE, 1, 1)
+        post = load_posterior(posterior_file or POSTERIOR_FILE, parameters or SPACE_FILE)
+        check_output(folder, "--report", None, (*setup.inputs, post.path))
+        result = write_report(folder, post, setup, workers)
+    except (CalibrationError, ScenarioError, TargetsError, OutputError) as e:
+        _fail(str(e))
+    except KeyboardInterrupt:
+        typer.echo("interrupted: nothing written", err=True)
+        raise typer.Exit(130) from None
+    typer.echo(f"posterior predictive: {result['fitted_pass']} of {result['fitted']} fitted targets pass, "
+               f"{result['held_out_pass']} of {result['held_out']} held-out checks; "
+               f"report: {folder / 'posterior.html'}, {folder / 'posterior.json'}")
+
+
+@app.command(short_help="Summarise the calibration posterior: its members and each parameter's spread.")
+def posterior(
+    file: Annotated[Path | None, typer.Argument(
+        help="Posterior file [default: scenarios/posterior/england_2006_2011.toml].", show_default=False)] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    parameters: Annotated[Path | None, typer.Option(
+        help="Calibration parameters it was drawn over [default: abm/calibration/parameters.toml].",
+        show_default=False)] = None,
+) -> None:
+    """Summarise the committed calibration posterior: method, members, effective sample size, and each
+    calibration parameter's weighted 5th percentile, median and 95th percentile."""
+    from abm.calibration.posterior import POSTERIOR_FILE, PosteriorError, load_posterior
+    from abm.calibration.space import SPACE_FILE, CalibrationError
+
+    try:
+        post = load_posterior(file or POSTERIOR_FILE, parameters or SPACE_FILE)
+    except (PosteriorError, CalibrationError) as e:
+        _fail(str(e))
+    summary = post.summary()
+    if json_out:
+        typer.echo(json.dumps(summary, indent=1))
+        return
+    typer.echo(f"{post.path}: {summary['method']}, {summary['members']} members, effective sample size "
+               f"{summary['effective_sample_size']:.1f}")
+    width = max(map(len, summary["parameters"]))
+    typer.echo(f"{'parameter'.ljust(width)}  {'p05':>10}  {'median':>10}  {'p95':>10}  prior range")
+    for d in post.space:
+        q = summary["parameters"][d.name]
+        typer.echo(f"{d.name.ljust(width)}  {q['p05']:>10.4g}  {q['median']:>10.4g}  {q['p95']:>10.4g}  "
+                   f"{d.low:g} to {d.high:g}{' (log)' if d.log else ''}")
 
 
 @app.command(short_help="Run a sweep file: many runs over a design, each saved as it finishes; resumable.")

@@ -1,0 +1,308 @@
+"""ABC-SMC: the calibration posterior by approximate Bayesian computation (`cpsim calibrate --method abc-smc`).
+
+Approximate Bayesian computation keeps the parameter sets whose runs lie within a tolerance
+epsilon of the targets; sequential Monte Carlo lowers epsilon step by step while moving a
+population of particles towards the sets that pass. This is the replenishment ABC-SMC of
+Drovandi and Pettitt (2011, Biometrics 67: 225-233) with the MCMC moves of Del Moral, Doucet
+and Jasra (2012, Statistics and Computing 22: 1009-1020): every particle keeps an equal
+weight, so the population does not collapse onto a few heavy particles, as the importance
+weights of the Toni et al. (2009) scheme did over the 32 calibration dimensions (pyabc 0.13,
+60 particles: effective sample size 1.1 after one generation, 2.5 after two; docs/calibration.md).
+
+Prior. Each dimension of the calibration space (abm/calibration/parameters.toml) is a
+coordinate u in [0, 1] with a uniform prior; its value is low + u (high - low), or
+low (high / low)^u on a log range (a log-uniform prior), as the point fits read it.
+
+Distance. A particle's runs (the historical scenario for `seeds` replicate seeds, fresh for
+each run) scored by the point fits' loss (abm.calibration.loss): the sum over fitted targets
+of the squared band-scaled misfit, each capped. The 2010/11 targets never enter it.
+
+Each generation t >= 1:
+
+    epsilon_t  = the KEEP quantile of the population's distances (the worst 1 - KEEP fall out)
+    replenish  every particle above epsilon_t by a copy of a survivor drawn uniformly
+    move       every particle once: u' = u + N(0, c_t S_t), S_t the population's covariance;
+               accepted when u' is inside [0, 1]^D and its run's distance is <= epsilon_t
+               (a Metropolis-Hastings step whose target is the prior restricted to distance <= epsilon_t)
+    c_{t+1}    = c_t * 1.5 if the acceptance rate > 0.4, * 0.6 if < 0.15 (c_1 = 2.38^2 / D)
+
+Generation 0 draws the population from the prior. The search stops after `generations`
+generations in all, at `max_minutes` (checked at the end of a generation), or when fewer
+than MIN_ACCEPTANCE of the moves are accepted. The posterior is the last population, equal
+copies merged into one member of their summed weight.
+
+Every draw flows from the scenario's root seed: generation t's draws from
+SeedSequence([root, STREAM, t]), each run's seeds from SeedSequence([root, STREAM, t, i]).
+The state is saved after every generation (`DIR/abc_state.npz`, atomically), so a search
+stopped and resumed gives the same population as one never stopped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import math
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from abm.calibration.loss import misfit
+from abm.calibration.search import Setup, _code, _labels
+from abm.calibration.space import CalibrationError, Dimension
+
+STATE_FILE = "abc_state.npz"
+POSTERIOR_OUT = "posterior.toml"
+STREAM = 0xABC  # the search's own random stream under the root seed
+KEEP = 0.75  # the share of the population under each generation's epsilon
+MIN_ACCEPTANCE = 0.01
+SCALE_UP, SCALE_DOWN, HIGH_ACCEPTANCE, LOW_ACCEPTANCE = 1.5, 0.6, 0.4, 0.15
+RANGES = {"--population": (10, 10_000), "--generations": (1, 1_000), "--max-minutes": (1, 100_000)}
+
+
+def value_of(d: Dimension, u: float) -> float:
+    """The value of dimension `d` at unit coordinate `u` (on its log range where declared)."""
+    if d.log:
+        return math.exp(math.log(d.low) + u * (math.log(d.high) - math.log(d.low)))
+    return d.low + u * (d.high - d.low)
+
+
+def run_seeds(root_seed: int, t: int, i: int, n: int) -> list[int]:
+    """The replicate seeds of run `i` of generation `t`."""
+    children = np.random.SeedSequence([root_seed % 2**63, STREAM, t, i]).spawn(n)
+    return [int(c.generate_state(1, np.uint64)[0] >> np.uint64(1)) for c in children]
+
+
+def _generator(root_seed: int, t: int) -> np.random.Generator:
+    return np.random.default_rng(np.random.SeedSequence([root_seed % 2**63, STREAM, t]))
+
+
+def simulate(item) -> dict[str, float]:
+    """Every target's median over the runs of one particle: item = (scenario, seeds, targets)."""
+    import pandas as pd
+
+    from abm.run import run
+    from abm.validation import evaluate
+
+    scenario, seeds, targets = item
+    results = evaluate(pd.concat([run(scenario, s) for s in seeds], ignore_index=True), targets, scenario.start_date)
+    return {label: (float(r.median) if math.isfinite(r.median) else math.nan)
+            for label, r in zip(_labels(results), results)}
+
+
+class Distance:
+    """The point fits' loss between a particle's medians and the targets (fitted targets only)."""
+
+    def __init__(self, setup: Setup):
+        self.fitted = [(f"{t.name} {t.when}", t.value, t.tolerance) for t in setup.targets if not t.held_out]
+        self.cap = setup.cap
+
+    def __call__(self, medians: dict) -> float:
+        return float(sum(misfit(medians[label], value, tolerance, self.cap) ** 2
+                         for label, value, tolerance in self.fitted))
+
+
+@dataclass
+class State:
+    """The population after generation t, with the search's record so far."""
+
+    t: int
+    u: np.ndarray  # particles x dimensions, unit coordinates
+    distance: np.ndarray
+    scale: float
+    epsilons: list[float] = field(default_factory=list)  # epsilon of generations 1..t (generation 0: none)
+    acceptance: list[float] = field(default_factory=list)
+    distinct: list[int] = field(default_factory=list)  # distinct particles after each generation
+    simulations: int = 0
+    seconds: float = 0.0
+
+    def save(self, path: Path, settings: dict) -> None:
+        from abm.results import atomic_write_bytes
+
+        record = {"settings": settings, "t": self.t, "scale": self.scale, "epsilons": self.epsilons,
+                  "acceptance": self.acceptance, "distinct": self.distinct, "simulations": self.simulations,
+                  "seconds": self.seconds}
+        buffer = io.BytesIO()
+        np.savez(buffer, u=self.u, distance=self.distance, record=np.array(json.dumps(record)))
+        atomic_write_bytes(path, buffer.getvalue())
+
+    @classmethod
+    def load(cls, path: Path, settings: dict) -> State:
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                u, distance, record = data["u"], data["distance"], json.loads(str(data["record"]))
+            state = cls(int(record["t"]), u, distance, float(record["scale"]), list(record["epsilons"]),
+                        list(record["acceptance"]), list(record["distinct"]), int(record["simulations"]),
+                        float(record["seconds"]))
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            raise CalibrationError(f"{path}: is not a state this tool saved, or is damaged ({e}); start the "
+                                   "search afresh with another --out") from None
+        if record["settings"] != settings:
+            changed = [k for k in settings if record["settings"].get(k) != settings[k]]
+            raise CalibrationError(f"{path.parent}: its ABC search was run with other {', '.join(changed)}; "
+                                   "resume it with the same settings, or start afresh with another --out")
+        if u.ndim != 2 or u.shape[0] != len(distance):
+            raise CalibrationError(f"{path}: its population is damaged; start the search afresh with another --out")
+        return state
+
+
+class Search:
+    """Runs the particles of one ABC-SMC search on an engine and keeps its state."""
+
+    def __init__(self, setup: Setup, engine, seeds: int, population: int):
+        self.setup, self.engine, self.seeds, self.population = setup, engine, seeds, population
+        self.distance = Distance(setup)
+        self.root = setup.scenario.root_seed
+
+    def distances(self, u: np.ndarray, t: int) -> np.ndarray:
+        """The distance of a run of each row of `u` (run i of generation t on its own seeds)."""
+        space = self.setup.space
+        items = [(self.setup.scenario_with({d.name: value_of(d, x) for d, x in zip(space, row)}),
+                  run_seeds(self.root, t, i, self.seeds), self.setup.targets) for i, row in enumerate(u)]
+        out = np.empty(len(items))
+        for i, medians in self.engine.map(simulate, items):
+            out[i] = self.distance(medians)
+        return out
+
+    def first(self) -> State:
+        u = _generator(self.root, 0).random((self.population, len(self.setup.space)))
+        return State(0, u, self.distances(u, 0), 2.38 ** 2 / len(self.setup.space), simulations=len(u))
+
+    def step(self, s: State) -> State:
+        """Generation s.t + 1: lower epsilon, replenish, move every particle once."""
+        t = s.t + 1
+        rng = _generator(self.root, t)
+        epsilon = float(np.quantile(s.distance, KEEP, method="lower"))
+        u, distance = s.u.copy(), s.distance.copy()
+        dropped = np.flatnonzero(distance > epsilon)
+        survivors = np.flatnonzero(distance <= epsilon)
+        parents = survivors[rng.integers(len(survivors), size=len(dropped))]
+        u[dropped], distance[dropped] = u[parents], distance[parents]
+        cov = np.atleast_2d(np.cov(u, rowvar=False)) + 1e-12 * np.eye(u.shape[1])
+        proposal = u + rng.multivariate_normal(np.zeros(u.shape[1]), s.scale * cov, size=len(u), method="cholesky")
+        inside = np.all((proposal >= 0) & (proposal <= 1), axis=1)
+        tried = np.full(len(u), np.inf)
+        tried[inside] = self.distances(proposal[inside], t)
+        accept = tried <= epsilon
+        u[accept], distance[accept] = proposal[accept], tried[accept]
+        rate = float(accept.mean())
+        scale = s.scale * (SCALE_UP if rate > HIGH_ACCEPTANCE else SCALE_DOWN if rate < LOW_ACCEPTANCE else 1.0)
+        return State(t, u, distance, scale, [*s.epsilons, epsilon], [*s.acceptance, rate],
+                     [*s.distinct, len(np.unique(u, axis=0))], s.simulations + int(inside.sum()), s.seconds)
+
+
+def members(setup: Setup, s: State) -> tuple[list[dict[str, float]], list[float]]:
+    """The population as posterior members: equal copies merged, each weighted by its share of the particles."""
+    rows, counts = np.unique(s.u, axis=0, return_counts=True)
+    points = [{d.name: value_of(d, float(x)) for d, x in zip(setup.space, row)} for row in rows]
+    return points, (counts / counts.sum()).tolist()
+
+
+def _settings(setup: Setup, seeds: int, population: int) -> dict:
+    return json.loads(json.dumps({"setup": setup.fingerprint(), "seeds_per_particle": seeds,
+                                  "population": population, "keep": KEEP}))
+
+
+def run_abc(setup: Setup, out: Path, resume: bool, seeds: int, population: int, generations: int,
+            max_minutes: float, engine, progress: bool = True) -> State:
+    """Run (or continue with `resume`) the search in `out` until it holds `generations` generations in all."""
+    from tqdm import tqdm
+
+    from abm.calibration.search import STUDY_FILE
+
+    path = out / STATE_FILE
+    settings = _settings(setup, seeds, population)
+    if path.exists() and not resume:
+        raise CalibrationError(f"{out}: already holds an ABC search ({STATE_FILE}); continue it with --resume, "
+                               "or give another --out")
+    if resume and not path.exists():
+        other = " (it holds an optuna search: resume it with its own --method)" if (out / STUDY_FILE).exists() else ""
+        raise CalibrationError(f"{out}: holds no ABC search to resume (no {STATE_FILE}){other}; run without --resume")
+    if not resume and out.is_dir() and any(out.iterdir()):
+        raise CalibrationError(f"--out: {out} is not empty and holds no search; a new search needs a new or empty "
+                               "folder (its files would be overwritten)")
+    out.mkdir(parents=True, exist_ok=True)
+    search = Search(setup, engine, seeds, population)
+    start = time.perf_counter()
+    state = State.load(path, settings) if resume else None
+    with tqdm(total=generations, initial=0 if state is None else min(state.t + 1, generations), desc="abc-smc",
+              unit="generation", disable=not progress, file=sys.stderr, dynamic_ncols=True) as bar:
+        while state is None or state.t + 1 < generations:
+            began = time.perf_counter()
+            state = search.first() if state is None else search.step(state)
+            state.seconds += time.perf_counter() - began
+            state.save(path, settings)
+            bar.update()
+            bar.set_postfix_str(f"epsilon {state.epsilons[-1]:.1f}, acceptance {state.acceptance[-1]:.0%}"
+                                if state.epsilons else f"prior: median distance {np.median(state.distance):.0f}")
+            if state.acceptance and state.acceptance[-1] < MIN_ACCEPTANCE:
+                print(f"stopped: {state.acceptance[-1]:.1%} of the moves accepted", file=sys.stderr)
+                break
+            if time.perf_counter() - start > 60 * max_minutes:
+                print(f"stopped after {max_minutes:g} minutes; continue with --resume", file=sys.stderr)
+                break
+    return state
+
+
+def provenance(setup: Setup, s: State, seeds: int, population: int) -> dict:
+    """How the posterior was drawn, for the [provenance] table of its file."""
+    code = _code()
+    return {"method": "ABC-SMC (replenishment with MCMC moves: Drovandi and Pettitt 2011; Del Moral et al. 2012)",
+            "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "scenario": setup.paths["scenario"], "calibration_parameters": setup.paths["parameters"],
+            "targets": setup.paths["targets"], "root_seed": setup.scenario.root_seed,
+            "seeds_per_particle": seeds, "population": population, "keep": KEEP, "generations": s.t + 1,
+            "simulations": s.simulations, "seconds": round(s.seconds, 1),
+            "epsilon": [round(e, 3) for e in s.epsilons], "acceptance_rate": [round(a, 4) for a in s.acceptance],
+            "distinct_particles": s.distinct,
+            "distance_median": round(float(np.median(s.distance)), 3),
+            "distance": "the point fits' loss: the sum over fitted targets of the squared band-scaled misfit, "
+                        f"each capped at {setup.cap:g}",
+            "code_version": code["version"], "code_commit": code.get("commit") or "unknown",
+            "code_describe": code.get("describe") or "unknown"}
+
+
+def calibrate_abc(scenario_path, space_path, targets_path, out, seeds: int = 1, population: int = 100,
+                  generations: int = 40, max_minutes: float = 60.0, resume: bool = False, workers: int = 2,
+                  engine: str = "local", address: str | None = None, write: bool = False, progress: bool = True):
+    """Run or continue the ABC-SMC search in `out`, save its posterior as `out/posterior.toml`, and with `write`
+    also where the rest of the tool reads it (scenarios/posterior/). Returns (state, saved path, written path)."""
+    from abm.calibration.posterior import POSTERIOR_FILE, load_posterior, posterior_text
+    from abm.calibration.search import prepare
+    from abm.engines import ENGINES
+    from abm.folders import check_output
+    from abm.results import atomic_write_bytes
+
+    for option, value in (("--population", population), ("--generations", generations),
+                          ("--max-minutes", max_minutes)):
+        low, high = RANGES[option]
+        if not low <= value <= high:
+            raise CalibrationError(f"{option}: {value} is out of range: allowed {low:,} to {high:,}")
+    if workers < 1:
+        raise CalibrationError(f"--workers must be at least 1, not {workers}")
+    out = Path(out)
+    setup = prepare(scenario_path, space_path, targets_path, seeds, 1)
+    check_output(out, "--out", None, setup.inputs)
+    if write:
+        check_output(POSTERIOR_FILE.parent, "--write", None)
+    with (ENGINES[engine](workers, address) if address else ENGINES[engine](workers)) as pool:
+        state = run_abc(setup, out, resume, seeds, population, generations, max_minutes, pool, progress)
+    points, weights = members(setup, state)
+    text = posterior_text(setup.space, points, weights, provenance(setup, state, seeds, population))
+    saved = out / POSTERIOR_OUT
+    try:
+        atomic_write_bytes(saved, text.encode())
+    except OSError as e:
+        raise CalibrationError(f"--out: cannot write {saved}: {e.strerror or e}; the search is saved in "
+                               f"{out / STATE_FILE}: `--resume` with the same options writes it without new runs") \
+            from None
+    load_posterior(saved, space_path)
+    written = None
+    if write:
+        POSTERIOR_FILE.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(POSTERIOR_FILE, text.encode())
+        written = POSTERIOR_FILE
+    return state, saved, written
