@@ -23,6 +23,7 @@ VERDICT_STYLE = {
     "worse": ("#a61e1e", "#ffe3e3"),
     "higher": ("#1864ab", "#e7f5ff"),
     "lower": ("#1864ab", "#e7f5ff"),
+    "uncertain": ("#8a4b00", "#fff4e6"),
     "no clear difference": ("#495057", "#f1f3f5"),
     "no interval": ("#495057", "#f1f3f5"),
 }

@@ -4,6 +4,8 @@ and each later scenario's paired difference from the first with its 90% interval
 from __future__ import annotations
 
 from abm.compare.comparison import ordered_outcomes
+from abm.compare.statistics import AGREEMENT
+from abm.posterior_draws import PARAMETERS, sentence
 from abm.summary import PERCENT, _value
 
 
@@ -42,7 +44,10 @@ def render_comparison(result: dict) -> str:
              "(flows per year, stocks at the end, ratios of totals; shares in %, their differences in percentage "
              "points).",
              f"Differences: scenario minus {first}, seed by seed: mean [90% interval]; better or worse when the "
-             "interval lies entirely on that side of zero" + (" (1 seed: no intervals)." if n < 2 else "."), ""]
+             "interval lies entirely on that side of zero" + (" (1 seed: no intervals)." if n < 2 else "."),
+             sentence(result) + (f" Uncertain: the interval lies off zero but fewer than {AGREEMENT:.0%} of the "
+                                 "(parameter set, seed) pairs lie on that side." if PARAMETERS in
+                                 result.get("uncertainty", ()) else ""), ""]
     lines.append("  ".join(h.ljust(w) if i == 0 else h.rjust(w) for i, (h, w) in enumerate(zip(heads, widths))))
     for r in rows:
         lines.append(r[0] if len(r) == 1 else
