@@ -90,7 +90,7 @@ def choose(scenarios: Sequence, point: bool, path: str | Path | None = None) -> 
 def uncertainty(scenarios: Sequence) -> dict:
     """What an interval over these scenarios' runs includes, for a result's JSON: {"uncertainty": ["seeds"]}, or
     {"uncertainty": ["seeds", "parameters"], "posterior": {"file": ..., "members": N}} under the posterior."""
-    paths = sorted({s.posterior for s in scenarios if s.posterior is not None})
+    paths = sorted({s.posterior for s in scenarios if getattr(s, "posterior", None) is not None})
     if not paths:
         return {"uncertainty": [SEEDS]}
     return {"uncertainty": [SEEDS, PARAMETERS],
