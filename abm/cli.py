@@ -535,7 +535,8 @@ def sweep(
         typer.echo(f"interrupted: the finished runs are saved in {out_dir}; continue with --resume", err=True)
         raise typer.Exit(130) from None
     typer.echo(f"{chosen.name}: {report.done} of {report.total} runs finished ({report.earlier} earlier), "
-               f"{report.failed} failed; results in {out_dir}. {sentence(uncertainty([base]))}")
+               f"{report.failed} failed; results in {out_dir}" + (f". {sentence(uncertainty([base]))}" if report.done
+                                                                   else ""))
     if report.failed:
         typer.echo(f"{report.failed} runs failed: see {out_dir / 'failures'} (each with its error and seed)", err=True)
     if report.failed and report.done == 0:
