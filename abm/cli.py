@@ -697,16 +697,20 @@ def states(
         "--rebuild", help="Build every one again, also a state file that was refused.")] = False,
     workers: Annotated[int | None, typer.Option(
         help="Worker processes [default: one per core, at most one per seed].", show_default=False)] = None,
+    point: Annotated[bool, typer.Option("--point", help="Build the states of the single calibrated fit instead of "
+                                                          "those of each seed's posterior member.")] = False,
 ) -> None:
     """Build, with a progress bar, the saved states of the history at the branch date that SCENARIO's seeds start
     from and that the cache lacks or holds stale (all of them with --rebuild); print where they are
-    (docs/branching.md)."""
+    (docs/branching.md). By default they are the states `cpsim compare` uses: each seed's history on its
+    posterior member; --point builds the single fit's."""
     try:
         chosen = load_scenario(scenario).with_overrides(seeds=seeds)
     except ScenarioError as e:
         _fail(str(e))
     if chosen.branch_from is None:
         _fail(f"{scenario}: scenario.branch_from: is missing; only a branched scenario starts from saved states")
+    [chosen] = _drawn([chosen], point)
     workers = _workers(workers)
     from abm.branching import prepare
     from abm.engines import ENGINES

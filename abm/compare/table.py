@@ -22,6 +22,15 @@ def difference_cell(d: dict, percent: bool) -> str:
     return f"{signed(d['mean'], percent)} [{interval}]{mark}"
 
 
+def uncertainty_line(result: dict) -> str:
+    """What the intervals of a comparison or workshop `result` include, and, under the posterior, what
+    "uncertain" means."""
+    if PARAMETERS not in result.get("uncertainty", ()):
+        return sentence(result)
+    return (f"{sentence(result)} Uncertain: the interval lies on one side of zero but fewer than {AGREEMENT:.0%} "
+            "of the (parameter set, seed) pairs do, so the verdict flips across the posterior.")
+
+
 def render_comparison(result: dict) -> str:
     """The text table of a `compare` result."""
     names = result["scenarios"]
@@ -45,9 +54,7 @@ def render_comparison(result: dict) -> str:
              "points).",
              f"Differences: scenario minus {first}, seed by seed: mean [90% interval]; better or worse when the "
              "interval lies entirely on that side of zero" + (" (1 seed: no intervals)." if n < 2 else "."),
-             sentence(result) + (f" Uncertain: the interval lies off zero but fewer than {AGREEMENT:.0%} of the "
-                                 "(parameter set, seed) pairs lie on that side." if PARAMETERS in
-                                 result.get("uncertainty", ()) else ""), ""]
+             uncertainty_line(result), ""]
     lines.append("  ".join(h.ljust(w) if i == 0 else h.rjust(w) for i, (h, w) in enumerate(zip(heads, widths))))
     for r in rows:
         lines.append(r[0] if len(r) == 1 else
