@@ -9,7 +9,7 @@ untouched, and the same seed draws the same member in every scenario, so paired
 differences stay paired (parameter set and seed together). The member's parameter values
 replace those the scenario took from its parameter file (`Scenario.fitted`) or left at
 their defaults; the scenario's own constants and uncertainties still win. An interval over such runs includes
-seed noise and parameter uncertainty; `uncertainty` and `describe` say which.
+seed noise and parameter uncertainty; `uncertainty` and `sentence` say which.
 """
 
 from __future__ import annotations
