@@ -23,6 +23,8 @@ from typer.testing import CliRunner
 import abm.calibration.posterior as posterior_module
 from abm.calibration.posterior import POSTERIOR_FILE, PosteriorError
 from abm.cli import app
+from abm.compare import CompareError
+from abm.compare.running import check_pairable
 from abm.compare.statistics import verdict
 from abm.model import FIXED_DURING_RUN
 from abm.posterior_draws import member, member_constants, posterior_at, with_posterior
@@ -156,3 +158,24 @@ def test_a_sweep_point_or_own_constant_keeps_its_value_under_the_posterior(tmp_p
                                               ({"above": 0.1, "below": 0.9}, "uncertain")])
 def test_a_clear_interval_whose_pairs_disagree_is_uncertain(shares, expected):
     assert verdict({"p05": 0.1, "p95": 0.5, **shares}, "higher") == expected
+
+
+def test_scenarios_drawn_differently_are_not_paired(tmp_path):
+    point = load_scenario(tiny(tmp_path))
+    drawn = with_posterior(load_scenario(tiny(tmp_path, "copy")))
+    with pytest.raises(CompareError, match="draw their parameters the same way"):
+        check_pairable([point, drawn])
+    check_pairable([with_posterior(point), drawn])
+
+
+def test_a_workshop_draws_one_member_per_seed_for_every_combination(tmp_path):
+    path = tiny(tmp_path)
+    path.write_text(path.read_text() + '\n[[levers]]\nreform = "R1"\nstrength = 0.0\n\n[[levers]]\nreform = "R10"\n')
+    done = cli("workshop", path, "--seeds", 2, "--workers", 1, "--json")
+    assert done.exit_code == 0, done.output
+    result = json.loads(done.stdout)
+    assert result["uncertainty"] == ["seeds", "parameters"]
+    # R1 at strength 0 changes nothing: on the same (member, seed) pairs its subset equals no reform exactly.
+    assert result["subsets"][1]["families"] == ["guidance"]
+    assert all(d["n"] == 0 or (d["mean"], d["above"], d["below"]) == (0, 0, 0)
+               for d in result["subsets"][1]["difference"].values())
