@@ -8,8 +8,9 @@ the run with seed s uses member k, drawn by weight with a generator of its own,
 untouched, and the same seed draws the same member in every scenario, so paired
 differences stay paired (parameter set and seed together). The member's parameter values
 replace those the scenario took from its parameter file (`Scenario.fitted`) or left at
-their defaults; the scenario's own constants and uncertainties still win. An interval over such runs includes
-seed noise and parameter uncertainty; `uncertainty` and `sentence` say which.
+their defaults; the scenario's own constants and uncertainties still win. An interval over
+such runs includes seed noise and parameter uncertainty; `uncertainty` and `sentence` say
+which.
 """
 
 from __future__ import annotations

@@ -161,7 +161,8 @@ def test_a_killed_sweep_resumes_to_the_uninterrupted_result(tmp_path):
     killed = tmp_path / "killed"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     proc = subprocess.Popen([sys.executable, "-m", "abm.cli", "sweep", str(path), "--out", str(killed),
-                             "--workers", "1", "--point"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                             "--workers", "1", "--point"], env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
     try:
         while not (killed / "runs").is_dir() or len(list((killed / "runs").glob("p*.parquet"))) < 2:

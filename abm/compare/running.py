@@ -5,7 +5,8 @@ by what it changes: the families, referrals and events each seed draws are the s
 Scenarios can be paired only when they cover the same weeks (the same history and branch
 date if they branch, years, warm-up, start date) and name the same root seed (the seeds are
 drawn from it), and draw their parameters the same way: all from the calibration posterior (seed
-s draws the same member in each: abm/posterior_draws.py) or all on the point fit. The saved states branched scenarios need are built first (abm/branching.py).
+s draws the same member in each: abm/posterior_draws.py) or all on the point fit. The saved
+states branched scenarios need are built first (abm/branching.py).
 The runs go to one engine together; `progress(done, total)` is called after each finished
 run and `cancelled()` polled between runs: when it returns True the queued runs are
 dropped, the engine is shut down and `Cancelled` is raised.

@@ -9,7 +9,8 @@ is its mean over seeds with a 90% Student t confidence interval; seeds where eit
 is undefined are left out, and with fewer than 2 seeds there is no interval.
 Under the calibration posterior each pair is a (parameter set, seed) draw; a difference
 whose interval lies off zero while fewer than AGREEMENT of its pairs lie on that side is
-"uncertain": its sign flips across the posterior's draws. `detectable_multiple` says, before any run, how large a difference must be for that
+"uncertain": its sign flips across the posterior's draws. `detectable_multiple` says,
+before any run, how large a difference must be for that
 interval to show it.
 """
 
