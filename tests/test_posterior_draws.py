@@ -154,6 +154,7 @@ def test_a_sweep_point_or_own_constant_keeps_its_value_under_the_posterior(tmp_p
 
 
 @pytest.mark.parametrize("shares, expected", [({}, "better"), ({"above": 0.95, "below": 0.05}, "better"),
+                                              ({"above": 0.3, "below": 0.0}, "better"),  # the rest exactly zero
                                               ({"above": 0.7, "below": 0.3}, "uncertain"),
                                               ({"above": 0.1, "below": 0.9}, "uncertain")])
 def test_a_clear_interval_whose_pairs_disagree_is_uncertain(shares, expected):

@@ -8,8 +8,9 @@ scenario minus another, seed by seed: the same seeds give both the same random n
 is its mean over seeds with a 90% Student t confidence interval; seeds where either value
 is undefined are left out, and with fewer than 2 seeds there is no interval.
 Under the calibration posterior each pair is a (parameter set, seed) draw; a difference
-whose interval lies off zero while fewer than AGREEMENT of its pairs lie on that side is
-"uncertain": its sign flips across the posterior's draws. `detectable_multiple` says,
+whose interval lies off zero while more than FLIP of its pairs lie on the other side is
+"uncertain": its sign flips across the posterior's draws (pairs that differ by exactly zero
+favour neither side). `detectable_multiple` says,
 before any run, how large a difference must be for that
 interval to show it.
 """
@@ -25,7 +26,7 @@ from scipy import stats
 from abm.outcomes import yearly
 
 LEVEL = 0.90
-AGREEMENT = 0.90  # under the posterior, the share of pairs on the interval's side that a clear verdict needs
+FLIP = 0.10  # under the posterior, the largest share of pairs on the other side that a clear verdict allows
 POWER = 0.80
 RUN = ["scenario", "seed"]
 
@@ -79,15 +80,15 @@ def detectable_multiple(seeds: int) -> float | None:
 def verdict(difference: dict, better: str) -> str:
     """"better" or "worse" (or "higher"/"lower" for an outcome with no better side) when the 90% interval
     lies entirely on one side of zero; "no clear difference" when it does not; "no interval" without one;
-    "uncertain" when, under the posterior (`above` and `below` given), it lies off zero but fewer than AGREEMENT of the
-    pairs lie on that side."""
+    "uncertain" when, under the posterior (`above` and `below` given), it lies off zero but more than FLIP of the
+    pairs lie on the other side."""
     low, high = difference["p05"], difference["p95"]
     if low is None or high is None:
         return "no interval"
     if low > 0 or high < 0:
         side = "higher" if low > 0 else "lower"
-        share = difference.get("above" if side == "higher" else "below")
-        if share is not None and share < AGREEMENT:
+        against = difference.get("below" if side == "higher" else "above")
+        if against is not None and against > FLIP:
             return "uncertain"
         if better == "neither":
             return side

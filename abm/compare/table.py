@@ -4,7 +4,7 @@ and each later scenario's paired difference from the first with its 90% interval
 from __future__ import annotations
 
 from abm.compare.comparison import ordered_outcomes
-from abm.compare.statistics import AGREEMENT
+from abm.compare.statistics import FLIP
 from abm.posterior_draws import PARAMETERS, sentence
 from abm.summary import PERCENT, _value
 
@@ -27,8 +27,8 @@ def uncertainty_line(result: dict) -> str:
     "uncertain" means."""
     if PARAMETERS not in result.get("uncertainty", ()):
         return sentence(result)
-    return (f"{sentence(result)} Uncertain: the interval lies on one side of zero but fewer than {AGREEMENT:.0%} "
-            "of the (parameter set, seed) pairs do, so the verdict flips across the posterior.")
+    return (f"{sentence(result)} Uncertain: the interval lies on one side of zero but more than {FLIP:.0%} of the "
+            "(parameter set, seed) pairs lie on the other, so the verdict flips across the posterior.")
 
 
 def render_comparison(result: dict) -> str:
