@@ -17,8 +17,8 @@ from abm.seeds import streams
 def scenario_params(scenario, seed: int):
     """The scenario's constants, with each uncertainty drawn uniformly from its range for this seed.
 
-    Under the calibration posterior the constants taken from the parameter file are the
-    seed's member's (abm/posterior_draws.py); the scenario's own settings still win.
+    Under the calibration posterior the calibrated parameters the scenario does not set
+    itself are the seed's member's (abm/posterior_draws.py); its own settings still win.
 
     A branched scenario keeps its history's values of the parameters read only when the
     model is built (abm.scenario.Branch checks that it sets none to another value).
