@@ -82,7 +82,8 @@ def prepare(scenarios, seeds: list[int], pool, progress: bool = True, rebuild: b
               for seed in seeds}
     todo = [(b, seed) for b, seed in needed.values() if rebuild or not states.ready(b, seed)]
     if todo:
-        with tqdm(total=len(todo), desc=f"saved states {todo[0][0]}", unit="state", disable=not progress,
+        drawn = "" if todo[0][0].history.posterior is None else " (posterior draws: one history per seed's member)"
+        with tqdm(total=len(todo), desc=f"saved states {todo[0][0]}{drawn}", unit="state", disable=not progress,
                   file=sys.stderr) as bar:
             for _ in pool.map(_ensure, [(b, seed, rebuild) for b, seed in todo]):
                 bar.update()

@@ -17,6 +17,7 @@ cores is capped at them, with a note.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 from pathlib import Path
@@ -87,6 +88,21 @@ def _inputs(*scenarios) -> list[Path]:
     return found
 
 
+POINT_HELP = ("Run on the single calibrated fit (seed noise only) instead of drawing each seed's parameters from "
+              "the calibration posterior (scenarios/posterior/).")
+
+
+def _drawn(scenarios: list, point: bool) -> list:
+    """The scenarios as run: each seed on its posterior member (the default) or, with --point, on the single fit."""
+    from abm.calibration.posterior import PosteriorError
+    from abm.posterior_draws import choose
+
+    try:
+        return choose(scenarios, point)
+    except PosteriorError as e:
+        _fail(str(e))
+
+
 def _check_output(path: Path, option: str, kind: str | None, inputs) -> None:
     try:
         check_output(path, option, kind, inputs)
@@ -112,12 +128,14 @@ def run(
         "--json", help="Print the summary as JSON instead of a table.")] = False,
     workers: Annotated[int | None, typer.Option(
         help="Worker processes [default: one per core, at most one per seed].", show_default=False)] = None,
+    point: Annotated[bool, typer.Option("--point", help=POINT_HELP)] = False,
 ) -> None:
     """Run a scenario and print each outcome's median (5th-95th percentile) over seeds, per year."""
     try:
         chosen = load_scenario(scenario).with_overrides(seeds=seeds, years=years)
     except ScenarioError as e:
         _fail(str(e))
+    [chosen] = _drawn([chosen], point)
     out_dir = out or Path("results") / chosen.name
     _check_output(out_dir, "--out", "run", _inputs(chosen))
     workers = _workers(workers)
@@ -477,6 +495,7 @@ def sweep(
         "--resume", help="Continue the sweep in --out, skipping its finished runs.")] = False,
     dashboard: Annotated[bool, typer.Option(
         "--dashboard", help="Start the Dask dashboard on 127.0.0.1 (engine dask; needs bokeh).")] = False,
+    point: Annotated[bool, typer.Option("--point", help=POINT_HELP)] = False,
 ) -> None:
     """Run every (design point, replicate) of a sweep file and save each run as it finishes.
 
@@ -488,6 +507,7 @@ def sweep(
     from abm.sweep.design import make_design
     from abm.sweep.runner import check_engine, run_sweep
     from abm.sweep.spec import SweepError, load_sweep
+    from abm.posterior_draws import sentence, uncertainty
     from abm.sweep.store import SweepStoreError
 
     try:
@@ -495,6 +515,8 @@ def sweep(
         design = make_design(chosen)
     except SweepError as e:
         _fail(str(e))
+    [base] = _drawn([chosen.base], point)
+    chosen = dataclasses.replace(chosen, base=base)
     try:
         check_engine(engine, workers, address, dashboard)
     except (ValueError, EngineError) as e:
@@ -513,7 +535,8 @@ def sweep(
         typer.echo(f"interrupted: the finished runs are saved in {out_dir}; continue with --resume", err=True)
         raise typer.Exit(130) from None
     typer.echo(f"{chosen.name}: {report.done} of {report.total} runs finished ({report.earlier} earlier), "
-               f"{report.failed} failed; results in {out_dir}")
+               f"{report.failed} failed; results in {out_dir}" + (f". {sentence(uncertainty([base]))}" if report.done
+                                                                   else ""))
     if report.failed:
         typer.echo(f"{report.failed} runs failed: see {out_dir / 'failures'} (each with its error and seed)", err=True)
     if report.failed and report.done == 0:
@@ -590,15 +613,18 @@ def compare(
         show_default=False)] = None,
     workers: Annotated[int | None, typer.Option(
         help="Worker processes [default: one per core].", show_default=False)] = None,
+    point: Annotated[bool, typer.Option("--point", help=POINT_HELP)] = False,
 ) -> None:
     """Run every scenario on the same seeds (common random numbers) and print, for each outcome, each scenario's
-    median over seeds and the paired difference from the first scenario with its 90% interval."""
-    chosen = _load_all(scenarios, years)
+    median over seeds and the paired difference from the first scenario with its 90% interval. By default seed s
+    runs on the same posterior member in every scenario, so the pairs stay paired."""
+    chosen = _drawn(_load_all(scenarios, years), point)
     from abm.compare import CompareError, run_scenarios
     from abm.compare import compare as comparison
     from abm.compare.report import write_report
     from abm.compare.running import check_pairable, check_seeds
     from abm.compare.table import render_comparison
+    from abm.posterior_draws import uncertainty
 
     n = seeds if seeds is not None else chosen[0].seeds
     try:
@@ -609,7 +635,8 @@ def compare(
     total = len(chosen) * n
     typer.echo(f"compare: {len(chosen)} scenarios x {n} seeds = {total} runs", err=True)
     result = _run_and_report("compare", total, lambda progress: comparison(
-        run_scenarios(chosen, n, workers=workers, progress=progress), [s.name for s in chosen]), report, write_report)
+        run_scenarios(chosen, n, workers=workers, progress=progress), [s.name for s in chosen],
+        uncertainty=uncertainty(chosen)), report, write_report)
     typer.echo(json.dumps(result) if as_json else render_comparison(result))
 
 
@@ -630,11 +657,12 @@ def workshop(
         show_default=False)] = None,
     workers: Annotated[int | None, typer.Option(
         help="Worker processes [default: one per core].", show_default=False)] = None,
+    point: Annotated[bool, typer.Option("--point", help=POINT_HELP)] = False,
 ) -> None:
     """Group the package's reforms into families (at most 6), run every subset of the families on the same seeds,
     and report each subset's outcomes, each family's main effect and two-way interactions, which partial
     packages go the other way from the full package, and the time profile: findings first."""
-    [chosen] = _load_all([package], years)
+    [chosen] = _drawn(_load_all([package], years), point)
     from abm.compare import CompareError
     from abm.compare.running import check_seeds
     from abm.workshop import WorkshopError, plan, run_plan
@@ -669,16 +697,20 @@ def states(
         "--rebuild", help="Build every one again, also a state file that was refused.")] = False,
     workers: Annotated[int | None, typer.Option(
         help="Worker processes [default: one per core, at most one per seed].", show_default=False)] = None,
+    point: Annotated[bool, typer.Option("--point", help="Build the states of the single calibrated fit instead of "
+                                                          "those of each seed's posterior member.")] = False,
 ) -> None:
     """Build, with a progress bar, the saved states of the history at the branch date that SCENARIO's seeds start
     from and that the cache lacks or holds stale (all of them with --rebuild); print where they are
-    (docs/branching.md)."""
+    (docs/branching.md). By default they are the states `cpsim compare` uses: each seed's history on its
+    posterior member; --point builds the single fit's."""
     try:
         chosen = load_scenario(scenario).with_overrides(seeds=seeds)
     except ScenarioError as e:
         _fail(str(e))
     if chosen.branch_from is None:
         _fail(f"{scenario}: scenario.branch_from: is missing; only a branched scenario starts from saved states")
+    [chosen] = _drawn([chosen], point)
     workers = _workers(workers)
     from abm.branching import prepare
     from abm.engines import ENGINES

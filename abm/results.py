@@ -23,6 +23,7 @@ import abm
 from abm.folders import atomic_folder, atomic_write_bytes
 from abm.outcomes import NAMES
 from abm.parameters import as_dict
+from abm.posterior_draws import member, posterior_at, uncertainty
 from abm.run import scenario_params
 from abm.tomlfile import JSONFileError, read_json
 
@@ -95,11 +96,23 @@ def _manifest(scenario, seeds: list[int]) -> dict:
         "seeds": [int(s) for s in seeds],
         "root_seed": scenario.root_seed,
         "parameters": {str(s): as_dict(scenario_params(scenario, s)) for s in seeds},
+        **_drawn(scenario, seeds),
         "outcomes": list(NAMES),
         "code": {"version": abm.__version__, **_git()},
         "packages": {"python": platform.python_version(), **{p: _version(p) for p in PACKAGES}},
         "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
     }
+
+
+def _drawn(scenario, seeds: list[int]) -> dict:
+    """What the runs' intervals include; under the posterior also its file and each seed's member (from 0)."""
+    if not hasattr(scenario, "posterior"):
+        return {}
+    drawn = uncertainty([scenario])
+    if scenario.posterior is not None:
+        posterior = posterior_at(scenario.posterior)
+        drawn["posterior"]["member_of_seed"] = {str(s): member(posterior, s) for s in seeds}
+    return drawn
 
 
 def _git() -> dict:

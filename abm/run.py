@@ -9,6 +9,7 @@ from abm import calendar
 from abm.model import FIXED_DURING_RUN, ChildProtectionModel
 from abm.outcomes import NAMES
 from abm.parameters import PARAMETERS, resolve
+from abm.posterior_draws import member_constants
 from abm.reforms import ReformSchedule
 from abm.seeds import streams
 
@@ -16,10 +17,13 @@ from abm.seeds import streams
 def scenario_params(scenario, seed: int):
     """The scenario's constants, with each uncertainty drawn uniformly from its range for this seed.
 
+    Under the calibration posterior the calibrated parameters the scenario does not set
+    itself are the seed's member's (abm/posterior_draws.py); its own settings still win.
+
     A branched scenario keeps its history's values of the parameters read only when the
     model is built (abm.scenario.Branch checks that it sets none to another value).
     """
-    values = dict(scenario.constants)
+    values = {**scenario.constants, **member_constants(scenario, seed)}
     rng = streams(seed)["uncertainty"]
     for name, u in sorted(scenario.uncertainties.items()):
         whole = PARAMETERS[name].kind is int

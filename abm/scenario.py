@@ -13,7 +13,9 @@ warm-up to the run's last week. See scenarios/baseline.toml.
 `[scenario] parameters = "calibrated.toml"` names a parameter file (a path relative to the
 scenario file) holding a `[constants]` table, checked like the scenario's own, and a free-form
 `[provenance]` table. Its constants apply first, under the scenario's: a parameter the
-scenario sets in `[constants]` or `[uncertainties]` keeps the scenario's setting.
+scenario sets in `[constants]` or `[uncertainties]` keeps the scenario's setting. The names
+of the constants that came from the file are kept (`fitted`): under the calibration
+posterior a seed's member replaces exactly those (abm/posterior_draws.py).
 
 `Scenario.with_levers` gives a copy with other reforms switched on, and `scenario_toml`
 writes a scenario back as a file that `load_scenario` reads.
@@ -218,6 +220,11 @@ class Scenario(_Strict):
     root_seed: int = _bounded("root_seed")
     parameters: str | None = None  # the parameter file as written; its constants are already in `constants`
     constants: dict[str, float | int | bool] = {}
+    # The constants that came from the parameter file (the scenario sets them nowhere itself), and the posterior
+    # whose members replace them seed by seed (abm/posterior_draws.py; None: the point fit). Left out of
+    # model_dump, so results folders, saved states and calibration fingerprints of the point fit are unchanged.
+    fitted: tuple[str, ...] = Field((), exclude=True)
+    posterior: str | None = Field(None, exclude=True)
     uncertainties: dict[str, Uncertainty] = {}
     levers: tuple[Lever, ...] = ()
     events: tuple[Event, ...] = ()
@@ -318,6 +325,11 @@ class Scenario(_Strict):
             return Scenario.model_validate({**dict(self), "levers": tables, **({} if name is None else {"name": name})})
         except ValidationError as e:
             raise _translate(e, self.source or self.name, lambda loc: loc) from None
+
+    def with_constants(self, values: dict[str, float | int | bool]) -> Scenario:
+        """This scenario with `values` (checked already) set as its own constants: a posterior member leaves them."""
+        return self.model_copy(update={"constants": {**self.constants, **values},
+                                       "fitted": tuple(n for n in self.fitted if n not in values)})
 
     def with_overrides(self, seeds: int | None = None, years: int | None = None) -> Scenario:
         """This scenario with the replicate count and/or years replaced (the CLI's --seeds, --years)."""
@@ -500,7 +512,9 @@ def _load(path: Path, parameter_file: bool, history: bool) -> Scenario:
             fitted, _ = load_parameter_file(path.parent / named)
         except ScenarioError as e:
             raise ScenarioError(f"{path}: scenario.parameters: {e}") from None
-        own = data["uncertainties"] if isinstance(data["uncertainties"], dict) else {}
+        own = {*(data["uncertainties"] if isinstance(data["uncertainties"], dict) else {}),
+               *(data["constants"] if isinstance(data["constants"], dict) else {})}
+        data["fitted"] = tuple(sorted(k for k in fitted if k not in own))
         data["constants"] = {**{k: v for k, v in fitted.items() if k not in own}, **data["constants"]}
     if "branch_from" in data:
         from abm.branch_from import resolve  # here: it loads the history with this module

@@ -6,10 +6,12 @@ folder holding abm/; git ignores `.cache/`):
     secret.key                               the cache's signing key (abm/signed.py; mode 0600)
     states/HISTORY@DATE/seed-SEED.state      the pickled model, signed
     states/HISTORY@DATE/seed-SEED.lock       held by the process that checks or builds that state
+    states/HISTORY@DATE+posterior/...        the same under the calibration posterior (abm/posterior_draws.py)
 
 A state's key, in its signed header, is: the format; the history's name and a SHA-256 of
 its content (the loaded scenario: its run settings but its replicate count, constants
-including its parameter file's, uncertainties, levers, events; not its description); the branch date and week; the seed; and the code version
+including its parameter file's, uncertainties, levers, events; not its description); under
+the posterior, the parameter values of the seed's member; the branch date and week; the seed; and the code version
 (cpsim's version, a SHA-256 of every .py file under abm/, and the versions of Python,
 numpy, numba and mesa). `load`, holding the state's lock (fcntl.flock), returns
 
@@ -58,7 +60,8 @@ def cache_folder() -> Path:
 
 def state_file(branch, seed: int) -> Path:
     """The file of the saved state of `branch` (an abm.scenario.Branch) for `seed`."""
-    return cache_folder() / "states" / str(branch) / f"seed-{seed}.state"
+    folder = str(branch) if branch.history.posterior is None else f"{branch}+posterior"
+    return cache_folder() / "states" / folder / f"seed-{seed}.state"
 
 
 @functools.cache
@@ -77,9 +80,13 @@ def code_version() -> dict:
 
 def state_key(branch, seed: int) -> dict:
     """What a saved state depends on; a state whose header differs is stale."""
+    from abm.posterior_draws import member_constants
+
     content = branch.history.model_dump(mode="json", exclude={"source", "description", "seeds"})
+    member = member_constants(branch.history, seed)
     return {"format": FORMAT, "history": branch.history.name,
             "scenario": hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest(),
+            **({"member": member} if member else {}),
             "date": branch.date.isoformat(), "week": branch.week, "seed": seed, "code": code_version()}
 
 

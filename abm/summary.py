@@ -15,6 +15,7 @@ import math
 import pandas as pd
 
 from abm.outcomes import BY_NAME, NAMES, yearly
+from abm.posterior_draws import sentence, uncertainty
 
 WIDTH = 160
 QUANTILES = {"median": 0.5, "p05": 0.05, "p95": 0.95}
@@ -26,7 +27,7 @@ def _plain(x: float) -> float | None:
 
 
 def summarise(weekly: pd.DataFrame, scenario) -> dict:
-    """Median, p05 and p95 over seeds of every outcome in every year of `weekly`."""
+    """Median, p05 and p95 over seeds of every outcome in every year of `weekly`, and what the bands include."""
     per_seed = yearly(weekly, ["seed", "year", "year_label"])
     bands = per_seed.groupby("year_label")[list(NAMES)].quantile(list(QUANTILES.values()))
     years = []
@@ -34,7 +35,8 @@ def summarise(weekly: pd.DataFrame, scenario) -> dict:
         band = bands.loc[label]
         years.append({"label": str(label), "outcomes": {
             name: {key: _plain(band.at[q, name]) for key, q in QUANTILES.items()} for name in NAMES}})
-    return {"scenario": scenario.name, "seeds": [int(s) for s in pd.unique(weekly["seed"])], "years": years}
+    return {"scenario": scenario.name, "seeds": [int(s) for s in pd.unique(weekly["seed"])],
+            **uncertainty([scenario]), "years": years}
 
 
 def _number(x: float) -> str:
@@ -72,7 +74,7 @@ def render_table(summary: dict) -> str:
     col_width = max(len(c) for c in [*labels, *(c for row in cells for c in row)])
     per_block = max(1, (WIDTH - head_width) // (col_width + 2))
     n = len(summary["seeds"])
-    lines = [f"{summary['scenario']}: median (5th-95th percentile) over {n} seed{'s' * (n != 1)}"]
+    lines = [f"{summary['scenario']}: median (5th-95th percentile) over {n} seed{'s' * (n != 1)}", sentence(summary)]
     for start in range(0, len(labels), per_block):
         block = slice(start, start + per_block)
         lines.append("")

@@ -3,7 +3,8 @@ headline outcomes first (`split_rows` parts them from the rest), each with its u
 counts (app.measures), each scenario's median over seeds, and each later scenario's paired
 difference from the baseline (mean [90% interval]) with its verdict, in one number format per
 row (app.number_format). Verdicts: better (green), worse (red), higher or lower (blue: an
-outcome with no better side) and no clear difference (grey); the word is always written too.
+outcome with no better side), uncertain (orange: the interval lies off zero but the pairs drawn from
+the posterior disagree) and no clear difference (grey); the word is always written too.
 """
 
 from __future__ import annotations
@@ -17,12 +18,15 @@ from app.number_format import RowFormat
 INTERVAL_SENTENCE = ("Differences: mean over seeds [90% interval of the paired difference over seeds: the same "
                      "simulated histories with and without the reform]. Better or worse only when the whole "
                      "interval lies on one side of zero; otherwise no clear difference.")
+
+
 # verdict -> (text colour, background): the colour says it at a glance, the word for everyone
 VERDICT_STYLE = {
     "better": ("#1b5e20", "#d3f9d8"),
     "worse": ("#a61e1e", "#ffe3e3"),
     "higher": ("#1864ab", "#e7f5ff"),
     "lower": ("#1864ab", "#e7f5ff"),
+    "uncertain": ("#8a4b00", "#fff4e6"),
     "no clear difference": ("#495057", "#f1f3f5"),
     "no interval": ("#495057", "#f1f3f5"),
 }

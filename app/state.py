@@ -29,7 +29,8 @@ from typing import Callable
 import pandas as pd
 from pydantic import ValidationError
 
-from abm.compare import compare, run_scenarios
+from abm.compare import CompareError, compare, run_scenarios
+from abm.posterior_draws import choose, uncertainty
 from abm.reforms import FAMILIES, FAMILY_LABELS, REFORMS
 from abm.results import PROJECT_ROOT
 from abm.scenario import NAME_PATTERN, Scenario, ScenarioError, load_scenario
@@ -270,8 +271,10 @@ def workers() -> int:
 
 def run_comparison(setup: CompareSetup, job: RunJob,
                    on_progress: Callable[[int, int], None] | None = None) -> Comparison:
-    """Run the setup's scenarios on the same seeds; raises abm.compare.Cancelled when `job` is cancelled."""
-    scenarios = setup.scenarios()
+    """Run the setup's scenarios on the same seeds, each seed on the same member of the calibration posterior in
+    every scenario (as `cpsim compare` does by default); raises abm.compare.Cancelled when `job` is cancelled,
+    CompareError when the posterior cannot be used."""
+    scenarios = posterior_scenarios(setup.scenarios())
 
     def progress(done: int, total: int) -> None:
         job.report(done, total)
@@ -280,7 +283,18 @@ def run_comparison(setup: CompareSetup, job: RunJob,
 
     weekly = run_scenarios(scenarios, setup.seeds, workers=workers(), progress=progress, cancelled=job.cancelled)
     names = [s.name for s in scenarios]
-    return Comparison(setup, tuple(scenarios), tuple(d.name for d in setup.drafts), weekly, compare(weekly, names))
+    return Comparison(setup, tuple(scenarios), tuple(d.name for d in setup.drafts), weekly,
+                      compare(weekly, names, uncertainty=uncertainty(scenarios)))
+
+
+def posterior_scenarios(scenarios) -> list[Scenario]:
+    """The scenarios on the calibration posterior (abm/posterior_draws.py); CompareError if it cannot be used."""
+    from abm.calibration.posterior import PosteriorError
+
+    try:
+        return choose(scenarios, point=False)
+    except PosteriorError as e:
+        raise CompareError(str(e)) from None
 
 
 def load_upload(data: bytes, filename: str, folder: Path | None = None) -> Scenario:

@@ -18,7 +18,7 @@ import solara
 import solara.lab
 
 from abm.scenario import Scenario, ScenarioError
-from app.state import RunJob, workers
+from app.state import RunJob, posterior_scenarios, workers
 from app.views.workshop_steps import workshop_steps
 
 SEEDS = (1, 20)
@@ -71,7 +71,8 @@ class WorkshopJob(RunJob):
             self.report(done, total)
             progress(done, total)
 
-        result = run_workshop(self.package, self.seeds, workers=workers(), progress=report, cancelled=self.cancelled)
+        [package] = posterior_scenarios([self.package])
+        result = run_workshop(package, self.seeds, workers=workers(), progress=report, cancelled=self.cancelled)
         return WorkshopRun(self.package.name, result)
 
 

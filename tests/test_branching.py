@@ -228,10 +228,10 @@ def test_a_bad_state_file_is_refused_then_rebuilt_on_request(files, monkeypatch,
     assert not marker.exists()
     with pytest.raises(states.StateError):
         states.ready(branch.branch_from, seed)
-    result = CliRunner().invoke(app, ["states", str(files / "branch.toml"), "--seeds", "1"])
+    result = CliRunner().invoke(app, ["states", str(files / "branch.toml"), "--seeds", "1", "--point"])
     assert result.exit_code == 2 and str(path) in result.output and "Traceback" not in result.output
     result = CliRunner().invoke(app, ["states", str(files / "branch.toml"), "--seeds", "1", "--rebuild",
-                                      "--workers", "1"])
+                                      "--workers", "1", "--point"])
     assert result.exit_code == 0, result.output
     assert "1 states built" in result.output
     assert outcome_bytes(run(branch, seed)) == expected

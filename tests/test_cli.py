@@ -48,8 +48,9 @@ def cpsim_run(tmp_path: Path, *args: str, start: str = "start_date = 2011-04-01"
 
 
 def assert_documented_shape(summary: dict, labels: list[str], seeds: list[int]) -> None:
-    assert list(summary) == ["scenario", "seeds", "years"]
+    assert list(summary) == ["scenario", "seeds", "uncertainty", "years"]
     assert summary["scenario"] == "small" and summary["seeds"] == seeds
+    assert summary["uncertainty"] == ["seeds"]  # no parameter file: nothing drawn from the posterior
     assert [year["label"] for year in summary["years"]] == labels
     for year in summary["years"]:
         assert list(year) == ["label", "outcomes"]

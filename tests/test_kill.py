@@ -106,7 +106,8 @@ def test_a_killed_run_leaves_no_worker_and_its_old_results_whole(tmp_path, sig):
     old = Scenario(name="old", years=1, warmup_years=0, seeds=1, root_seed=3, constants={"children_0_19": 5000})
     out = write_results(tmp_path / "out", old, [1], run(old, 1))
     before = tree(out)
-    proc = start(["run", str(BASELINE), "--seeds", "4", "--years", "3", "--workers", "2", "--out", str(out)], tmp_path)
+    proc = start(["run", str(BASELINE), "--seeds", "4", "--years", "3", "--workers", "2", "--point", "--out", str(out)],
+                 tmp_path)
     started: set[int] = set()
     try:
         started = kill_when(proc, lambda: True, sig)

@@ -26,7 +26,8 @@ from abm.seeds import replicate_seeds
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 FILES = sorted(p for p in SCENARIOS.rglob("*.toml") if p.name != "calibrated.toml"  # a parameter file
-               and "sweeps" not in p.relative_to(SCENARIOS).parts)  # sweep files: tests/test_sweep_spec.py
+               and "sweeps" not in p.relative_to(SCENARIOS).parts  # sweep files: tests/test_sweep_spec.py
+               and "posterior" not in p.relative_to(SCENARIOS).parts)  # posteriors: tests/test_posterior.py
 
 
 RUN = "[scenario]\nyears = 1\nwarmup_years = 1\nseeds = 1\nroot_seed = 1\n"

@@ -133,7 +133,8 @@ def test_run_files_keep_the_layout_contract(tmp_path):
         "p000000-r000.parquet", "p000000-r001.parquet", "p000001-r000.parquet", "p000001-r001.parquet"]
     manifest = json.loads((out / "sweep.json").read_text())
     assert {"sweep", "base", "design", "parameters", "levers", "outcomes", "root_seed", "replicates", "points",
-            "runs", "salib", "notes", "code", "packages", "created"} == set(manifest)
+            "runs", "salib", "notes", "code", "packages", "created", "uncertainty"} == set(manifest)
+    assert manifest["uncertainty"] == ["seeds"]  # the API runs the point fit; `cpsim sweep` draws from the posterior
     assert (manifest["design"], manifest["root_seed"], manifest["replicates"], manifest["points"]) == ("grid", 42, 2, 2)
     assert manifest["parameters"] == {"deprivation_mean": {"low": 0.2, "high": 0.4}}
     assert manifest["outcomes"] == OUTCOMES and manifest["salib"] is None
@@ -160,7 +161,8 @@ def test_a_killed_sweep_resumes_to_the_uninterrupted_result(tmp_path):
     killed = tmp_path / "killed"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     proc = subprocess.Popen([sys.executable, "-m", "abm.cli", "sweep", str(path), "--out", str(killed),
-                             "--workers", "1"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                             "--workers", "1", "--point"], env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
     try:
         while not (killed / "runs").is_dir() or len(list((killed / "runs").glob("p*.parquet"))) < 2:
@@ -217,6 +219,9 @@ def test_a_failing_run_is_recorded_with_its_seed_and_the_rest_finish(tmp_path, w
 
 
 def test_the_command_reports_failures_and_exits_1_only_when_every_run_failed(tmp_path, monkeypatch):
+    from abm.calibration.posterior import load_posterior
+
+    members = len(load_posterior().members)  # the sweep's base names the calibrated parameters: posterior draws
     path, _, _ = tiny(tmp_path)
     monkeypatch.chdir(tmp_path)
     with monkeypatch.context() as patch:
@@ -227,7 +232,8 @@ def test_the_command_reports_failures_and_exits_1_only_when_every_run_failed(tmp
     assert "4 runs failed: see all-failed/failures" in result.stderr
     result = CliRunner().invoke(app, ["sweep", str(path), "--workers", "1", "--out", "all-failed", "--resume"])
     assert result.exit_code == 0, result.output
-    assert result.stdout == "tiny: 4 of 4 runs finished (0 earlier), 0 failed; results in all-failed\n"
+    assert result.stdout == ("tiny: 4 of 4 runs finished (0 earlier), 0 failed; results in all-failed. Intervals "
+                             f"include seed noise and parameter uncertainty (posterior, {members} members).\n")
 
 
 def test_a_finished_sweep_folder_is_not_overwritten_or_mixed_with_another(tmp_path, monkeypatch):

@@ -3,8 +3,10 @@
 The result is plain JSON: for every outcome its label, which way is better, whether it is a
 headline outcome, each scenario's band (median, p05, p95 over seeds) of its value over the
 whole horizon, and each later scenario's paired difference from the first (mean over seeds
-with a 90% t interval, and its verdict: better, worse, no clear difference); then the same
-per year ("years"), which the report plots.
+with a 90% t interval, and its verdict: better, worse, no clear difference, or uncertain when
+its sign flips across the posterior's draws); then the same per year ("years"), which the
+report plots. "uncertainty" lists what the intervals include: ["seeds"] on the point fit,
+["seeds", "parameters"] under the calibration posterior.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import pandas as pd
 from abm.compare.running import CompareError
 from abm.compare.statistics import LEVEL, RUN, band, mean_interval, paired_matrix, run_values, verdict
 from abm.outcomes import BY_NAME, NAMES, yearly
+from abm.posterior_draws import PARAMETERS, SEEDS
 
 
 def _check(weekly: pd.DataFrame, names: list[str]) -> list[int]:
@@ -33,27 +36,32 @@ def _check(weekly: pd.DataFrame, names: list[str]) -> list[int]:
     return seeds
 
 
-def _stats(values: pd.DataFrame, outcome: str, names: list[str]) -> tuple[dict, dict]:
+def _stats(values: pd.DataFrame, outcome: str, names: list[str], draws: bool = False) -> tuple[dict, dict]:
     matrix = paired_matrix(values, outcome, names).to_numpy(dtype=float)
     bands = {name: band(matrix[:, j]) for j, name in enumerate(names)}
     differences = {}
     for j, name in enumerate(names[1:], start=1):
-        d = mean_interval(matrix[:, j] - matrix[:, 0])
+        d = mean_interval(matrix[:, j] - matrix[:, 0], draws)
         differences[name] = {**d, "verdict": verdict(d, BY_NAME[outcome].better)}
     return bands, differences
 
 
 def compare(weekly: pd.DataFrame, names: Sequence[str], *, outcomes: Sequence[str] | None = None,
-            per_year: bool = True) -> dict:
-    """Bands and paired differences from `names[0]` of every outcome (or of `outcomes`), overall and per year."""
+            per_year: bool = True, uncertainty: dict | None = None) -> dict:
+    """Bands and paired differences from `names[0]` of every outcome (or of `outcomes`), overall and per year.
+
+    `uncertainty` says what the runs drew (abm.posterior_draws.uncertainty; default: seeds only): with
+    "parameters" the pairs are posterior draws, and a difference whose sign flips across them is "uncertain"."""
     names = list(names)
     chosen = list(outcomes) if outcomes is not None else list(NAMES)
     seeds = _check(weekly, names)
     values = run_values(weekly)
-    result = {"scenarios": names, "seeds": seeds, "level": LEVEL, "outcomes": {}}
+    drawn = uncertainty or {"uncertainty": [SEEDS]}
+    draws = PARAMETERS in drawn["uncertainty"]
+    result = {"scenarios": names, "seeds": seeds, "level": LEVEL, **drawn, "outcomes": {}}
     for name in chosen:
         o = BY_NAME[name]
-        bands, differences = _stats(values, name, names)
+        bands, differences = _stats(values, name, names, draws)
         result["outcomes"][name] = {"label": o.label, "better": o.better, "headline": o.headline,
                                     "scenarios": bands, "difference": differences}
     if per_year:

@@ -23,7 +23,7 @@ INDEX = "index.html"
 DPI = 100
 COLOURS = ("#1c7ed6", "#e8590c", "#2b8a3e", "#9c36b5", "#c92a2a", "#5c940d", "#1098ad", "#f08c00")
 VERDICT_COLOURS = {"better": "#2b8a3e", "worse": "#c92a2a", "higher": "#1c7ed6", "lower": "#1c7ed6",
-                   "no clear difference": "#868e96", "no interval": "#868e96"}
+                   "uncertain": "#f08c00", "no clear difference": "#868e96", "no interval": "#868e96"}
 
 
 KIND = "report"

@@ -13,7 +13,7 @@ from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from abm.compare.comparison import ordered_outcomes
 from abm.compare.page import COLOURS, image, table, write_page
-from abm.compare.table import difference_cell
+from abm.compare.table import difference_cell, uncertainty_line
 from abm.summary import PERCENT, _number, _value
 
 
@@ -78,7 +78,8 @@ def write_report(folder: Path, result: dict) -> Path:
             "differs from another only by what it changes). A run's value of an outcome is its value over the whole "
             "period: a flow per year, a stock at the end, a ratio of totals. A difference is the scenario's value "
             f"minus {html.escape(names[0])}'s on the same seed, averaged over seeds, with a 90% confidence interval; "
-            "it is called better or worse only when that interval lies entirely on one side of zero.</p>"
+            "it is called better or worse only when that interval lies entirely on one side of zero. "
+            f"{html.escape(uncertainty_line(result))}</p>"
             f"<h2>Table</h2>{table(head, rows, 'comparison')}<h2>Headline outcomes year by year</h2>{''.join(charts)}")
     return write_page(Path(folder), f"cpsim comparison: {' vs '.join(names)}", body, figures)
 

@@ -4,7 +4,9 @@ Every scenario runs with every seed of one list, so a scenario differs from anot
 by what it changes: the families, referrals and events each seed draws are the same.
 Scenarios can be paired only when they cover the same weeks (the same history and branch
 date if they branch, years, warm-up, start date) and name the same root seed (the seeds are
-drawn from it). The saved states branched scenarios need are built first (abm/branching.py).
+drawn from it), and draw their parameters the same way: all from the calibration posterior (seed
+s draws the same member in each: abm/posterior_draws.py) or all on the point fit. The saved
+states branched scenarios need are built first (abm/branching.py).
 The runs go to one engine together; `progress(done, total)` is called after each finished
 run and `cancelled()` polled between runs: when it returns True the queued runs are
 dropped, the engine is shut down and `Cancelled` is raised.
@@ -56,6 +58,10 @@ def check_pairable(scenarios: Sequence) -> None:
                     f"{_where(s)}: scenario.{key}: {_shown(s, key)} differs from {_shown(first, key)} in "
                     f"{_where(first)}; runs can be paired seed by seed only over the same weeks, so "
                     f"{', '.join(PAIRED)} must agree")
+        if s.posterior != first.posterior:
+            raise CompareError(
+                f"{_where(s)}: runs on {_source(s)} but {_where(first)} on {_source(first)}; paired runs draw "
+                "their parameters the same way (the calibration posterior, or --point for the single fit)")
         if s.root_seed != first.root_seed:
             raise CompareError(
                 f"{_where(s)}: scenario.root_seed: {s.root_seed} differs from {first.root_seed} in {_where(first)}; "
@@ -69,6 +75,10 @@ def _setting(scenario, key: str):
     if key == "branch_from" and value is not None:
         return str(value), value.history.model_dump(exclude={"source"})
     return value
+
+
+def _source(scenario) -> str:
+    return "the single calibrated fit" if scenario.posterior is None else f"the posterior {scenario.posterior}"
 
 
 def _shown(scenario, key: str) -> str:

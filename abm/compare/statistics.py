@@ -7,7 +7,11 @@ is the median with the 5th and 95th percentiles over seeds. A paired difference 
 scenario minus another, seed by seed: the same seeds give both the same random numbers)
 is its mean over seeds with a 90% Student t confidence interval; seeds where either value
 is undefined are left out, and with fewer than 2 seeds there is no interval.
-`detectable_multiple` says, before any run, how large a difference must be for that
+Under the calibration posterior each pair is a (parameter set, seed) draw; a difference
+whose interval lies off zero while more than FLIP of its pairs lie on the other side is
+"uncertain": its sign flips across the posterior's draws (pairs that differ by exactly zero
+favour neither side). `detectable_multiple` says,
+before any run, how large a difference must be for that
 interval to show it.
 """
 
@@ -22,6 +26,7 @@ from scipy import stats
 from abm.outcomes import yearly
 
 LEVEL = 0.90
+FLIP = 0.10  # under the posterior, the largest share of pairs on the other side that a clear verdict allows
 POWER = 0.80
 RUN = ["scenario", "seed"]
 
@@ -46,17 +51,20 @@ def band(values: np.ndarray) -> dict:
     return {"median": _plain(mid), "p05": _plain(low), "p95": _plain(high)}
 
 
-def mean_interval(differences: np.ndarray) -> dict:
-    """Mean of the defined differences with its 90% t interval; p05 and p95 are None below 2 seeds."""
+def mean_interval(differences: np.ndarray, draws: bool = False) -> dict:
+    """Mean of the defined differences with its 90% t interval; p05 and p95 are None below 2 seeds. With `draws`
+    (pairs drawn from the posterior) also `above` and `below`, the shares of pairs above and below zero."""
     finite = differences[np.isfinite(differences)]
     n = len(finite)
+    shares = {"above": _plain(np.mean(finite > 0)) if n else None,
+              "below": _plain(np.mean(finite < 0)) if n else None} if draws else {}
     if n == 0:
-        return {"mean": None, "p05": None, "p95": None, "n": 0}
+        return {"mean": None, "p05": None, "p95": None, "n": 0, **shares}
     mean = float(finite.mean())
     if n < 2:
-        return {"mean": mean, "p05": None, "p95": None, "n": 1}
+        return {"mean": mean, "p05": None, "p95": None, "n": 1, **shares}
     half = stats.t.ppf(0.5 + LEVEL / 2, n - 1) * finite.std(ddof=1) / math.sqrt(n)
-    return {"mean": mean, "p05": _plain(mean - half), "p95": _plain(mean + half), "n": n}
+    return {"mean": mean, "p05": _plain(mean - half), "p95": _plain(mean + half), "n": n, **shares}
 
 
 def detectable_multiple(seeds: int) -> float | None:
@@ -71,12 +79,17 @@ def detectable_multiple(seeds: int) -> float | None:
 
 def verdict(difference: dict, better: str) -> str:
     """"better" or "worse" (or "higher"/"lower" for an outcome with no better side) when the 90% interval
-    lies entirely on one side of zero; "no clear difference" when it does not; "no interval" without one."""
+    lies entirely on one side of zero; "no clear difference" when it does not; "no interval" without one;
+    "uncertain" when, under the posterior (`above` and `below` given), it lies off zero but more than FLIP of the
+    pairs lie on the other side."""
     low, high = difference["p05"], difference["p95"]
     if low is None or high is None:
         return "no interval"
     if low > 0 or high < 0:
         side = "higher" if low > 0 else "lower"
+        against = difference.get("below" if side == "higher" else "above")
+        if against is not None and against > FLIP:
+            return "uncertain"
         if better == "neither":
             return side
         return "better" if side == better else "worse"

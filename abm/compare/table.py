@@ -4,6 +4,8 @@ and each later scenario's paired difference from the first with its 90% interval
 from __future__ import annotations
 
 from abm.compare.comparison import ordered_outcomes
+from abm.compare.statistics import FLIP
+from abm.posterior_draws import PARAMETERS, sentence
 from abm.summary import PERCENT, _value
 
 
@@ -18,6 +20,15 @@ def difference_cell(d: dict, percent: bool) -> str:
     interval = "no interval" if d["p05"] is None else f"{signed(d['p05'], percent)}, {signed(d['p95'], percent)}"
     mark = "" if d["verdict"] in ("no clear difference", "no interval") else f" {d['verdict']}"
     return f"{signed(d['mean'], percent)} [{interval}]{mark}"
+
+
+def uncertainty_line(result: dict) -> str:
+    """What the intervals of a comparison or workshop `result` include, and, under the posterior, what
+    "uncertain" means."""
+    if PARAMETERS not in result.get("uncertainty", ()):
+        return sentence(result)
+    return (f"{sentence(result)} Uncertain: the interval lies on one side of zero but more than {FLIP:.0%} of the "
+            "(parameter set, seed) pairs lie on the other, so the verdict flips across the posterior.")
 
 
 def render_comparison(result: dict) -> str:
@@ -42,7 +53,8 @@ def render_comparison(result: dict) -> str:
              "(flows per year, stocks at the end, ratios of totals; shares in %, their differences in percentage "
              "points).",
              f"Differences: scenario minus {first}, seed by seed: mean [90% interval]; better or worse when the "
-             "interval lies entirely on that side of zero" + (" (1 seed: no intervals)." if n < 2 else "."), ""]
+             "interval lies entirely on that side of zero" + (" (1 seed: no intervals)." if n < 2 else "."),
+             uncertainty_line(result), ""]
     lines.append("  ".join(h.ljust(w) if i == 0 else h.rjust(w) for i, (h, w) in enumerate(zip(heads, widths))))
     for r in rows:
         lines.append(r[0] if len(r) == 1 else

@@ -46,13 +46,13 @@ def run_seed(root_seed: int, point: int, replicate: int) -> int:
 
 def point_scenario(base: Scenario, values: dict) -> Scenario:
     """`base` with one design point's values: parameters as constants, levers switched on when true."""
-    constants, levers = dict(base.constants), list(base.levers)
+    constants, levers = {}, list(base.levers)
     for name, value in values.items():
         if name in PARAMETERS:
             constants[name] = check_value(name, value)
         elif value:
             levers.append(Lever(reform=name))
-    return base.model_copy(update={"constants": constants, "levers": tuple(levers)})
+    return base.with_constants(constants).model_copy(update={"levers": tuple(levers)})
 
 
 @dataclass(frozen=True)

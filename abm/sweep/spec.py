@@ -345,7 +345,8 @@ def _load(path: Path, raw: dict) -> Sweep:
         raise _Problem(("parameters",), "names no parameter; a sweep varies at least one parameter or lever")
     changes = {k: v for k, v in (("years", header.years), ("warmup_years", header.warmup_years)) if v is not None}
     try:
-        effective = Scenario.model_validate({**dict(base), **changes, "constants": {**base.constants, **constants}})
+        effective = Scenario.model_validate({**dict(base), **changes, "constants": {**base.constants, **constants},
+                                             "fitted": tuple(n for n in base.fitted if n not in constants)})
     except ValidationError as e:
         problem = scenario_module._translate(e, f"base scenario {base_file}", lambda loc: loc)
         raise _Problem(("sweep",), f"with this sweep's years, warmup_years and constants, {problem}") from None

@@ -3,7 +3,9 @@
 The layout (a contract: `cpsim analyze` reads it):
 
 - `DIR/sweep.json`: the manifest: `sweep` (the sweep file as loaded), `base` (the base
-  scenario every run starts from, with the sweep's years and constants), `design` (its
+  scenario every run starts from, with the sweep's years and constants), `uncertainty`
+  (["seeds"], or ["seeds", "parameters"] with `posterior`: each run's parameters drawn from
+  the calibration posterior by its seed, abm/posterior_draws.py), `design` (its
   name), `parameters` (each varied parameter's range, `{low, high}`), `levers` (the varied
   reforms), `outcomes` (those kept), `root_seed`, `replicates`, `points`, `runs`, `salib`
   (for latin, sobol and morris: SALib's `problem` and, for Sobol, `calc_second_order`, for
@@ -47,6 +49,7 @@ import abm
 from abm.calendar import WEEKS_PER_YEAR
 from abm.folders import atomic_write_bytes, write_marker
 from abm.outcomes import BY_NAME, NAMES, OUTCOMES, yearly
+from abm.posterior_draws import SEEDS, uncertainty
 from abm.results import PACKAGES as RESULT_PACKAGES
 from abm.results import _git, _version
 from abm.tomlfile import JSONFileError, read_json
@@ -85,6 +88,7 @@ def manifest(sweep, design) -> dict:
     return {
         "sweep": sweep.as_dict(),
         "base": sweep.base.model_dump(mode="json"),
+        **uncertainty([sweep.base]),
         "design": design.kind,
         "parameters": _ranges(sweep, design),
         "levers": list(sweep.levers),
@@ -201,6 +205,8 @@ def _visible(folder: Path):
 
 def _comparable(manifest: dict) -> dict:
     same = {k: manifest.get(k) for k in _IDENTITY}
+    same["uncertainty"] = manifest.get("uncertainty", [SEEDS])  # a sweep written before posterior draws: seeds
+    same["posterior"] = manifest.get("posterior")
     same["sweep"] = {k: v for k, v in _table(same["sweep"]).items() if k not in ("source", "base_file")}
     same["base"] = {k: v for k, v in _table(same["base"]).items() if k != "source"}
     return json.loads(json.dumps(same))

@@ -4,7 +4,8 @@ For every subset: each outcome's band over seeds and its paired difference from 
 baseline (the subset with no reform); each family's main effect and every two-way
 interaction (abm.workshop.effects) on every outcome; the time profile: the paired
 difference from the baseline over the first 2 years and over the last 3 years of the
-seven outcomes the workshop judges by (CHECKED); and the yearly series of those seven.
+seven outcomes the workshop judges by (CHECKED); and the yearly series of those seven; and
+what the intervals include (seeds, and parameters under the posterior: abm/posterior_draws.py).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import pandas as pd
 from abm.compare.comparison import compare
 from abm.compare.statistics import paired_matrix, run_values
 from abm.outcomes import BY_NAME, NAMES
+from abm.posterior_draws import uncertainty
 from abm.workshop.effects import factorial_effects
 from abm.workshop.planning import Workshop, subset_name
 
@@ -34,10 +36,11 @@ def _labels(weekly: pd.DataFrame, years: list[int]) -> list[str]:
     return [str(x) for x in chosen["year_label"]]
 
 
-def _time_profile(weekly: pd.DataFrame, names: list[str], ws: Workshop) -> dict:
+def _time_profile(weekly: pd.DataFrame, names: list[str], ws: Workshop, drawn: dict) -> dict:
     years = int(weekly["year"].max())
     early, late = windows(years)
-    parts = {key: compare(weekly[weekly["year"].isin(span)], names, outcomes=CHECKED, per_year=False)["outcomes"]
+    parts = {key: compare(weekly[weekly["year"].isin(span)], names, outcomes=CHECKED, per_year=False,
+                          uncertainty=drawn)["outcomes"]
              for key, span in (("early", early), ("late", late))}
     subsets = [{"name": names[i], "families": list(s.families),
                 "outcomes": {o: {key: parts[key][o]["difference"][names[i]] for key in parts} for o in CHECKED}}
@@ -49,7 +52,8 @@ def _time_profile(weekly: pd.DataFrame, names: list[str], ws: Workshop) -> dict:
 def analyse(ws: Workshop, weekly: pd.DataFrame) -> dict:
     """The workshop's result (without findings) from `weekly`, the runs of every subset of `ws`."""
     names = [subset_name(s.families) for s in ws.subsets]
-    whole = compare(weekly, names, per_year=False)
+    drawn = uncertainty([s.scenario for s in ws.subsets])
+    whole = compare(weekly, names, per_year=False, uncertainty=drawn)
     series = compare(weekly, names, outcomes=CHECKED)["years"]
     families = list(ws.families)
     values = run_values(weekly)
@@ -71,10 +75,11 @@ def analyse(ws: Workshop, weekly: pd.DataFrame) -> dict:
         "years": int(weekly["year"].max()),
         "runs": len(names) * len(whole["seeds"]),
         "level": whole["level"],
+        **drawn,
         "families": {f: {"label": ws.labels[f], "reforms": list(ws.families[f])} for f in families},
         "checked": [{"name": o, "label": BY_NAME[o].label, "better": BY_NAME[o].better} for o in CHECKED],
         "subsets": subsets,
         "effects": effects,
-        "time_profile": _time_profile(weekly, names, ws),
+        "time_profile": _time_profile(weekly, names, ws, drawn),
         "series": series,
     }

@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from abm.compare.page import COLOURS, VERDICT_COLOURS, image, table, write_page
-from abm.compare.table import difference_cell
+from abm.compare.table import difference_cell, uncertainty_line
 from abm.summary import PERCENT, _number, _value
 from abm.workshop.findings import amount, short, who
 
@@ -225,7 +225,8 @@ events, so a difference comes from the reforms alone.</p>
 <h2>How to read this</h2>
 <p class="note">"Better" or "worse" means that the 90% confidence interval of the difference from no reform
 (over {n} seed{'s' * (n != 1)}) lies entirely on that side of zero; otherwise the runs show no clear difference,
-which is not the same as no difference: more seeds narrow the intervals. A run's value of an outcome is its value
+which is not the same as no difference: more seeds narrow the intervals. {html.escape(uncertainty_line(result))}
+A run's value of an outcome is its value
 over all {result['years']} years (a flow per year, a stock at the end, a ratio of totals). A family's main effect is
 the mean outcome with the family switched on minus with it off, averaged over every setting of the other families;
 the interaction of two families is half the difference between one family's effect with the other on and with it

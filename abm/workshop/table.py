@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
+from abm.compare.table import uncertainty_line
 from abm.workshop.findings import short, who
 
 HEADS = {"children_harmed_per_year": "harmed", "false_negative_rate": "missed", "false_positive_rate": "false pos.",
@@ -17,7 +18,7 @@ def _cell(subset: dict, base: dict, outcome: str) -> str:
     b = base["outcomes"][outcome]["median"]
     if d["mean"] is None:
         return "n/a"
-    mark = {"better": " better", "worse": " worse"}.get(d["verdict"], "")
+    mark = {"better": " better", "worse": " worse", "uncertain": " uncertain"}.get(d["verdict"], "")
     return (f"{d['mean'] / b:+.1%}" if b else f"{d['mean']:+.3g}") + mark
 
 
@@ -29,8 +30,8 @@ def render_workshop(result: dict) -> str:
              "Families (each switched on or off as a whole):"]
     width = max(len(short(f)) for f in result["families"])
     lines += [f"  {short(f):<{width}}  {v['label']}: {', '.join(v['reforms'])}" for f, v in result["families"].items()]
-    lines += ["", "Findings ('better'/'worse': the 90% interval of the paired difference from no reform lies on "
-                  "that side of zero):"]
+    lines += ["", uncertainty_line(result), "", "Findings ('better'/'worse': the 90% interval of the paired difference "
+                                         "from no reform lies on that side of zero):"]
     for i, f in enumerate(result["findings"], start=1):
         lines += textwrap.wrap(f"{i}. {f['text']}", WIDTH, initial_indent="  ", subsequent_indent="     ")
     checked = [c["name"] for c in result["checked"]]

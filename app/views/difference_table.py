@@ -1,5 +1,5 @@
 """The paired-difference table on the page: the headline outcomes' rows first, the other outcomes
-folded away below them (an expander), and the sentence on what the interval means. Each row
+folded away below them (an expander), and the sentences on what the interval means and includes. Each row
 gives the outcome, its unit and what it counts, the scenarios' medians and each difference with
 its verdict in a coloured cell (class `cpsim-verdict-<verdict>`), the word written in it too."""
 
@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import solara
 
+from abm.compare.table import uncertainty_line
 from app.difference_table import INTERVAL_SENTENCE, VERDICT_STYLE, Row, split_rows, table_rows
 
 CELL = "padding: 4px 8px; border-bottom: 1px solid #dee2e6; vertical-align: top"
@@ -45,6 +46,7 @@ def DifferenceTable(result: dict, labels: list[str]):
     solara.Markdown("### Headline outcomes")
     _table(headline, labels, "cpsim-headline-table")
     solara.Text(INTERVAL_SENTENCE, classes=["cpsim-interval-sentence"])
+    solara.Text(uncertainty_line(result), classes=["cpsim-uncertainty-sentence"])
     if others:
         with solara.Div(classes=["cpsim-other-outcomes"]):
             with solara.Details(f"The other {len(others)} outcomes", expand=False):

@@ -39,8 +39,11 @@ CAN = """\
   2009/10 and checked against 2010/11, which the fit never saw. After March 2011 it runs on its
   own rules, not on data, and it does not match every published figure (the validation lists
   which it misses).
-- **Its intervals show seed noise only, for now**: the spread between simulated histories with
-  the same settings, not the uncertainty in the model's parameters. The real uncertainty is wider.
+- **Its intervals include seed noise and parameter uncertainty**: each simulated history runs on
+  a parameter set drawn from the calibration posterior (the same draw with and without a reform),
+  so the spread covers both the chance in one history and what the 2006-2011 figures leave
+  unsettled about the parameters. A reform whose verdict flips across those draws is shown as
+  uncertain. It still leaves out what the model's structure gets wrong.
 """
 
 

@@ -12,10 +12,11 @@ from typing import Callable
 
 import solara
 
+from abm.compare.table import uncertainty_line
 from abm.workshop.findings import who
 from app.views.workshop_steps import Step, label
 
-CELL_COLOURS = {"better": "#b2f2bb", "worse": "#ffc9c9"}  # the CLI report's; grey otherwise
+CELL_COLOURS = {"better": "#b2f2bb", "worse": "#ffc9c9", "uncertain": "#ffe8cc"}  # the CLI report's; grey otherwise
 UNCLEAR_CELL = "#f1f3f5"
 NOTE = ("Every combination against no reform: the mean change as a share of no reform's median. Green, better; "
         "red, worse (the 90% interval on that side of zero); grey, no clear difference.")
@@ -83,6 +84,7 @@ def Overview(result: dict, steps: list[Step], on_step: Callable[[int], None]):
                                                            "font-weight: normal"), *cells]))
     with solara.Column(classes=["cpsim-workshop-overview"], gap="4px"):
         solara.Text(NOTE, style={"opacity": 0.8})
+        solara.Text(uncertainty_line(result), style={"opacity": 0.8}, classes=["cpsim-uncertainty-sentence"])
         with solara.Div(classes=["cpsim-overview-box"], style={"overflow": "auto", "max-width": "100%"}):
             solara.v.Html(tag="table", children=table, class_="cpsim-overview",
                           style_="border-collapse: separate; border-spacing: 2px")
