@@ -334,8 +334,8 @@ def calibrate(
              "docs/calibration.md.")] = "cma-es",
     population: Annotated[int, typer.Option(help="abc-smc: particles in the population (the posterior's members).")]
     = 100,
-    generations: Annotated[int, typer.Option(help="abc-smc: generations the search should hold (with --resume: in all).")]
-    = 40,
+    generations: Annotated[int, typer.Option(
+        help="abc-smc: generations the search should hold (with --resume: in all).")] = 40,
     max_minutes: Annotated[float, typer.Option(
         help="abc-smc: stop at the end of the generation under way after this many minutes.")] = 60.0,
     address: Annotated[str | None, typer.Option(
@@ -416,9 +416,9 @@ def _calibrate_abc(scenario, parameters, targets, out, seeds, population, genera
     post = load_posterior(saved, parameters or SPACE_FILE)
     typer.echo(f"{state.t + 1} generations, {state.simulations:,} particles run in all; epsilon "
                + " -> ".join(f"{e:.1f}" for e in state.epsilons))
+    median = float(sorted(state.distance)[len(state.distance) // 2])
     typer.echo(f"posterior: {len(post.members)} distinct members of {len(state.u)} particles, effective sample size "
-               f"{post.effective_sample_size:.1f}, median distance {float(sorted(state.distance)[len(state.distance) // 2]):.1f}; "
-               f"saved as {saved}")
+               f"{post.effective_sample_size:.1f}, median distance {median:.1f}; saved as {saved}")
     typer.echo(f"written: {written}" if written else "not written (pass --write to write it to scenarios/posterior/)")
 
 

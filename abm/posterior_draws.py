@@ -1,8 +1,9 @@
 """Posterior draws: which member of the calibration posterior each replicate seed runs with.
 
 `cpsim run`, `compare`, `workshop`, `sweep` and the app run a scenario that names a parameter
-file under the calibration posterior (abm/calibration/posterior.py) unless `--point` asks for
-the single fit: `with_posterior` marks the scenario (and the history it branches from). Then
+file under the calibration posterior committed in scenarios/posterior/ (abm/calibration/posterior.py)
+unless `--point` asks for the single fit (while none is committed, they run the single fit):
+`with_posterior` marks the scenario (and the history it branches from). Then
 the run with seed s uses member k, drawn by weight with a generator of its own,
 `SeedSequence([s, POSTERIOR_STREAM])`: the seed's process streams (abm/seeds.py) are left
 untouched, and the same seed draws the same member in every scenario, so paired
@@ -64,13 +65,17 @@ def member_constants(scenario, seed: int) -> dict:
 
 def with_posterior(scenario, path: str | Path | None = None):
     """`scenario` (and the history it branches from) run under the posterior at `path` (default: the committed
-    one); unchanged if it names no parameter file. PosteriorError, naming the file and suggesting --point, if
-    the file cannot be used."""
-    from abm.calibration.posterior import POSTERIOR_FILE, PosteriorError
+    one); unchanged if it names no parameter file, or, by default, while no posterior is committed. PosteriorError,
+    naming the file and suggesting --point, if the file cannot be used."""
+    from abm.calibration import posterior as committed
+    from abm.calibration.posterior import PosteriorError
 
     if not scenario.fitted:
         return scenario
-    path = POSTERIOR_FILE if path is None else path
+    if path is None:
+        if not committed.POSTERIOR_FILE.exists():  # none committed (yet): the single fit, and `sentence` says so
+            return scenario
+        path = committed.POSTERIOR_FILE
     try:
         posterior_at(path)
     except PosteriorError as e:
@@ -103,4 +108,9 @@ def sentence(result: dict) -> str:
     if PARAMETERS in result.get("uncertainty", ()):
         return (f"Intervals include seed noise and parameter uncertainty (posterior, "
                 f"{result['posterior']['members']} members).")
+    from abm.calibration.posterior import POSTERIOR_FILE
+
+    if not POSTERIOR_FILE.exists():
+        return ("Intervals include seed noise only (the single calibrated fit: no calibration posterior is "
+                "committed yet, docs/calibration.md).")
     return "Intervals include seed noise only (the single calibrated fit, --point)."

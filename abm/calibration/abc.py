@@ -21,10 +21,15 @@ Each generation t >= 1:
 
     epsilon_t  = the KEEP quantile of the population's distances (the worst 1 - KEEP fall out)
     replenish  every particle above epsilon_t by a copy of a survivor drawn uniformly
-    move       every particle once: u' = u + N(0, c_t S_t), S_t the population's covariance;
+    move       each copy MOVES times: u' = u + N(0, c_t S_t), S_t the survivors' covariance;
                accepted when u' is inside [0, 1]^D and its run's distance is <= epsilon_t
                (a Metropolis-Hastings step whose target is the prior restricted to distance <= epsilon_t)
     c_{t+1}    = c_t * 1.5 if the acceptance rate > 0.4, * 0.6 if < 0.15 (c_1 = 2.38^2 / D)
+
+The survivors already follow the next target; the copies are moved so that they part from
+the survivors they copy (Drovandi and Pettitt move each copy R times; here R = MOVES). The
+first search (7 December 2026) moved every particle once instead, and its population
+collapsed on a few ancestors (docs/calibration.md).
 
 Generation 0 draws the population from the prior. The search stops after `generations`
 generations in all, at `max_minutes` (checked at the end of a generation), or when fewer
@@ -32,7 +37,8 @@ than MIN_ACCEPTANCE of the moves are accepted. The posterior is the last populat
 copies merged into one member of their summed weight.
 
 Every draw flows from the scenario's root seed: generation t's draws from
-SeedSequence([root, STREAM, t]), each run's seeds from SeedSequence([root, STREAM, t, i]).
+SeedSequence([root, STREAM, t]), each run's seeds from SeedSequence([root, STREAM, t, i]), i the
+run's number in its generation (its moves numbered MOVES_STRIDE apart).
 The state is saved after every generation (`DIR/abc_state.npz`, atomically), so a search
 stopped and resumed gives the same population as one never stopped.
 """
@@ -58,6 +64,8 @@ STATE_FILE = "abc_state.npz"
 POSTERIOR_OUT = "posterior.toml"
 STREAM = 0xABC  # the search's own random stream under the root seed
 KEEP = 0.75  # the share of the population under each generation's epsilon
+MOVES = 4  # MCMC moves each replenished copy tries in a generation
+MOVES_STRIDE = 1_000_000  # run numbers of a generation's successive moves start this far apart
 MIN_ACCEPTANCE = 0.01
 SCALE_UP, SCALE_DOWN, HIGH_ACCEPTANCE, LOW_ACCEPTANCE = 1.5, 0.6, 0.4, 0.15
 RANGES = {"--population": (10, 10_000), "--generations": (1, 1_000), "--max-minutes": (1, 100_000)}
@@ -157,11 +165,11 @@ class Search:
         self.distance = Distance(setup)
         self.root = setup.scenario.root_seed
 
-    def distances(self, u: np.ndarray, t: int) -> np.ndarray:
-        """The distance of a run of each row of `u` (run i of generation t on its own seeds)."""
+    def distances(self, u: np.ndarray, t: int, first: int = 0) -> np.ndarray:
+        """The distance of a run of each row of `u` (row i is run first + i of generation t, on its own seeds)."""
         space = self.setup.space
         items = [(self.setup.scenario_with({d.name: value_of(d, x) for d, x in zip(space, row)}),
-                  run_seeds(self.root, t, i, self.seeds), self.setup.targets) for i, row in enumerate(u)]
+                  run_seeds(self.root, t, first + i, self.seeds), self.setup.targets) for i, row in enumerate(u)]
         out = np.empty(len(items))
         for i, medians in self.engine.map(simulate, items):
             out[i] = self.distance(medians)
@@ -172,26 +180,31 @@ class Search:
         return State(0, u, self.distances(u, 0), 2.38 ** 2 / len(self.setup.space), simulations=len(u))
 
     def step(self, s: State) -> State:
-        """Generation s.t + 1: lower epsilon, replenish, move every particle once."""
+        """Generation s.t + 1: lower epsilon, replenish the dropped particles, move each copy up to MOVES times."""
         t = s.t + 1
         rng = _generator(self.root, t)
         epsilon = float(np.quantile(s.distance, KEEP, method="lower"))
         u, distance = s.u.copy(), s.distance.copy()
-        dropped = np.flatnonzero(distance > epsilon)
+        copies = np.flatnonzero(distance > epsilon)
         survivors = np.flatnonzero(distance <= epsilon)
-        parents = survivors[rng.integers(len(survivors), size=len(dropped))]
-        u[dropped], distance[dropped] = u[parents], distance[parents]
-        cov = np.atleast_2d(np.cov(u, rowvar=False)) + 1e-12 * np.eye(u.shape[1])
-        proposal = u + rng.multivariate_normal(np.zeros(u.shape[1]), s.scale * cov, size=len(u), method="cholesky")
-        inside = np.all((proposal >= 0) & (proposal <= 1), axis=1)
-        tried = np.full(len(u), np.inf)
-        tried[inside] = self.distances(proposal[inside], t)
-        accept = tried <= epsilon
-        u[accept], distance[accept] = proposal[accept], tried[accept]
-        rate = float(accept.mean())
+        parents = survivors[rng.integers(len(survivors), size=len(copies))]
+        cov = np.atleast_2d(np.cov(u[survivors], rowvar=False)) + 1e-12 * np.eye(u.shape[1])
+        u[copies], distance[copies] = u[parents], distance[parents]
+        tried = accepted = simulated = 0
+        for move in range(MOVES):
+            proposal = u[copies] + rng.multivariate_normal(np.zeros(u.shape[1]), s.scale * cov, size=len(copies),
+                                                           method="cholesky")
+            inside = np.all((proposal >= 0) & (proposal <= 1), axis=1)
+            new = np.full(len(copies), np.inf)
+            new[inside] = self.distances(proposal[inside], t, MOVES_STRIDE * move)
+            accept = new <= epsilon
+            u[copies[accept]], distance[copies[accept]] = proposal[accept], new[accept]
+            tried, accepted = tried + len(copies), accepted + int(accept.sum())
+            simulated += int(inside.sum())
+        rate = accepted / max(tried, 1)
         scale = s.scale * (SCALE_UP if rate > HIGH_ACCEPTANCE else SCALE_DOWN if rate < LOW_ACCEPTANCE else 1.0)
         return State(t, u, distance, scale, [*s.epsilons, epsilon], [*s.acceptance, rate],
-                     [*s.distinct, len(np.unique(u, axis=0))], s.simulations + int(inside.sum()), s.seconds)
+                     [*s.distinct, len(np.unique(u, axis=0))], s.simulations + simulated, s.seconds)
 
 
 def members(setup: Setup, s: State) -> tuple[list[dict[str, float]], list[float]]:
@@ -203,7 +216,7 @@ def members(setup: Setup, s: State) -> tuple[list[dict[str, float]], list[float]
 
 def _settings(setup: Setup, seeds: int, population: int) -> dict:
     return json.loads(json.dumps({"setup": setup.fingerprint(), "seeds_per_particle": seeds,
-                                  "population": population, "keep": KEEP}))
+                                  "population": population, "keep": KEEP, "moves": MOVES}))
 
 
 def run_abc(setup: Setup, out: Path, resume: bool, seeds: int, population: int, generations: int,
@@ -254,7 +267,7 @@ def provenance(setup: Setup, s: State, seeds: int, population: int) -> dict:
             "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
             "scenario": setup.paths["scenario"], "calibration_parameters": setup.paths["parameters"],
             "targets": setup.paths["targets"], "root_seed": setup.scenario.root_seed,
-            "seeds_per_particle": seeds, "population": population, "keep": KEEP, "generations": s.t + 1,
+            "seeds_per_particle": seeds, "population": population, "keep": KEEP, "moves": MOVES, "generations": s.t + 1,
             "simulations": s.simulations, "seconds": round(s.seconds, 1),
             "epsilon": [round(e, 3) for e in s.epsilons], "acceptance_rate": [round(a, 4) for a in s.acceptance],
             "distinct_particles": s.distinct,

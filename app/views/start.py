@@ -39,11 +39,13 @@ CAN = """\
   2009/10 and checked against 2010/11, which the fit never saw. After March 2011 it runs on its
   own rules, not on data, and it does not match every published figure (the validation lists
   which it misses).
-- **Its intervals include seed noise and parameter uncertainty**: each simulated history runs on
-  a parameter set drawn from the calibration posterior (the same draw with and without a reform),
-  so the spread covers both the chance in one history and what the 2006-2011 figures leave
-  unsettled about the parameters. A reform whose verdict flips across those draws is shown as
-  uncertain. It still leaves out what the model's structure gets wrong.
+- **Its intervals show seed noise, and parameter uncertainty only under a calibration
+  posterior**: each table says which. No posterior is committed yet (the first search did not
+  converge), so today an interval is the chance in one history with the calibrated
+  parameters, not what the 2006-2011 figures leave unsettled about them. Once one is, each
+  simulated history runs on a parameter set drawn from it (the same draw with and without a
+  reform), and a reform whose verdict flips across those draws is shown as uncertain. It
+  still leaves out what the model's structure gets wrong.
 """
 
 

@@ -39,7 +39,7 @@ def test_the_start_page_comes_first_and_leads_to_each_view(open_app):
     page = app.page
     expect(page.locator("h1")).to_have_text(H1["start"])
     expect(page.locator(".cpsim-start")).to_contain_text("not a forecast for a named council")
-    expect(page.locator(".cpsim-start")).to_contain_text("seed noise and parameter uncertainty")
+    expect(page.locator(".cpsim-start")).to_contain_text("parameter uncertainty only under a calibration posterior")
     expect(page.get_by_text("This website runs on")).to_have_count(0)  # Solara's banner covered content
     for view in ("compare", "workshop", "inside", *DOCUMENTS):
         page.locator(f".cpsim-start-{'doc-' if view in DOCUMENTS else ''}{view}").click()
