@@ -132,7 +132,7 @@ class State:
 
         record = {"settings": settings, "t": self.t, "scale": self.scale, "epsilons": self.epsilons,
                   "acceptance": self.acceptance, "distinct": self.distinct, "simulations": self.simulations,
-                  "seconds": self.seconds}
+                  "seconds": self.seconds, "code": _code()}
         buffer = io.BytesIO()
         np.savez(buffer, u=self.u, distance=self.distance, record=np.array(json.dumps(record)))
         atomic_write_bytes(path, buffer.getvalue())
@@ -154,6 +154,9 @@ class State:
                                    "resume it with the same settings, or start afresh with another --out")
         if u.ndim != 2 or u.shape[0] != len(distance):
             raise CalibrationError(f"{path}: its population is damaged; start the search afresh with another --out")
+        if record.get("code") != _code():
+            print(f"warning: {path.parent}: the search's last generation ran under code {record.get('code')}, now "
+                  f"{_code()}; its distances may differ under the current model", file=sys.stderr)
         return state
 
 

@@ -2,7 +2,7 @@
 
 - the search: epsilon and acceptance rate by generation (from the file's provenance);
 - marginals: each dimension's weighted histogram over its prior's range, the point fit
-  (scenarios/calibrated.toml) marked;
+  (the searched point in scenarios/calibrated.toml's provenance) marked;
 - the pairs of dimensions whose members are most correlated (weighted Pearson correlation
   of the unit coordinates), as scatter plots with each member's weight as its size;
 - posterior predictive checks: every member runs the history once, on a seed of its own
@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import FormatStrFormatter, NullFormatter
 
 from abm.calibration.posterior import Posterior, weighted_quantiles
 from abm.results import atomic_write_bytes
@@ -94,6 +95,14 @@ def checks(post: Posterior, setup, table: pd.DataFrame) -> list[dict]:
     return out
 
 
+def _log_axis(ax, axis: str) -> None:
+    """A log scale labelled with plain numbers at its major ticks only (minor labels crowd small panels)."""
+    getattr(ax, f"set_{axis}scale")("log")
+    scale = getattr(ax, f"{axis}axis")
+    scale.set_major_formatter(FormatStrFormatter("%g"))
+    scale.set_minor_formatter(NullFormatter())
+
+
 def marginals_figure(post: Posterior, fitted: dict[str, float]) -> Figure:
     n = len(post.space)
     cols = 4
@@ -106,7 +115,7 @@ def marginals_figure(post: Posterior, fitted: dict[str, float]) -> Figure:
         if d.name in fitted:
             ax.axvline(fitted[d.name], color="#c92a2a", lw=1.5)
         if d.log:
-            ax.set_xscale("log")
+            _log_axis(ax, "x")
         ax.set_xlim(d.low, d.high)
         ax.set_yticks([])
         ax.set_title(d.name, fontsize=7)
@@ -125,7 +134,7 @@ def pairs_figure(post: Posterior, pairs: list[tuple[str, str, float]]) -> Figure
         for axis, d in (("x", by_name[a]), ("y", by_name[b])):
             getattr(ax, f"set_{axis}lim")(d.low, d.high)
             if d.log:
-                getattr(ax, f"set_{axis}scale")("log")
+                _log_axis(ax, axis)
         ax.set_xlabel(a, fontsize=7)
         ax.set_ylabel(b, fontsize=7)
         ax.set_title(f"weighted correlation {r:+.2f}", fontsize=8)
@@ -190,9 +199,9 @@ def write_report(folder: Path, post: Posterior, setup, workers: int = 2, progres
     table = predictive(post, setup, workers, progress)
     rows = checks(post, setup, table)
     pairs = correlated_pairs(post)
-    point, _ = load_parameter_file(Path(setup.scenario.source).parent / setup.scenario.parameters) \
+    _, provenance = load_parameter_file(Path(setup.scenario.source).parent / setup.scenario.parameters) \
         if setup.scenario.parameters else ({}, {})
-    fitted = {d.name: point[d.name] for d in post.space if not d.scales and d.name in point}
+    fitted = dict(provenance.get("searched", {}))  # the point fit, as a point of the calibration space
     summary = post.summary()
     fitted_rows = [r for r in rows if not r["held_out"]]
     held = [r for r in rows if r["held_out"]]
