@@ -18,7 +18,8 @@ import pytest
 from typer.testing import CliRunner
 
 from abm.calibration import CalibrationError
-from abm.calibration.abc import STATE_FILE, Distance, calibrate_abc, run_seeds, simulate, value_of
+from abm.calibration.abc import (STATE_FILE, Distance, Search, State, calibrate_abc, reflect, run_seeds, simulate,
+                                 value_of)
 from abm.calibration.loss import loss
 from abm.calibration.posterior import POSTERIOR_FILE, PosteriorError, load_posterior
 from abm.calibration.search import prepare
@@ -152,3 +153,25 @@ def test_the_report_checks_every_target_on_the_posterior_predictive(tmp_path, fi
     assert "posterior predictive" in done.output and "Marginals" in (tmp_path / "report" / "posterior.html").read_text()
     inside = CliRunner().invoke(app, [*args, "--report", str(files["scenario_path"].parent), "--posterior", str(saved)])
     assert inside.exit_code == 2 and "--report" in inside.output  # never written over the inputs' folder
+
+
+def test_a_move_is_folded_back_into_the_unit_box():
+    u = np.array([[-0.25, 0.5, 1.25, 2.5, -3.75, 1.0]])
+    np.testing.assert_allclose(reflect(u), [[0.25, 0.5, 0.75, 0.5, 0.25, 1.0]])
+    folded = reflect(np.random.default_rng(1).normal(0, 5, (200, 3)))
+    assert folded.min() >= 0 and folded.max() <= 1
+
+
+def test_a_generation_drops_a_quarter_even_when_copies_tie(files):  # noqa: F811
+    setup = prepare(files["scenario_path"], files["space_path"], files["targets_path"], seeds=1, holdout_seeds=1)
+
+    class Engine:  # every run meets both targets exactly (distance 0); the population is all ties
+        def map(self, fn, items):
+            return ((i, dict.fromkeys(("referrals 2008/09", "children_in_need all years"), 150.0))
+                    for i, _ in enumerate(items))
+
+    search = Search(setup, Engine(), 1, 12)
+    state = State(0, np.full((12, 2), 0.5), np.full(12, 3.0), 0.1)
+    after = search.step(state)
+    assert after.epsilons == [3.0] and after.acceptance[-1] == 1.0  # every copy moved (its runs are within epsilon)
+    assert len(np.unique(after.u, axis=0)) == 1 + 3  # the 9 survivors (one point) and the 3 copies, each moved

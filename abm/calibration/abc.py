@@ -19,17 +19,20 @@ of the squared band-scaled misfit, each capped. The 2010/11 targets never enter 
 
 Each generation t >= 1:
 
-    epsilon_t  = the KEEP quantile of the population's distances (the worst 1 - KEEP fall out)
-    replenish  every particle above epsilon_t by a copy of a survivor drawn uniformly
-    move       each copy MOVES times: u' = u + N(0, c_t S_t), S_t the survivors' covariance;
-               accepted when u' is inside [0, 1]^D and its run's distance is <= epsilon_t
-               (a Metropolis-Hastings step whose target is the prior restricted to distance <= epsilon_t)
+    survivors  the KEEP share of the population with the smallest distances (ties in random order);
+               epsilon_t = the largest of their distances
+    replenish  every other particle by a copy of a survivor drawn uniformly
+    move       each copy MOVES times: u' = reflect(u + N(0, c_t S_t)), S_t the survivors' covariance and
+               reflect the mirror at each face of [0, 1]^D (so the proposal stays symmetric and inside);
+               accepted when its run's distance is <= epsilon_t (a Metropolis-Hastings step whose target
+               is the prior restricted to distance <= epsilon_t)
     c_{t+1}    = c_t * 1.5 if the acceptance rate > 0.4, * 0.6 if < 0.15 (c_1 = 2.38^2 / D)
 
 The survivors already follow the next target; the copies are moved so that they part from
 the survivors they copy (Drovandi and Pettitt move each copy R times; here R = MOVES). The
 first search (7 December 2026) moved every particle once instead, and its population
-collapsed on a few ancestors (docs/calibration.md).
+collapsed on a few ancestors; the second (the same day) still dropped steps that left the box,
+most of them at 32 dimensions, until the mirror was added (docs/calibration.md).
 
 Generation 0 draws the population from the prior. The search stops after `generations`
 generations in all, at `max_minutes` (checked at the end of a generation), or when fewer
@@ -76,6 +79,12 @@ def value_of(d: Dimension, u: float) -> float:
     if d.log:
         return math.exp(math.log(d.low) + u * (math.log(d.high) - math.log(d.low)))
     return d.low + u * (d.high - d.low)
+
+
+def reflect(u: np.ndarray) -> np.ndarray:
+    """`u` folded back into [0, 1] at both edges, as often as it takes (a mirror at each face of the box)."""
+    folded = np.abs(u) % 2.0
+    return np.where(folded > 1.0, 2.0 - folded, folded)
 
 
 def run_seeds(root_seed: int, t: int, i: int, n: int) -> list[int]:
@@ -186,24 +195,23 @@ class Search:
         """Generation s.t + 1: lower epsilon, replenish the dropped particles, move each copy up to MOVES times."""
         t = s.t + 1
         rng = _generator(self.root, t)
-        epsilon = float(np.quantile(s.distance, KEEP, method="lower"))
         u, distance = s.u.copy(), s.distance.copy()
-        copies = np.flatnonzero(distance > epsilon)
-        survivors = np.flatnonzero(distance <= epsilon)
+        order = np.lexsort((rng.random(len(distance)), distance))  # by distance, ties (equal copies) at random
+        kept = int(round(KEEP * len(distance)))
+        survivors, copies = order[:kept], order[kept:]
+        epsilon = float(distance[survivors].max())
         parents = survivors[rng.integers(len(survivors), size=len(copies))]
         cov = np.atleast_2d(np.cov(u[survivors], rowvar=False)) + 1e-12 * np.eye(u.shape[1])
         u[copies], distance[copies] = u[parents], distance[parents]
         tried = accepted = simulated = 0
         for move in range(MOVES):
-            proposal = u[copies] + rng.multivariate_normal(np.zeros(u.shape[1]), s.scale * cov, size=len(copies),
-                                                           method="cholesky")
-            inside = np.all((proposal >= 0) & (proposal <= 1), axis=1)
-            new = np.full(len(copies), np.inf)
-            new[inside] = self.distances(proposal[inside], t, MOVES_STRIDE * move)
+            step = rng.multivariate_normal(np.zeros(u.shape[1]), s.scale * cov, size=len(copies), method="cholesky")
+            proposal = reflect(u[copies] + step)
+            new = self.distances(proposal, t, MOVES_STRIDE * move)
             accept = new <= epsilon
             u[copies[accept]], distance[copies[accept]] = proposal[accept], new[accept]
             tried, accepted = tried + len(copies), accepted + int(accept.sum())
-            simulated += int(inside.sum())
+            simulated += len(copies)
         rate = accepted / max(tried, 1)
         scale = s.scale * (SCALE_UP if rate > HIGH_ACCEPTANCE else SCALE_DOWN if rate < LOW_ACCEPTANCE else 1.0)
         return State(t, u, distance, scale, [*s.epsilons, epsilon], [*s.acceptance, rate],
