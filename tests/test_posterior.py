@@ -18,8 +18,7 @@ import pytest
 from typer.testing import CliRunner
 
 from abm.calibration import CalibrationError
-from abm.calibration.abc import (STATE_FILE, Distance, Search, State, calibrate_abc, reflect, run_seeds, simulate,
-                                 value_of)
+from abm.calibration.abc import (STATE_FILE, Distance, Search, State, calibrate_abc, reflect, run_seeds, simulate)
 from abm.calibration.loss import loss
 from abm.calibration.posterior import POSTERIOR_FILE, PosteriorError, load_posterior
 from abm.calibration.search import prepare
@@ -69,8 +68,9 @@ def test_a_particle_runs_its_own_seeds_and_is_scored_by_the_point_fits_loss(file
     setup = prepare(files["scenario_path"], files["space_path"], files["targets_path"], seeds=1, holdout_seeds=1)
     assert run_seeds(7, 1, 2, 2) == run_seeds(7, 1, 2, 2) and len(set(run_seeds(7, 1, 2, 2))) == 2
     assert run_seeds(7, 1, 2, 1) != run_seeds(7, 1, 3, 1) != run_seeds(7, 2, 2, 1)
-    assert all(math.isclose(value_of(d, 0.0), d.low) and math.isclose(value_of(d, 1.0), d.high) for d in setup.space)
-    assert math.isclose(value_of(setup.space[0], 0.5), math.sqrt(0.01 * 0.2))  # log range: the geometric middle
+    assert all(math.isclose(d.value_at(0.0), d.low) and math.isclose(d.value_at(1.0), d.high) for d in setup.space)
+    assert math.isclose(setup.space[0].value_at(0.5), math.sqrt(0.01 * 0.2))  # log range: the geometric middle
+    assert all(math.isclose(d.unit_of(d.value_at(0.3)), 0.3) for d in setup.space)
     scenario = setup.scenario_with({"referral_threshold_annual_risk": 0.03, "referrer_threshold_scale": 1.1})
     medians = simulate((scenario, run_seeds(7, 0, 0, 1), setup.targets))
     assert set(medians) == {"referrals 2008/09", "children_in_need all years"}

@@ -61,7 +61,7 @@ import numpy as np
 
 from abm.calibration.loss import misfit
 from abm.calibration.search import Setup, _code, _labels
-from abm.calibration.space import CalibrationError, Dimension
+from abm.calibration.space import CalibrationError
 
 STATE_FILE = "abc_state.npz"
 POSTERIOR_OUT = "posterior.toml"
@@ -72,13 +72,6 @@ MOVES_STRIDE = 1_000_000  # run numbers of a generation's successive moves start
 MIN_ACCEPTANCE = 0.01
 SCALE_UP, SCALE_DOWN, HIGH_ACCEPTANCE, LOW_ACCEPTANCE = 1.5, 0.6, 0.4, 0.15
 RANGES = {"--population": (10, 10_000), "--generations": (1, 1_000), "--max-minutes": (1, 100_000)}
-
-
-def value_of(d: Dimension, u: float) -> float:
-    """The value of dimension `d` at unit coordinate `u` (on its log range where declared)."""
-    if d.log:
-        return math.exp(math.log(d.low) + u * (math.log(d.high) - math.log(d.low)))
-    return d.low + u * (d.high - d.low)
 
 
 def reflect(u: np.ndarray) -> np.ndarray:
@@ -180,7 +173,7 @@ class Search:
     def distances(self, u: np.ndarray, t: int, first: int = 0) -> np.ndarray:
         """The distance of a run of each row of `u` (row i is run first + i of generation t, on its own seeds)."""
         space = self.setup.space
-        items = [(self.setup.scenario_with({d.name: value_of(d, x) for d, x in zip(space, row)}),
+        items = [(self.setup.scenario_with({d.name: d.value_at(x) for d, x in zip(space, row)}),
                   run_seeds(self.root, t, first + i, self.seeds), self.setup.targets) for i, row in enumerate(u)]
         out = np.empty(len(items))
         for i, medians in self.engine.map(simulate, items):
@@ -221,7 +214,7 @@ class Search:
 def members(setup: Setup, s: State) -> tuple[list[dict[str, float]], list[float]]:
     """The population as posterior members: equal copies merged, each weighted by its share of the particles."""
     rows, counts = np.unique(s.u, axis=0, return_counts=True)
-    points = [{d.name: value_of(d, float(x)) for d, x in zip(setup.space, row)} for row in rows]
+    points = [{d.name: d.value_at(float(x)) for d, x in zip(setup.space, row)} for row in rows]
     return points, (counts / counts.sum()).tolist()
 
 

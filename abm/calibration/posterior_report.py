@@ -36,9 +36,7 @@ PAIRS = 6  # correlated pairs shown
 
 def unit(post: Posterior) -> np.ndarray:
     """Members x dimensions: each member's unit coordinate (0 at low, 1 at high; log scale where declared)."""
-    def u(d, x):
-        return (math.log(x / d.low) / math.log(d.high / d.low)) if d.log else (x - d.low) / (d.high - d.low)
-    return np.array([[u(d, m[d.name]) for d in post.space] for m in post.members])
+    return np.array([[d.unit_of(m[d.name]) for d in post.space] for m in post.members])
 
 
 def correlated_pairs(post: Posterior, n: int = PAIRS) -> list[tuple[str, str, float]]:

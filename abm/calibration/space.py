@@ -57,6 +57,18 @@ class Dimension:
         """The model parameters this dimension sets."""
         return self.scales or (self.name,)
 
+    def value_at(self, u: float) -> float:
+        """The value at unit coordinate `u` (0 at low, 1 at high; on the log range where declared)."""
+        if self.log:
+            return math.exp(math.log(self.low) + u * (math.log(self.high) - math.log(self.low)))
+        return self.low + u * (self.high - self.low)
+
+    def unit_of(self, x: float) -> float:
+        """The unit coordinate of value `x` (the inverse of `value_at`)."""
+        if self.log:
+            return math.log(x / self.low) / math.log(self.high / self.low)
+        return (x - self.low) / (self.high - self.low)
+
     def constants(self, x: float) -> dict[str, float | int]:
         """The plain parameter values for the searched value `x`."""
         if self.integer:
