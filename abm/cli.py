@@ -725,6 +725,48 @@ def states(
                f"{state_file(chosen.branch_from, seed_list[0]).parent}")
 
 
+cache_app = typer.Typer(help="The cache: finished runs (reused by run, compare, workshop, sweep and the app) and "
+                             "saved history states (docs/cache.md).", no_args_is_help=True)
+app.add_typer(cache_app, name="cache", short_help="Show or clear the cache of finished runs and saved states.")
+
+
+@cache_app.command("info")
+@_interruptible("nothing changed")
+def cache_info(as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False) -> None:
+    """Print where the cache is, how many finished runs and saved states it holds, their size and the limit."""
+    from abm import run_cache, states
+
+    runs = run_cache.RunCache()
+    sizes = runs.sizes()
+    saved = states.saved_files()
+    info = {"folder": str(states.cache_folder()), "run_cache": "on" if run_cache.enabled() else "off",
+            "runs": len(sizes), "runs_mb": round(sum(sizes.values()) / 1e6, 1), "limit_mb": runs.limit / 1e6,
+            "states": len(saved), "histories": len({p.parent for p in saved}),
+            "states_mb": round(sum(p.stat().st_size for p in saved) / 1e6, 1)}
+    if as_json:
+        typer.echo(json.dumps(info))
+        return
+    typer.echo(f"cache folder {info['folder']} (CPSIM_CACHE)\n"
+               f"  finished runs: {info['runs']:,}, {info['runs_mb']:,.1f} MB of at most {info['limit_mb']:,.0f} MB "
+               f"(CPSIM_CACHE_LIMIT_MB; least recently used dropped first); run cache {info['run_cache']} "
+               f"(CPSIM_RUN_CACHE)\n"
+               f"  saved states: {info['states']:,} in {info['histories']} histories, {info['states_mb']:,.1f} MB")
+
+
+@cache_app.command("clear")
+@_interruptible("the cache may be partly cleared")
+def cache_clear(
+    with_states: Annotated[bool, typer.Option("--states", help="Also delete the saved history states (rebuilt on "
+                                                               "the next run that needs them).")] = False,
+) -> None:
+    """Delete the finished runs of the cache (and with --states its saved states); only files cpsim wrote there."""
+    from abm import run_cache, states
+
+    runs = run_cache.RunCache().clear()
+    cleared = f", {states.clear():,} saved states" if with_states else ""
+    typer.echo(f"deleted {runs:,} finished runs{cleared} from {states.cache_folder()}")
+
+
 @app.command(short_help="Measure every causal link and loop at the calibrated state (elasticities, 90% intervals).")
 @_interruptible("nothing measured")
 def links(

@@ -68,7 +68,7 @@ def read(path: Path, key: bytes) -> tuple[dict, bytes]:
     """The header and payload of the signed file at `path`; SignatureError (saying why) if `key` did not sign it."""
     data = path.read_bytes()
     if not data.startswith(MAGIC) or len(data) < len(MAGIC) + 4 + MAC_BYTES:
-        raise SignatureError("not a cpsim state file (no cpsim signature header)")
+        raise SignatureError("not a file cpsim wrote (no cpsim signature header)")
     n = int.from_bytes(data[len(MAGIC):len(MAGIC) + 4], "big")
     end = len(MAGIC) + 4 + n
     if end + MAC_BYTES > len(data):

@@ -90,6 +90,24 @@ def state_key(branch, seed: int) -> dict:
             "date": branch.date.isoformat(), "week": branch.week, "seed": seed, "code": code_version()}
 
 
+def saved_files() -> list[Path]:
+    """Every saved state file in the cache folder."""
+    return sorted((cache_folder() / "states").glob("*/seed-*.state"))
+
+
+def clear() -> int:
+    """Delete every saved state (and its lock file; a history's folder once empty); the number deleted."""
+    found = saved_files()
+    for path in found:
+        with _cache_io(path):
+            path.unlink(missing_ok=True)
+            path.with_suffix(".lock").unlink(missing_ok=True)
+    for folder in {path.parent for path in found}:
+        with contextlib.suppress(OSError):
+            folder.rmdir()  # only if empty
+    return len(found)
+
+
 def ready(branch, seed: int) -> bool:
     """True if the cache holds the state of `branch` for `seed` with the wanted key; StateError if its file is bad."""
     path = state_file(branch, seed)

@@ -10,6 +10,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+# every test runs every run it asks for (a determinism test served from the run cache would prove nothing);
+# tests/test_run_cache.py turns the cache on in its own folders
+os.environ["CPSIM_RUN_CACHE"] = "off"
 
 
 @pytest.fixture

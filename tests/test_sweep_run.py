@@ -228,7 +228,7 @@ def test_the_command_reports_failures_and_exits_1_only_when_every_run_failed(tmp
     path, _, _ = tiny(tmp_path)
     monkeypatch.chdir(tmp_path)
     with monkeypatch.context() as patch:
-        patch.setattr(abm.sweep.runner, "perform", lambda task, fn: Failure("RuntimeError: no", "traceback"))
+        patch.setattr(abm.sweep.runner, "attempt", lambda job, fn: Failure("RuntimeError: no", "traceback"))
         result = CliRunner().invoke(app, ["sweep", str(path), "--workers", "1", "--out", "all-failed"])
     assert result.exit_code == 1, result.output
     assert result.stdout == "tiny: 0 of 4 runs finished (0 earlier), 4 failed; results in all-failed\n"

@@ -5,23 +5,23 @@ by what it changes: the families, referrals and events each seed draws are the s
 Scenarios can be paired only when they cover the same weeks (the same history and branch
 date if they branch, years, warm-up, start date) and name the same root seed (the seeds are
 drawn from it), and draw their parameters the same way: all from the calibration posterior (seed
-s draws the same member in each: abm/posterior_draws.py) or all on the point fit. The saved
-states branched scenarios need are built first (abm/branching.py).
-The runs go to one engine together; `progress(done, total)` is called after each finished
+s draws the same member in each: abm/posterior_draws.py) or all on the point fit. Runs the
+run cache holds are read from it; the others go to one engine together, after the saved
+states they branch from are built (abm/run_cache.py, abm/branching.py); `progress(done, total)` is called after each finished
 run and `cancelled()` polled between runs: when it returns True the queued runs are
 dropped, the engine is shut down and `Cancelled` is raised.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 from typing import Callable, Sequence
 
 import pandas as pd
 
-from abm.branching import prepare
 from abm.engines import ENGINES
-from abm.run import run
+from abm.run_cache import run_all
 from abm.scenario import RANGES
 from abm.seeds import replicate_seeds
 
@@ -93,11 +93,6 @@ def check_seeds(seeds: int) -> None:
         raise CompareError(f"--seeds: {seeds} is out of range: allowed {low:,} to {high:,}")
 
 
-def _run_job(job: tuple) -> pd.DataFrame:
-    scenario, seed = job
-    return run(scenario, seed)
-
-
 def run_scenarios(scenarios: Sequence, seeds: int | None = None, *, root_seed: int | None = None,
                   workers: int | None = None, engine: str = "local",
                   progress: Callable[[int, int], None] | None = None,
@@ -117,9 +112,12 @@ def run_scenarios(scenarios: Sequence, seeds: int | None = None, *, root_seed: i
     tables: list[pd.DataFrame | None] = [None] * len(jobs)
     if cancelled is not None and cancelled():
         raise Cancelled("cancelled before the first run")
-    with ENGINES[engine](min(workers or os.cpu_count() or 1, len(jobs))) as pool:
-        prepare(scenarios, seed_list, pool, progress=progress is not None)
-        for done, (i, table) in enumerate(pool.map(_run_job, jobs), start=1):
+
+    def make_engine(runs: int):
+        return ENGINES[engine](min(workers or os.cpu_count() or 1, runs))
+
+    with contextlib.closing(run_all(jobs, make_engine, states_progress=progress is not None)) as runs:
+        for done, (i, table) in enumerate(runs, start=1):
             tables[i] = table
             if progress is not None:
                 progress(done, len(jobs))

@@ -12,8 +12,8 @@ them. An engine that cannot start raises `EngineError`.
 
 from __future__ import annotations
 
+import contextlib
 import sys
-from functools import partial
 from typing import Callable, Iterable, Iterator, Protocol
 
 import pandas as pd
@@ -23,8 +23,7 @@ from abm.engines.dask import DaskEngine
 from abm.engines.errors import EngineError
 from abm.engines.local import LocalEngine
 from abm.engines.ray import RayEngine
-from abm.branching import prepare
-from abm.run import run
+from abm.run_cache import run_all
 
 
 class Engine(Protocol):
@@ -43,17 +42,18 @@ __all__ = ["ENGINES", "Engine", "EngineError", "run_replicates"]
 
 def run_replicates(scenario, seeds: list[int], engine: str = "local", workers: int | None = None,
                    progress: bool = True) -> pd.DataFrame:
-    """The weekly tables of `run(scenario, seed)` for each seed, stacked in the order of `seeds` (the saved states a
-    branched scenario needs are built first, with their own progress bar)."""
+    """The weekly tables of `run(scenario, seed)` for each seed, stacked in the order of `seeds`: from the run cache
+    where it has them, else run (the saved states a branched scenario needs are built first, with their own
+    progress bar; abm/run_cache.py)."""
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; allowed: {', '.join(sorted(ENGINES))}")
     if not seeds:
         raise ValueError("run_replicates needs at least one seed")
     tables: list[pd.DataFrame | None] = [None] * len(seeds)
-    with ENGINES[engine](workers) as pool:
-        prepare([scenario], seeds, pool, progress)
-        with tqdm(total=len(seeds), desc=scenario.name, unit="run", disable=not progress, file=sys.stderr) as bar:
-            for i, table in pool.map(partial(run, scenario), seeds):
-                tables[i] = table
-                bar.update()
+    jobs = [(scenario, seed) for seed in seeds]
+    with (contextlib.closing(run_all(jobs, lambda n: ENGINES[engine](workers), states_progress=progress)) as runs,
+          tqdm(total=len(seeds), desc=scenario.name, unit="run", disable=not progress, file=sys.stderr) as bar):
+        for i, table in runs:
+            tables[i] = table
+            bar.update()
     return pd.concat(tables, ignore_index=True)

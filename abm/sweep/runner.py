@@ -11,6 +11,7 @@ total and the rate.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import sys
@@ -29,6 +30,7 @@ from abm.engines import dask as dask_engine
 from abm.engines import ray as ray_engine
 from abm.parameters import PARAMETERS, check_value
 from abm.run import run
+from abm.run_cache import run_all
 from abm.scenario import Lever, Scenario
 from abm.sweep.design import Design
 from abm.sweep.spec import Sweep
@@ -89,18 +91,22 @@ class Report:
         return self.earlier + self.finished
 
 
-def perform(task: Task, fn: Callable[[Scenario, int], pd.DataFrame] = run) -> pd.DataFrame | Failure:
-    """Run one task with `fn` (abm.run.run unless a test injects another): its table as saved, or its Failure."""
+def attempt(job: tuple, fn: Callable[[Scenario, int], pd.DataFrame] = run) -> pd.DataFrame | Failure:
+    """A worker's task: the weekly table of `fn(*job)` (abm.run.run unless a test injects another), or its Failure."""
     try:
-        weekly = fn(task.scenario, task.seed)
-        rows = len(weekly)
-        keys = pd.DataFrame({"point": np.full(rows, task.point, np.int64),
-                             "replicate": np.full(rows, task.replicate, np.int64),
-                             "seed": np.full(rows, task.seed, np.uint64)})
-        kept = weekly.loc[:, ["week", "year", "year_label", *task.outcomes]].reset_index(drop=True)
-        return pd.concat([keys, kept], axis=1)
+        return fn(*job)
     except Exception as e:
         return Failure(f"{type(e).__name__}: {e}", traceback.format_exc())
+
+
+def as_saved(task: Task, weekly: pd.DataFrame) -> pd.DataFrame:
+    """The table a sweep saves of a run: its key columns and the outcomes it keeps."""
+    rows = len(weekly)
+    keys = pd.DataFrame({"point": np.full(rows, task.point, np.int64),
+                         "replicate": np.full(rows, task.replicate, np.int64),
+                         "seed": np.full(rows, task.seed, np.uint64)})
+    kept = weekly.loc[:, ["week", "year", "year_label", *task.outcomes]].reset_index(drop=True)
+    return pd.concat([keys, kept], axis=1)
 
 
 def tasks(sweep: Sweep, design: Design) -> list[Task]:
@@ -165,10 +171,12 @@ def run_sweep(sweep: Sweep, design: Design, out_dir, *, engine: str = "local", w
         todo = [t for t in all_tasks if (t.point, t.replicate) not in folder.finished]
         earlier, finished, failed = len(all_tasks) - len(todo), 0, 0
         if todo:
-            pool = make_engine(engine, workers, address, dashboard, len(todo))
-            with pool, tqdm(total=len(all_tasks), initial=earlier, desc=sweep.name, unit="run", file=sys.stderr,
-                            disable=not progress, dynamic_ncols=True) as bar:
-                for i, result in pool.map(partial(perform, fn=fn), todo):
+            jobs = [(t.scenario, t.seed) for t in todo]
+            runs = run_all(jobs, partial(make_engine, engine, workers, address, dashboard), fn=partial(attempt, fn=fn),
+                           states_progress=progress, cache=fn is run)
+            with contextlib.closing(runs), tqdm(total=len(all_tasks), initial=earlier, desc=sweep.name, unit="run",
+                                                file=sys.stderr, disable=not progress, dynamic_ncols=True) as bar:
+                for i, result in runs:
                     try:
                         failed += _save(folder, todo[i], result)
                     except OSError as e:
@@ -187,5 +195,5 @@ def _save(folder: SweepFolder, task: Task, result: pd.DataFrame | Failure) -> in
     if isinstance(result, Failure):
         folder.write_failure(task.point, task.replicate, task.seed, result.error, result.traceback)
         return 1
-    folder.write_run(task.point, task.replicate, result)
+    folder.write_run(task.point, task.replicate, as_saved(task, result))
     return 0
