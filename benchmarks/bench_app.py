@@ -43,7 +43,7 @@ def measure(seeds: int, workers: int, timeout_s: float) -> dict:
 
     port = free_port()
     argv, env = server_command("127.0.0.1", port)
-    env = {**env, WORKERS_VARIABLE: str(workers)}
+    env = {**env, WORKERS_VARIABLE: str(workers), "CPSIM_RUN_CACHE": "off"}  # time the runs, not the run cache
     server = subprocess.Popen(argv, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                               start_new_session=True)
     url = f"http://127.0.0.1:{port}/"

@@ -30,6 +30,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+os.environ["CPSIM_RUN_CACHE"] = "off"  # each sweep is timed running its runs, not reading them back
 sys.path.insert(0, str(ROOT))
 
 from abm.sweep.design import make_design  # noqa: E402
