@@ -129,6 +129,18 @@ def test_two_copies_of_a_scenario_differ_by_exactly_zero(tmp_path):
             assert d["verdict"] == "no clear difference"
 
 
+def test_runs_land_seed_by_seed_each_handed_over_as_it_lands(tmp_path):
+    one = load_scenario(write_scenario(tmp_path, "one"))
+    two = one.model_copy(update={"name": "two", "constants": {**one.constants, "children_0_19": 9000}})
+    order, handed = [], {}
+    weekly = run_scenarios([one, two], seeds=2, workers=1, progress=lambda d, n: order.append(("progress", d)),
+                           landed=lambda i, k, table: (order.append((i, k)), handed.__setitem__((i, k), table)))
+    assert order == [(0, 0), ("progress", 1), (1, 0), ("progress", 2), (0, 1), ("progress", 3), (1, 1),
+                     ("progress", 4)]
+    stacked = pd.concat([handed[(i, k)] for i in (0, 1) for k in (0, 1)], ignore_index=True)
+    pd.testing.assert_frame_equal(weekly, stacked, check_exact=True)
+
+
 def test_cancelling_stops_between_runs(tmp_path):
     scenario = load_scenario(write_scenario(tmp_path, "one"))
     done = []

@@ -7,9 +7,12 @@ date if they branch, years, warm-up, start date) and name the same root seed (th
 drawn from it), and draw their parameters the same way: all from the calibration posterior (seed
 s draws the same member in each: abm/posterior_draws.py) or all on the point fit. Runs the
 run cache holds are read from it; the others go to one engine together, after the saved
-states they branch from are built (abm/run_cache.py, abm/branching.py); `progress(done, total)` is called after each finished
-run and `cancelled()` polled between runs: when it returns True the queued runs are
-dropped, the engine is shut down and `Cancelled` is raised.
+states they branch from are built (abm/run_cache.py, abm/branching.py). The runs are queued
+seed by seed (every scenario's run of the first seed, then of the second...), so complete
+pairs land early; `landed(scenario_index, seed_index, table)` is called with each run's
+table as it lands (to show results as they come), then `progress(done, total)`;
+`cancelled()` is polled between runs: when it returns True the queued runs are dropped, the
+engine is shut down and `Cancelled` is raised.
 """
 
 from __future__ import annotations
@@ -96,7 +99,8 @@ def check_seeds(seeds: int) -> None:
 def run_scenarios(scenarios: Sequence, seeds: int | None = None, *, root_seed: int | None = None,
                   workers: int | None = None, engine: str = "local",
                   progress: Callable[[int, int], None] | None = None,
-                  cancelled: Callable[[], bool] | None = None) -> pd.DataFrame:
+                  cancelled: Callable[[], bool] | None = None,
+                  landed: Callable[[int, int, pd.DataFrame], None] | None = None) -> pd.DataFrame:
     """The weekly tables of every scenario on the same seeds, stacked (scenario by scenario, seed by seed)."""
     scenarios = list(scenarios)
     check_pairable(scenarios)
@@ -108,7 +112,8 @@ def run_scenarios(scenarios: Sequence, seeds: int | None = None, *, root_seed: i
     if workers is not None and workers < 1:
         raise CompareError(f"--workers: {workers} is out of range: allowed 1 or more")
     seed_list = replicate_seeds(first.root_seed if root_seed is None else root_seed, n)
-    jobs = [(scenario, seed) for scenario in scenarios for seed in seed_list]
+    queue = [(i, k) for k in range(n) for i in range(len(scenarios))]  # seed by seed
+    jobs = [(scenarios[i], seed_list[k]) for i, k in queue]
     tables: list[pd.DataFrame | None] = [None] * len(jobs)
     if cancelled is not None and cancelled():
         raise Cancelled("cancelled before the first run")
@@ -117,8 +122,11 @@ def run_scenarios(scenarios: Sequence, seeds: int | None = None, *, root_seed: i
         return ENGINES[engine](min(workers or os.cpu_count() or 1, runs))
 
     with contextlib.closing(run_all(jobs, make_engine, states_progress=progress is not None)) as runs:
-        for done, (i, table) in enumerate(runs, start=1):
-            tables[i] = table
+        for done, (j, table) in enumerate(runs, start=1):
+            i, k = queue[j]
+            tables[i * n + k] = table
+            if landed is not None:
+                landed(i, k, table)
             if progress is not None:
                 progress(done, len(jobs))
             if cancelled is not None and cancelled():
