@@ -26,7 +26,6 @@ same points as a search never stopped. The comparison on held-aside seeds, the r
 
 from __future__ import annotations
 
-import math
 import sys
 
 import numpy as np
@@ -50,21 +49,17 @@ class Levenberg:
     def __init__(self, setup: Setup, study, runner: Runner, trials: int, bar=None):
         self.setup, self.study, self.runner, self.trials, self.bar = setup, study, runner, trials, bar
         self.fitted = [i for i, t in enumerate(setup.targets) if not t.held_out]
-        self.low = np.array([_scale(d, d.low) for d in setup.space])
-        self.high = np.array([_scale(d, d.high) for d in setup.space])
 
     def point(self, u: np.ndarray) -> dict[str, float]:
         """The search-space point at unit coordinates `u` (inside each dimension's bounds)."""
-        x = self.low + np.clip(u, 0.0, 1.0) * (self.high - self.low)
         out = {}
-        for d, v in zip(self.setup.space, x):
-            value = min(max(math.exp(v) if d.log else float(v), d.low), d.high)
+        for d, x in zip(self.setup.space, np.clip(u, 0.0, 1.0)):
+            value = min(max(d.value_at(float(x)), d.low), d.high)
             out[d.name] = int(round(value)) if d.integer else value
         return out
 
     def unit(self, values: dict[str, float]) -> np.ndarray:
-        return np.array([(_scale(d, values[d.name]) - lo) / (hi - lo)
-                         for d, lo, hi in zip(self.setup.space, self.low, self.high)])
+        return np.array([d.unit_of(values[d.name]) for d in self.setup.space])
 
     def misfits(self, u: np.ndarray, values: dict[str, float] | None = None) -> np.ndarray:
         """z at `u` (or at the point `values`, exactly): from the study's trial there if it holds one, else from a
@@ -129,10 +124,6 @@ class Levenberg:
     def _say(self, text: str) -> None:
         if self.bar is not None:
             self.bar.write(text, file=sys.stderr)
-
-
-def _scale(d, x: float) -> float:
-    return math.log(x) if d.log else float(x)
 
 
 def search(setup: Setup, study, runner: Runner, trials: int, progress: bool = True) -> list[float]:

@@ -66,7 +66,7 @@ class Dimension:
     def unit_of(self, x: float) -> float:
         """The unit coordinate of value `x` (the inverse of `value_at`)."""
         if self.log:
-            return math.log(x / self.low) / math.log(self.high / self.low)
+            return (math.log(x) - math.log(self.low)) / (math.log(self.high) - math.log(self.low))
         return (x - self.low) / (self.high - self.low)
 
     def constants(self, x: float) -> dict[str, float | int]:
