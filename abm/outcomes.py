@@ -154,14 +154,18 @@ OUTCOMES: tuple[Outcome, ...] = (
 
 BY_NAME: dict[str, Outcome] = {o.name: o for o in OUTCOMES}
 NAMES: tuple[str, ...] = tuple(BY_NAME)
+# the weekly columns a year's means and ends are taken of (a ratio is a ratio of means)
+MEANS = tuple(dict.fromkeys(n for o in OUTCOMES for n in ((o.name,) if o.aggregate == "mean" else
+                                                          (o.numerator, o.denominator) if o.aggregate == "ratio" else ())))
+ENDS = tuple(o.name for o in OUTCOMES if o.aggregate == "end")
 
 
 def yearly(weekly: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     """Aggregate a weekly outcome table to one row per `by` group (e.g. seed, year)."""
     grouped = weekly.groupby(by, sort=True)
     out = {}
-    means = grouped[list(NAMES)].mean()
-    ends = grouped[list(NAMES)].last()
+    means = grouped[list(MEANS)].mean()
+    ends = grouped[list(ENDS)].last()
     for o in OUTCOMES:
         if o.aggregate == "mean":
             out[o.name] = means[o.name]

@@ -16,7 +16,7 @@ from typing import Sequence
 import pandas as pd
 
 from abm.compare.running import CompareError
-from abm.compare.statistics import LEVEL, RUN, band, mean_interval, paired_matrix, run_values, verdict
+from abm.compare.statistics import LEVEL, RUN, bands, mean_interval, paired_matrix, run_values, verdict
 from abm.outcomes import BY_NAME, NAMES, yearly
 from abm.posterior_draws import PARAMETERS, SEEDS
 
@@ -38,12 +38,11 @@ def _check(weekly: pd.DataFrame, names: list[str]) -> list[int]:
 
 def _stats(values: pd.DataFrame, outcome: str, names: list[str], draws: bool = False) -> tuple[dict, dict]:
     matrix = paired_matrix(values, outcome, names).to_numpy(dtype=float)
-    bands = {name: band(matrix[:, j]) for j, name in enumerate(names)}
     differences = {}
     for j, name in enumerate(names[1:], start=1):
         d = mean_interval(matrix[:, j] - matrix[:, 0], draws)
         differences[name] = {**d, "verdict": verdict(d, BY_NAME[outcome].better)}
-    return bands, differences
+    return dict(zip(names, bands(matrix))), differences
 
 
 def compare(weekly: pd.DataFrame, names: Sequence[str], *, outcomes: Sequence[str] | None = None,
@@ -65,11 +64,12 @@ def compare(weekly: pd.DataFrame, names: Sequence[str], *, outcomes: Sequence[st
         result["outcomes"][name] = {"label": o.label, "better": o.better, "headline": o.headline,
                                     "scenarios": bands, "difference": differences}
     if per_year:
-        result["years"] = _per_year(weekly, names, chosen)
+        result["years"] = yearly_series(weekly, names, chosen)
     return result
 
 
-def _per_year(weekly: pd.DataFrame, names: list[str], outcomes: list[str]) -> dict:
+def yearly_series(weekly: pd.DataFrame, names: list[str], outcomes: list[str]) -> dict:
+    """Each year's bands and paired differences from `names[0]` of `outcomes` (a comparison's "years")."""
     per_seed = yearly(weekly, [*RUN, "year", "year_label"])
     series = {"labels": [], "scenarios": {n: {} for n in names}, "difference": {n: {} for n in names[1:]}}
     for (year, label), table in per_seed.groupby(["year", "year_label"], sort=True):

@@ -17,6 +17,7 @@ interval to show it.
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -26,6 +27,7 @@ from scipy import stats
 from abm.outcomes import yearly
 
 LEVEL = 0.90
+QUANTILES = [0.05, 0.5, 0.95]
 FLIP = 0.10  # under the posterior, the largest share of pairs on the other side that a clear verdict allows
 POWER = 0.80
 RUN = ["scenario", "seed"]
@@ -47,8 +49,25 @@ def band(values: np.ndarray) -> dict:
     finite = values[np.isfinite(values)]
     if not len(finite):
         return {"median": None, "p05": None, "p95": None}
-    low, mid, high = np.quantile(finite, [0.05, 0.5, 0.95])
+    return _band(*np.quantile(finite, QUANTILES))
+
+
+def bands(matrix: np.ndarray) -> list[dict]:
+    """`band` of each column of `matrix`, all at once when every value is defined."""
+    if not np.isfinite(matrix).all() or not len(matrix):
+        return [band(matrix[:, j]) for j in range(matrix.shape[1])]
+    return [_band(*column) for column in np.quantile(matrix, QUANTILES, axis=0).T]
+
+
+def _band(low, mid, high) -> dict:
     return {"median": _plain(mid), "p05": _plain(low), "p95": _plain(high)}
+
+
+@functools.cache
+def t_quantile(p: float, df: int) -> float:
+    """Student t's quantile `p` with `df` degrees of freedom (kept: a comparison asks for the same few thousands
+    of times)."""
+    return float(stats.t.ppf(p, df))
 
 
 def mean_interval(differences: np.ndarray, draws: bool = False) -> dict:
@@ -63,7 +82,7 @@ def mean_interval(differences: np.ndarray, draws: bool = False) -> dict:
     mean = float(finite.mean())
     if n < 2:
         return {"mean": mean, "p05": None, "p95": None, "n": 1, **shares}
-    half = stats.t.ppf(0.5 + LEVEL / 2, n - 1) * finite.std(ddof=1) / math.sqrt(n)
+    half = t_quantile(0.5 + LEVEL / 2, n - 1) * finite.std(ddof=1) / math.sqrt(n)
     return {"mean": mean, "p05": _plain(mean - half), "p95": _plain(mean + half), "n": n, **shares}
 
 
@@ -74,7 +93,7 @@ def detectable_multiple(seeds: int) -> float | None:
     if seeds < 2:
         return None
     df = seeds - 1
-    return float((stats.t.ppf(0.5 + LEVEL / 2, df) + stats.t.ppf(POWER, df)) / math.sqrt(seeds))
+    return float((t_quantile(0.5 + LEVEL / 2, df) + t_quantile(POWER, df)) / math.sqrt(seeds))
 
 
 def verdict(difference: dict, better: str) -> str:

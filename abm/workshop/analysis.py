@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from abm.compare.comparison import compare
+from abm.compare.comparison import compare, yearly_series
 from abm.compare.statistics import paired_matrix, run_values
 from abm.outcomes import BY_NAME, NAMES
 from abm.posterior_draws import uncertainty
@@ -54,7 +54,7 @@ def analyse(ws: Workshop, weekly: pd.DataFrame) -> dict:
     names = [subset_name(s.families) for s in ws.subsets]
     drawn = uncertainty([s.scenario for s in ws.subsets])
     whole = compare(weekly, names, per_year=False, uncertainty=drawn)
-    series = compare(weekly, names, outcomes=CHECKED)["years"]
+    series = yearly_series(weekly, names, list(CHECKED))
     families = list(ws.families)
     values = run_values(weekly)
     subsets_families = [s.families for s in ws.subsets]

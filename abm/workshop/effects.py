@@ -15,6 +15,7 @@ common random numbers), with a 90% t interval over seeds.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from typing import Sequence
 
@@ -28,8 +29,10 @@ def terms(families: Sequence[str]) -> list[tuple[str, ...]]:
     return [(f,) for f in families] + list(itertools.combinations(families, 2))
 
 
-def contrast(term: Sequence[str], subsets: Sequence[Sequence[str]], families: Sequence[str]) -> np.ndarray:
-    """The weights of the term's effect over the subsets: the product of the term's +-1 codes / 2^(k-1)."""
+@functools.cache
+def contrast(term: tuple[str, ...], subsets: tuple[tuple[str, ...], ...], families: tuple[str, ...]) -> np.ndarray:
+    """The weights of the term's effect over the subsets: the product of the term's +-1 codes / 2^(k-1) (kept: a
+    workshop asks for each term's once per outcome)."""
     signs = np.array([np.prod([1.0 if f in s else -1.0 for f in term]) for s in subsets])
     return signs / 2 ** (len(families) - 1)
 
@@ -39,6 +42,7 @@ def factorial_effects(values: np.ndarray, subsets: Sequence[Sequence[str]], fami
     if values.shape[1] != 2 ** len(families) or len(subsets) != values.shape[1]:
         raise ValueError(f"{values.shape[1]} subsets given; {len(families)} families need {2 ** len(families)}")
     effects = []
+    subsets, families = tuple(map(tuple, subsets)), tuple(families)
     for term in terms(families):
         d = mean_interval(values @ contrast(term, subsets, families))
         effects.append({"term": list(term), "estimate": d["mean"], "p05": d["p05"], "p95": d["p95"], "n": d["n"]})
