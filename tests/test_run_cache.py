@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -16,6 +17,8 @@ from abm.engines.local import LocalEngine
 from abm.run import run
 from abm.run_cache import RunCache, run_all, run_key
 from abm.scenario import Lever, load_scenario
+from abm.signed import KEY_FILE, secret
+from abm.states import cache_folder
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -29,10 +32,16 @@ def small():
 
 @pytest.fixture
 def cache_on(tmp_path, monkeypatch):
-    """The run cache on, in a scratch cache folder; the folder."""
+    """The run cache on, in a scratch cache folder that shares the suite's saved states (built once); the folder."""
+    home, folder = cache_folder(), tmp_path / "cache"
+    secret(home)
+    (home / "states").mkdir(parents=True, exist_ok=True)
+    folder.mkdir()
+    shutil.copy2(home / KEY_FILE, folder / KEY_FILE)
+    (folder / "states").symlink_to(home / "states", target_is_directory=True)
     monkeypatch.setenv("CPSIM_RUN_CACHE", "on")
-    monkeypatch.setenv("CPSIM_CACHE", str(tmp_path / "cache"))
-    return tmp_path / "cache"
+    monkeypatch.setenv("CPSIM_CACHE", str(folder))
+    return folder
 
 
 def no_engine(runs: int):
@@ -126,3 +135,15 @@ def test_a_bad_size_limit_is_refused_before_any_run(small, cache_on, monkeypatch
     assert result.stderr.strip() == ("error: CPSIM_CACHE_LIMIT_MB: 'lots' is not allowed: give the run cache's size "
                                      "limit in megabytes, a number above 0")
     assert not (tmp_path / "out").exists()
+
+
+def test_a_workshop_prepared_on_the_command_line_is_shown_by_the_app_without_running(cache_on, monkeypatch):
+    import abm.compare.running as running
+    from app.workshop_run import WorkshopJob
+
+    package = ROOT / "scenarios" / "reforms" / "prescription_only.toml"
+    prepared = CliRunner().invoke(app, ["workshop", str(package), "--seeds", "2", "--years", "1"])
+    assert prepared.exit_code == 0, prepared.output
+    monkeypatch.setattr(running, "ENGINES", {"local": no_engine})
+    shown = WorkshopJob(load_scenario(package), seeds=2, years=1).run(lambda done, total: None)
+    assert shown.result["runs"] == 4 and len(shown.result["seeds"]) == 2 and shown.result["years"] == 1
