@@ -79,9 +79,11 @@ def Page():
         job = session.job.value
         try:
             session.comparison.set(run_comparison(session.setup.value, job,
-                                                  on_progress=lambda done, total: session.progress.set((done, total))))
+                                                  on_progress=lambda done, total: session.progress.set((done, total)),
+                                                  on_partial=session.comparison.set))
         except Cancelled:
-            session.run_message.set("Run cancelled: the earlier results (if any) are still shown.")
+            session.run_message.set("Run cancelled. Results shown, if any, are the earlier ones or, marked "
+                                    "provisional, those of this run's seeds that finished.")
         except (SetupError, CompareError, ScenarioError) as e:
             session.run_message.set(f"The run could not start: {e}")
         except Exception as e:  # shown on the page, so a failed run never leaves it waiting

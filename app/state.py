@@ -22,6 +22,7 @@ import shutil
 import tempfile
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
@@ -46,6 +47,8 @@ START_YEARS = (1990, 2050)
 START_MONTH_DAY = (4, 1)  # a start year means the financial year starting 1 April
 SCENARIO_DIR_VARIABLE = "CPSIM_APP_SCENARIOS"
 WORKERS_VARIABLE = "CPSIM_APP_WORKERS"
+PROVISIONAL_SEEDS = 2  # the fewest complete seeds a provisional comparison shows (an interval needs 2)
+PROVISIONAL_SECONDS = 2.0  # the least time between two provisional comparisons (each costs a second or so)
 
 
 class SetupError(ValueError):
@@ -219,8 +222,11 @@ def _first_error(error: ValidationError) -> str:
 
 
 class RunJob:
-    """One background run: how many model runs are done out of how many, whether Cancel was pressed, and
-    the time left at the rate measured so far (`seconds_left`)."""
+    """One background run: how many model runs are done out of how many, whether Cancel was pressed, the time
+    left at the rate of the last RATE_WINDOW runs (`seconds_left`: runs read from the run cache land at once, so
+    a rate since the start would promise too little time), and the tables landed so far (`land`)."""
+
+    RATE_WINDOW = 8
 
     def __init__(self) -> None:
         self._cancel = threading.Event()
@@ -228,18 +234,27 @@ class RunJob:
         self.done = 0
         self.total = 0
         self.started = time.monotonic()
+        self._reports: deque[tuple[float | None, int]] = deque([(None, 0)], maxlen=self.RATE_WINDOW + 1)
+        self.landed: dict[tuple[int, int], pd.DataFrame] = {}
 
     def report(self, done: int, total: int) -> None:
         with self._lock:
             self.done, self.total = done, total
+            self._reports.append((time.monotonic(), done))
+
+    def land(self, scenario: int, seed: int, table: pd.DataFrame) -> None:
+        with self._lock:
+            self.landed[(scenario, seed)] = table
 
     def seconds_left(self) -> float | None:
-        """The seconds the runs not yet done will take at the rate of those done (None before the first)."""
+        """The seconds the runs not yet done will take at the recent rate (None before the first)."""
         with self._lock:
             done, total = self.done, self.total
-        if done == 0:
+            (first, done_then), (last, done_now) = self._reports[0], self._reports[-1]
+        if done == 0 or done_now == done_then:
             return None
-        return (time.monotonic() - self.started) / done * (total - done)
+        first = self.started if first is None else first  # the window still reaches back to the start
+        return max(0.0, (last - first) / (done_now - done_then) * (total - done) - (time.monotonic() - last))
 
     def cancel(self) -> None:
         self._cancel.set()
@@ -250,14 +265,16 @@ class RunJob:
 
 @dataclass(frozen=True)
 class Comparison:
-    """A finished comparison: the setup it was run with, the scenarios as run, their weekly outcomes, and the
-    statistics for the page."""
+    """A comparison: the setup it was run with, the scenarios as run, their weekly outcomes, and the statistics
+    for the page. `landed` is None when every run is in; while runs are still landing it is the number of seeds
+    whose runs of every scenario are in (the provisional results are theirs)."""
 
     setup: CompareSetup
     scenarios: tuple[Scenario, ...]
     labels: tuple[str, ...]
     weekly: pd.DataFrame
     statistics: dict
+    landed: int | None = None
 
     @property
     def names(self) -> list[str]:
@@ -269,22 +286,39 @@ def workers() -> int:
     return int(os.environ.get(WORKERS_VARIABLE) or os.cpu_count() or 1)
 
 
-def run_comparison(setup: CompareSetup, job: RunJob,
-                   on_progress: Callable[[int, int], None] | None = None) -> Comparison:
+def run_comparison(setup: CompareSetup, job: RunJob, on_progress: Callable[[int, int], None] | None = None,
+                   on_partial: Callable[[Comparison], None] | None = None) -> Comparison:
     """Run the setup's scenarios on the same seeds, each seed on the same member of the calibration posterior in
     every scenario (as `cpsim compare` does by default); raises abm.compare.Cancelled when `job` is cancelled,
-    CompareError when the posterior cannot be used."""
+    CompareError when the posterior cannot be used. While runs land, `on_partial` gets provisional comparisons
+    of the seeds complete so far (at least PROVISIONAL_SEEDS of them, at most one every PROVISIONAL_SECONDS)."""
     scenarios = posterior_scenarios(setup.scenarios())
+    names = [s.name for s in scenarios]
+    drawn = uncertainty(scenarios)
+    shown = {"seeds": 0, "at": 0.0}
+
+    def comparison(weekly: pd.DataFrame, landed: int | None = None) -> Comparison:
+        return Comparison(setup, tuple(scenarios), tuple(d.name for d in setup.drafts), weekly,
+                          compare(weekly, names, uncertainty=drawn), landed)
+
+    def landed(scenario: int, seed: int, table: pd.DataFrame) -> None:
+        job.land(scenario, seed, table)
+        if on_partial is None or job.cancelled() or time.monotonic() - shown["at"] < PROVISIONAL_SECONDS:
+            return
+        complete = [k for k in range(setup.seeds) if all((i, k) in job.landed for i in range(len(scenarios)))]
+        if PROVISIONAL_SEEDS <= len(complete) < setup.seeds and len(complete) > shown["seeds"]:
+            weekly = pd.concat([job.landed[(i, k)] for i in range(len(scenarios)) for k in complete],
+                               ignore_index=True)
+            on_partial(comparison(weekly, len(complete)))
+            shown.update(seeds=len(complete), at=time.monotonic())
 
     def progress(done: int, total: int) -> None:
         job.report(done, total)
         if on_progress is not None:
             on_progress(done, total)
 
-    weekly = run_scenarios(scenarios, setup.seeds, workers=workers(), progress=progress, cancelled=job.cancelled)
-    names = [s.name for s in scenarios]
-    return Comparison(setup, tuple(scenarios), tuple(d.name for d in setup.drafts), weekly,
-                      compare(weekly, names, uncertainty=uncertainty(scenarios)))
+    return comparison(run_scenarios(scenarios, setup.seeds, workers=workers(), progress=progress,
+                                    cancelled=job.cancelled, landed=landed))
 
 
 def posterior_scenarios(scenarios) -> list[Scenario]:

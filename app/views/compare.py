@@ -207,15 +207,28 @@ def Results():
     with solara.Div(classes=["cpsim-results"] + (["cpsim-stale"] if stale else []),
                     style=STALE_STYLE if stale else {}):
         OutOfDate(comparison, session.setup.value)
-        ReportDownload(comparison)
+        if comparison.landed is None:
+            ReportDownload(comparison)
+        else:
+            solara.Warning(provisional_note(comparison, session.job.value is not None), classes=["cpsim-provisional"])
         ComparisonResults(comparison, session.projector.value)
 
 
 def ready_message(comparison: Comparison) -> str:
-    """What the live region says when a comparison has finished."""
+    """What the live region says when a comparison has finished (or its first seeds have landed)."""
     result = comparison.statistics
-    return (f"Results ready: {plural(len(comparison.labels), 'scenario')} x {plural(len(result['seeds']), 'seed')} "
-            f"x {plural(len(result['years']['labels']), 'year')}")
+    sizes = (f"{plural(len(comparison.labels), 'scenario')} x {plural(len(result['seeds']), 'seed')} "
+             f"x {plural(len(result['years']['labels']), 'year')}")
+    return f"Results ready: {sizes}" if comparison.landed is None else f"First results: {sizes} so far"
+
+
+def provisional_note(comparison: Comparison, running: bool) -> str:
+    """What a provisional comparison says of itself."""
+    of = f"{comparison.landed} of {plural(comparison.setup.seeds, 'seed')}"
+    if running:
+        return (f"Provisional: the results of the first {of}, shown as they land. The rest are running; the "
+                "intervals narrow and the verdicts may change when they are in.")
+    return f"Provisional: only {of} finished before the run stopped; run again for all of them."
 
 
 @solara.component

@@ -9,7 +9,8 @@ import time
 import pandas as pd
 import pytest
 
-from abm.compare import Cancelled
+from abm.compare import Cancelled, compare
+from abm.posterior_draws import uncertainty
 from abm.reforms import REFORMS
 from abm.scenario import ScenarioError, load_scenario
 from app.state import (MAX_SCENARIOS, MAX_UPLOAD_BYTES, CompareSetup, RunJob, SetupError, baseline_files,
@@ -147,6 +148,38 @@ def test_cancel_stops_a_run_between_runs(setup):
         run_comparison(setup.with_settings(years=1), job, on_progress=cancel_after_first)
     assert seen == [1]
     assert job.done == 1 and job.total == 4
+
+
+def test_the_time_left_goes_by_the_recent_rate_not_by_runs_read_from_the_cache(monkeypatch):
+    import app.state
+
+    clock = [100.0]
+    monkeypatch.setattr(app.state, "time", type("Clock", (), {"monotonic": staticmethod(lambda: clock[0])}))
+    job = RunJob()
+    clock[0] = 100.1
+    for done in range(1, 9):  # 8 runs read from the run cache at once
+        job.report(done, 20)
+    assert job.seconds_left() == pytest.approx(0.1 / 8 * 12, abs=0.01)  # the cache's rate, until runs land
+    for done in range(9, 17):  # then 8 runs computed, one every 10 s
+        clock[0] += 10
+        job.report(done, 20)
+    assert job.seconds_left() == pytest.approx(40.0)  # 4 runs left at the recent 10 s each
+    clock[0] += 5
+    assert job.seconds_left() == pytest.approx(35.0)
+
+
+def test_results_are_shown_as_seeds_land_then_all_of_them(setup):
+    chosen = setup.with_reform(1, "R1", True).with_settings(years=1, seeds=3)
+    partial = []
+    final = run_comparison(chosen, RunJob(), on_partial=partial.append)
+    assert final.landed is None and len(final.statistics["seeds"]) == 3
+    assert [p.landed for p in partial] == [2]  # just before the last run lands, two seeds are complete
+    [first] = partial
+    seeds = first.statistics["seeds"]
+    assert len(seeds) == 2 and set(seeds) < set(final.statistics["seeds"])
+    kept = final.weekly[final.weekly["seed"].isin(seeds)]
+    expected = compare(kept, final.names, uncertainty=uncertainty(list(final.scenarios)))
+    assert first.statistics["outcomes"] == expected["outcomes"]
 
 
 def test_the_time_left_is_measured_from_the_runs_done():
