@@ -18,7 +18,8 @@ import pytest
 from typer.testing import CliRunner
 
 from abm.calibration import CalibrationError
-from abm.calibration.abc import (STATE_FILE, Distance, Search, State, calibrate_abc, reflect, run_seeds, simulate)
+from abm.calibration.abc import (MOVES_LEAST, MOVES_MOST, STATE_FILE, STAY, Distance, Search, State, calibrate_abc,
+                                  moves, reflect, run_seeds, simulate)
 from abm.calibration.loss import loss
 from abm.calibration.posterior import POSTERIOR_FILE, PosteriorError, load_posterior
 from abm.calibration.search import prepare
@@ -175,3 +176,13 @@ def test_a_generation_drops_a_quarter_even_when_copies_tie(files):  # noqa: F811
     after = search.step(state)
     assert after.epsilons == [3.0] and after.acceptance[-1] == 1.0  # every copy moved (its runs are within epsilon)
     assert len(np.unique(after.u, axis=0)) == 1 + 3  # the 9 survivors (one point) and the 3 copies, each moved
+
+
+def test_copies_move_more_as_fewer_moves_are_accepted():
+    def after(rate):
+        return moves(State(1, np.zeros((1, 1)), np.zeros(1), 1.0, acceptance=[rate]))
+
+    assert moves(State(0, np.zeros((1, 1)), np.zeros(1), 1.0)) == MOVES_LEAST  # no rate yet
+    assert [after(r) for r in (0.9, 0.44, 0.2, 0.05, 0.0)] == [MOVES_LEAST, 6, 14, MOVES_MOST, MOVES_MOST]
+    for rate in np.linspace(0.15, 0.6, 10):  # where the count is not capped, a copy stays a copy rarely
+        assert (1 - rate) ** after(rate) <= STAY < (1 - rate) ** (after(rate) - 1)

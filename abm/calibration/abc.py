@@ -22,17 +22,22 @@ Each generation t >= 1:
     survivors  the KEEP share of the population with the smallest distances (ties in random order);
                epsilon_t = the largest of their distances
     replenish  every other particle by a copy of a survivor drawn uniformly
-    move       each copy MOVES times: u' = reflect(u + N(0, c_t S_t)), S_t the survivors' covariance and
+    move       each copy R_t times: u' = reflect(u + N(0, c_t S_t)), S_t the survivors' covariance and
                reflect the mirror at each face of [0, 1]^D (so the proposal stays symmetric and inside);
                accepted when its run's distance is <= epsilon_t (a Metropolis-Hastings step whose target
                is the prior restricted to distance <= epsilon_t)
+    R_t        = ceil(log(STAY) / log(1 - a_{t-1})), within MOVES_LEAST..MOVES_MOST, a_{t-1} the previous
+               generation's acceptance rate (R_1 = MOVES_LEAST): enough moves that a copy stays a copy
+               with probability about STAY (Drovandi and Pettitt 2011, section 3.2)
     c_{t+1}    = c_t * 1.5 if the acceptance rate > 0.4, * 0.6 if < 0.15 (c_1 = 2.38^2 / D)
 
 The survivors already follow the next target; the copies are moved so that they part from
-the survivors they copy (Drovandi and Pettitt move each copy R times; here R = MOVES). The
+the survivors they copy. The
 first search (7 December 2026) moved every particle once instead, and its population
 collapsed on a few ancestors; the second (the same day) still dropped steps that left the box,
-most of them at 32 dimensions, until the mirror was added (docs/calibration.md).
+most of them at 32 dimensions, until the mirror was added; the third moved each copy 4 times
+whatever the acceptance, and as it fell to 20% a quarter of the copies stayed copies, so
+R_t now follows the acceptance (docs/calibration.md).
 
 Generation 0 draws the population from the prior. The search stops after `generations`
 generations in all, at `max_minutes` (checked at the end of a generation), or when fewer
@@ -67,7 +72,8 @@ STATE_FILE = "abc_state.npz"
 POSTERIOR_OUT = "posterior.toml"
 STREAM = 0xABC  # the search's own random stream under the root seed
 KEEP = 0.75  # the share of the population under each generation's epsilon
-MOVES = 4  # MCMC moves each replenished copy tries in a generation
+MOVES_LEAST, MOVES_MOST = 4, 20  # MCMC moves each replenished copy tries in a generation: at least, at most
+STAY = 0.05  # the chance that a copy is never moved, which the number of moves aims at
 MOVES_STRIDE = 1_000_000  # run numbers of a generation's successive moves start this far apart
 MIN_ACCEPTANCE = 0.01
 SCALE_UP, SCALE_DOWN, HIGH_ACCEPTANCE, LOW_ACCEPTANCE = 1.5, 0.6, 0.4, 0.15
@@ -126,6 +132,7 @@ class State:
     epsilons: list[float] = field(default_factory=list)  # epsilon of generations 1..t (generation 0: none)
     acceptance: list[float] = field(default_factory=list)
     distinct: list[int] = field(default_factory=list)  # distinct particles after each generation
+    moves: list[int] = field(default_factory=list)  # moves each copy tried in generations 1..t
     simulations: int = 0
     seconds: float = 0.0
 
@@ -133,7 +140,8 @@ class State:
         from abm.results import atomic_write_bytes
 
         record = {"settings": settings, "t": self.t, "scale": self.scale, "epsilons": self.epsilons,
-                  "acceptance": self.acceptance, "distinct": self.distinct, "simulations": self.simulations,
+                  "acceptance": self.acceptance, "distinct": self.distinct, "moves": self.moves,
+                  "simulations": self.simulations,
                   "seconds": self.seconds, "code": _code()}
         buffer = io.BytesIO()
         np.savez(buffer, u=self.u, distance=self.distance, record=np.array(json.dumps(record)))
@@ -145,8 +153,8 @@ class State:
             with np.load(path, allow_pickle=False) as data:
                 u, distance, record = data["u"], data["distance"], json.loads(str(data["record"]))
             state = cls(int(record["t"]), u, distance, float(record["scale"]), list(record["epsilons"]),
-                        list(record["acceptance"]), list(record["distinct"]), int(record["simulations"]),
-                        float(record["seconds"]))
+                        list(record["acceptance"]), list(record["distinct"]), list(record["moves"]),
+                        int(record["simulations"]), float(record["seconds"]))
         except (OSError, ValueError, KeyError, TypeError) as e:
             raise CalibrationError(f"{path}: is not a state this tool saved, or is damaged ({e}); start the "
                                    "search afresh with another --out") from None
@@ -185,7 +193,7 @@ class Search:
         return State(0, u, self.distances(u, 0), 2.38 ** 2 / len(self.setup.space), simulations=len(u))
 
     def step(self, s: State) -> State:
-        """Generation s.t + 1: lower epsilon, replenish the dropped particles, move each copy up to MOVES times."""
+        """Generation s.t + 1: lower epsilon, replenish the dropped particles, move each copy `moves(s)` times."""
         t = s.t + 1
         rng = _generator(self.root, t)
         u, distance = s.u.copy(), s.distance.copy()
@@ -197,7 +205,7 @@ class Search:
         cov = np.atleast_2d(np.cov(u[survivors], rowvar=False)) + 1e-12 * np.eye(u.shape[1])
         u[copies], distance[copies] = u[parents], distance[parents]
         tried = accepted = simulated = 0
-        for move in range(MOVES):
+        for move in range(moves(s)):
             step = rng.multivariate_normal(np.zeros(u.shape[1]), s.scale * cov, size=len(copies), method="cholesky")
             proposal = reflect(u[copies] + step)
             new = self.distances(proposal, t, MOVES_STRIDE * move)
@@ -208,7 +216,18 @@ class Search:
         rate = accepted / max(tried, 1)
         scale = s.scale * (SCALE_UP if rate > HIGH_ACCEPTANCE else SCALE_DOWN if rate < LOW_ACCEPTANCE else 1.0)
         return State(t, u, distance, scale, [*s.epsilons, epsilon], [*s.acceptance, rate],
-                     [*s.distinct, len(np.unique(u, axis=0))], s.simulations + simulated, s.seconds)
+                     [*s.distinct, len(np.unique(u, axis=0))], [*s.moves, moves(s)], s.simulations + simulated,
+                     s.seconds)
+
+
+def moves(s: State) -> int:
+    """R for the generation after `s`: enough moves that a copy stays a copy with probability about STAY at the
+    acceptance rate of `s` (MOVES_LEAST after generation 0), within MOVES_LEAST..MOVES_MOST."""
+    if not s.acceptance:
+        return MOVES_LEAST
+    rate = s.acceptance[-1]
+    wanted = MOVES_MOST if rate <= 0 else math.ceil(math.log(STAY) / math.log1p(-min(rate, 1 - 1e-12)))
+    return min(max(wanted, MOVES_LEAST), MOVES_MOST)
 
 
 def members(setup: Setup, s: State) -> tuple[list[dict[str, float]], list[float]]:
@@ -220,7 +239,8 @@ def members(setup: Setup, s: State) -> tuple[list[dict[str, float]], list[float]
 
 def _settings(setup: Setup, seeds: int, population: int) -> dict:
     return json.loads(json.dumps({"setup": setup.fingerprint(), "seeds_per_particle": seeds,
-                                  "population": population, "keep": KEEP, "moves": MOVES}))
+                                  "population": population, "keep": KEEP,
+                                  "moves": {"least": MOVES_LEAST, "most": MOVES_MOST, "stay": STAY}}))
 
 
 def run_abc(setup: Setup, out: Path, resume: bool, seeds: int, population: int, generations: int,
@@ -271,7 +291,8 @@ def provenance(setup: Setup, s: State, seeds: int, population: int) -> dict:
             "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
             "scenario": setup.paths["scenario"], "calibration_parameters": setup.paths["parameters"],
             "targets": setup.paths["targets"], "root_seed": setup.scenario.root_seed,
-            "seeds_per_particle": seeds, "population": population, "keep": KEEP, "moves": MOVES, "generations": s.t + 1,
+            "seeds_per_particle": seeds, "population": population, "keep": KEEP, "moves": s.moves,
+            "generations": s.t + 1,
             "simulations": s.simulations, "seconds": round(s.seconds, 1),
             "epsilon": [round(e, 3) for e in s.epsilons], "acceptance_rate": [round(a, 4) for a in s.acceptance],
             "distinct_particles": s.distinct,
