@@ -3,9 +3,9 @@ Keep and share) and the documents the start page points to.
 
 Solara serves `Page` (start it with `cpsim app` or `make app`). Each browser session gets its own
 `Session` (app/session.py): its own setup, runs and results, made here from per-session
-reactive values, so two sessions never see each other's runs. The comparison and the workshop
-(app/workshop_run.py) run in background threads of the session (`solara.lab.use_task`) held
-here, not by their views, so a run goes on while the reviewer visits another view, and the page
+reactive values, so two sessions never see each other's runs. The comparison, the workshop
+(app/workshop_run.py) and Inside the system's runs (app/inside_run.py) run in background threads
+of the session (`solara.lab.use_task`) held here, not by their views, so a run goes on while the reviewer visits another view, and the page
 stays live: the progress bar moves and Cancel works while the model runs in worker processes.
 The page's address holds the Compare setup and the view (app.setup_link): a page opened with such a
 link starts with that setup and view (read once, when the page is made), and the address follows
@@ -20,6 +20,7 @@ import solara.lab
 from abm.compare import Cancelled, CompareError
 from abm.scenario import ScenarioError, load_scenario
 from app.accessibility import ACCESSIBILITY_CSS, PageLanguage
+from app.inside_run import use_inside_run
 from app.session import Session, SessionContext
 from app.setup_link import LinkState, link_query, read_link
 from app.state import CompareSetup, RunJob, SetupError, baseline_files, run_comparison
@@ -71,7 +72,9 @@ def Page():
                       workshop=solara.use_reactive(None), inside=solara.use_reactive(None),
                       workshop_setup=solara.use_reactive(None), workshop_job=solara.use_reactive(None),
                       workshop_progress=solara.use_reactive((0, 0)), workshop_message=solara.use_reactive(""),
-                      workshop_step=solara.use_reactive(0))
+                      workshop_step=solara.use_reactive(0), inside_choice=solara.use_reactive(""),
+                      inside_job=solara.use_reactive(None), inside_progress=solara.use_reactive((0, 0)),
+                      inside_message=solara.use_reactive(""))
     view = solara.use_reactive(link.view or "start")
     link_dismissed = solara.use_reactive(False)
 
@@ -91,6 +94,7 @@ def Page():
 
     task = solara.lab.use_task(work, dependencies=None)
     start_workshop, cancel_workshop = use_workshop_run(session)
+    start_inside, cancel_inside = use_inside_run(session)
 
     def start() -> None:
         if session.job.value is not None:
@@ -126,6 +130,6 @@ def Page():
         elif view.value == "workshop":
             WorkshopView(start_workshop, cancel_workshop)
         elif view.value == "inside":
-            InsideView()
+            InsideView(start_inside, cancel_inside)
         else:
             ShareView()

@@ -1,5 +1,5 @@
 """What every view of one browser session shares: the Compare setup, the setups saved under a name, the last
-comparison, projector mode, the Workshop's settings and run.
+comparison, projector mode, the Workshop's settings and run, Inside the system's choice and run.
 
 The entry page (`app/cpsim_app.py`) makes one `Session` per browser session from
 `solara.use_reactive` values and provides it through `SessionContext`; a view reads it with
@@ -35,6 +35,11 @@ class Session:
     workshop_progress: solara.Reactive[tuple[int, int]]  # (runs done, runs in all) of that run
     workshop_message: solara.Reactive[str]  # why the last workshop run stopped, if it did not finish
     workshop_step: solara.Reactive[int]  # the step of the finished workshop on show (0 = the first)
+    # Inside the system's choice and run, held here so that they survive a visit to another view
+    inside_choice: solara.Reactive[str]  # the scenario set beside the baseline ("": the first one)
+    inside_job: solara.Reactive  # app.inside_run.InsideJob | None: the runs under way, if any
+    inside_progress: solara.Reactive[tuple[int, int]]  # (runs done, runs in all) of those runs
+    inside_message: solara.Reactive[str]  # why the last runs stopped, if they did not finish
 
 
 SessionContext = solara.create_context(None)
