@@ -22,12 +22,14 @@ from __future__ import annotations
 import solara
 import solara.lab
 
+from abm.compare import CompareError
 from app.charts import figure_png
 from app.session import use_session
-from app.state import SetupError
+from app.state import SetupError, posterior_scenarios
 from app.views import journey, loops, taylor_russell as tr, workforce
 from app.views.chart_image import ChartImage
 from app.views.heading import Heading
+from app.views.parameter_source import ParameterSource
 from app.views.run_reading import RunPairs, RunReading
 from app.wording import plural, progress_line
 
@@ -56,8 +58,8 @@ def InsideView(start, cancel):
     def look_inside() -> None:
         error.set("")
         try:
-            scenarios = setup.scenarios()
-        except SetupError as e:
+            scenarios = posterior_scenarios(setup.scenarios(), session.point.value)
+        except (SetupError, CompareError) as e:
             error.set(str(e))
             return
         start(scenarios[0], scenarios[labels.index(chosen)], setup.seeds)
@@ -70,6 +72,7 @@ def InsideView(start, cancel):
         solara.Text(f"The baseline and the scenario you choose run side by side on the same "
                     f"{plural(setup.seeds, 'seed')} (each seed one simulated history, with and without the reforms) "
                     f"for {plural(setup.years, 'year')}: {plural(2 * setup.seeds, 'run')}.")
+        ParameterSource(disabled=job is not None)
         with solara.Row(style={"align-items": "center"}):
             solara.Select("Scenario beside the baseline", values=others, value=chosen,
                           on_value=session.inside_choice.set, disabled=job is not None)
