@@ -4,8 +4,8 @@
 the calibrated parameter file it names, so a comparison of two scenarios takes seconds;
 `two_family_package` adds reforms/two_families.toml (R1 and R10 on the small scenario), the
 Workshop's package.
-`app_url` starts the app's server (`app.server.server_command`, as `cpsim app` does) on a free
-port of 127.0.0.1 with that folder as its baselines and stops it after the module's tests.
+`app_url` starts the app's server (`running_app`: `app.server.server_command`, as `cpsim app` does)
+on a free port of 127.0.0.1 with that folder as its baselines and stops it after the module's tests.
 `browser` is Debian's chromium (/usr/bin/chromium) driven by Playwright; browser tests skip,
 saying why, only when it is not installed. `open_app()` opens the app in a fresh browser
 context (a separate session: its own cookies) at a view (Compare unless told otherwise; `None`
@@ -17,6 +17,7 @@ under results/screenshots/.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import subprocess
 from pathlib import Path
@@ -76,17 +77,18 @@ def two_family_package(scenario_folder):
     return package
 
 
-@pytest.fixture(scope="module")
-def app_url(scenario_folder, tmp_path_factory):
-    """The address of a running app server (127.0.0.1, a free port) offering the small scenario."""
+@contextlib.contextmanager
+def running_app(folder: Path, log_folder: Path, **env: str):
+    """The address of an app server (127.0.0.1, a free port) offering the scenarios in `folder`, with `env` added to
+    its environment; stopped (with its workers) on leaving."""
     build_cache(DEFAULT_CACHE)  # a no-op when make install built it
     port = free_port()
-    argv, env = server_command("127.0.0.1", port)
-    env = {**env, SCENARIO_DIR_VARIABLE: str(scenario_folder), WORKERS_VARIABLE: "2"}
-    log = tmp_path_factory.mktemp("app-server") / "server.log"
+    argv, server_env = server_command("127.0.0.1", port)
+    server_env = {**server_env, SCENARIO_DIR_VARIABLE: str(folder), WORKERS_VARIABLE: "2", **env}
+    log = log_folder / "server.log"
     with open(log, "wb") as out:
         # its own process group, so that stopping it also stops the worker processes of its runs
-        server = subprocess.Popen(argv, env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
+        server = subprocess.Popen(argv, env=server_env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
                                   start_new_session=True)
     url = f"http://127.0.0.1:{port}/"
     try:
@@ -97,6 +99,13 @@ def app_url(scenario_folder, tmp_path_factory):
         yield url
     finally:
         stop_server(server)
+
+
+@pytest.fixture(scope="module")
+def app_url(scenario_folder, tmp_path_factory):
+    """The address of a running app server offering the small scenario."""
+    with running_app(scenario_folder, tmp_path_factory.mktemp("app-server")) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
