@@ -179,6 +179,7 @@ def ReformTable(setup: solara.Reactive[CompareSetup], problem: solara.Reactive[s
 def RunBar(start, cancel):
     session = use_session()
     job = session.job.value
+    ParameterSource(disabled=job is not None)
     if job is None:
         RunWarnings(setup_warnings(session.setup.value))
     with solara.Row(style={"align-items": "center"}):
@@ -187,7 +188,6 @@ def RunBar(start, cancel):
         if job is not None:
             solara.Button("Cancel", color="error", on_click=cancel, classes=["cpsim-cancel"],
                           disabled=job.cancelled())
-    ParameterSource(disabled=job is not None)
     if job is not None and session.preparing.value is not None:
         PreparingProgress(session.preparing.value, "compare")
     elif job is not None:

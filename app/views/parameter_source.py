@@ -11,19 +11,16 @@ from abm.compare import CompareError
 from app.session import use_session
 from app.state import posterior_members
 
-POINT = "The single calibrated fit: intervals show seed noise only"
+POINT = "Single calibrated fit"
+POINT_MEANS = "Intervals show seed noise only."
+DRAWN_MEANS = "Each seed draws one of its members: intervals show seed noise and parameter uncertainty."
 NONE_YET = ("Parameters: the single calibrated fit (no calibration posterior is committed yet, docs/calibration.md): "
             "intervals show seed noise only.")
 
 
-def posterior_label(members: int) -> str:
-    return (f"The calibration posterior ({members} members; each seed draws one): intervals show seed noise and "
-            "parameter uncertainty")
-
-
 @solara.component
 def ParameterSource(disabled: bool = False):
-    """The parameters the next run uses: a line while there is no posterior, else a choice."""
+    """The parameters the next run uses: a line while there is no posterior, else a choice and what it means."""
     session = use_session()
     try:
         members = posterior_members()
@@ -33,8 +30,9 @@ def ParameterSource(disabled: bool = False):
     if members is None:
         solara.Text(NONE_YET, classes=["cpsim-parameters"])
         return
-    drawn = posterior_label(members)
+    drawn = f"Calibration posterior ({members} members)"
+    point = session.point.value
     with solara.Div(classes=["cpsim-parameters"], style={"max-width": "44em"}):
-        solara.Select("Parameters the runs use", values=[drawn, POINT],
-                      value=POINT if session.point.value else drawn,
+        solara.Select("Parameters the runs use", values=[drawn, POINT], value=POINT if point else drawn,
                       on_value=lambda chosen: session.point.set(chosen == POINT), disabled=disabled)
+        solara.Text(POINT_MEANS if point else DRAWN_MEANS, style={"font-size": "0.85em", "opacity": 0.8})

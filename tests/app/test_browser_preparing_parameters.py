@@ -47,7 +47,7 @@ children_0_19 = 10000
 """
 PREPARING = re.compile(r"Preparing the saved starting states of 8 April 2011 \(the history run up to that date, "
                        r"built once for each seed and then reused\): [01] of 1 built")
-POSTERIOR = "The calibration posterior (3 members; each seed draws one)"
+POSTERIOR = "Calibration posterior (3 members)"
 
 
 @pytest.fixture(scope="module")
@@ -104,20 +104,26 @@ def test_the_parameters_the_runs_use_can_be_chosen_and_the_address_keeps_the_cho
     page = app.page
     choice = page.get_by_role("button", name=re.compile("Parameters the runs use"))
     expect(choice).to_contain_text(POSTERIOR)  # the posterior when there is one
+    expect(page.locator(".cpsim-parameters")).to_contain_text("intervals show seed noise and parameter uncertainty")
     expect(page).to_have_url(re.compile(r"&params=posterior$"))
     page.locator(".cpsim-run").click()
     sentence = page.locator(".cpsim-uncertainty-sentence")
     expect(sentence).to_contain_text("seed noise and parameter uncertainty (posterior, 3 members)")
     app.assert_accessible()
+    page.set_viewport_size({"width": 800, "height": 900})
+    app.assert_accessible()
+    app.screenshot("compare-parameters-800x900")
+    page.set_viewport_size({"width": 1400, "height": 1000})
     choice.click()
-    page.get_by_role("option", name=re.compile("The single calibrated fit")).click()
+    page.get_by_role("option", name="Single calibrated fit").click()
     expect(page).to_have_url(re.compile(r"&params=point$"))
     expect(page.locator(".cpsim-out-of-date")).to_contain_text(
         "parameters: the single calibrated fit (was the calibration posterior)")  # results run on the posterior
     page.reload()
-    expect(choice).to_contain_text("The single calibrated fit: intervals show seed noise only")
+    expect(choice).to_contain_text("Single calibrated fit")
+    expect(page.locator(".cpsim-parameters")).to_contain_text("Intervals show seed noise only.")
     page.locator(".cpsim-run").click()
     expect(sentence).to_contain_text("seed noise only")
     app.go("workshop")  # the same choice for the Workshop (and Inside the system)
-    expect(choice).to_contain_text("The single calibrated fit")
+    expect(choice).to_contain_text("Single calibrated fit")
     assert app.external == []
