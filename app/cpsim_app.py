@@ -5,8 +5,9 @@ Solara serves `Page` (start it with `cpsim app` or `make app`). Each browser ses
 `Session` (app/session.py): its own setup, runs and results, made here from per-session
 reactive values, so two sessions never see each other's runs. The comparison, the workshop
 (app/workshop_run.py) and Inside the system's runs (app/inside_run.py) run in background threads
-of the session (`solara.lab.use_task`) held here, not by their views, so a run goes on while the reviewer visits another view, and the page
-stays live: the progress bar moves and Cancel works while the model runs in worker processes.
+of the session (`solara.lab.use_task`) held here, not by their views, so a run goes on while the
+reviewer visits another view, and the page stays live: the progress bar moves and Cancel works while
+the model runs in worker processes.
 The page's address holds the view, the Compare setup, the Workshop's settings and step and the
 parameters the runs use (app.setup_link): a page opened with such a link starts with them (read once,
 when the page is made), and the address follows every change, a new entry in the browser's history

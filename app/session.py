@@ -1,5 +1,6 @@
 """What every view of one browser session shares: the Compare setup, the setups saved under a name, the last
-comparison, projector mode, the parameters the runs use (posterior or single fit), the Workshop's settings and run, Inside the system's choice and run.
+comparison, projector mode, the parameters the runs use (posterior or single fit), the Workshop's settings and
+run, Inside the system's choice and run.
 
 The entry page (`app/cpsim_app.py`) makes one `Session` per browser session from
 `solara.use_reactive` values and provides it through `SessionContext`; a view reads it with

@@ -111,7 +111,8 @@ def read_link(query: str | None, files: dict[str, Path], fallback: CompareSetup,
     setup = _numbers(given, setup, notes)
     setup = _scenarios(given, setup, notes)
     touched = any(key in COMPARE_KEYS for key in given)
-    workshop, step, point = _workshop(given, packages or {}, notes), _step(given, notes), _point(given, posterior, notes)
+    workshop = _workshop(given, packages or {}, notes)
+    step, point = _step(given, notes), _point(given, posterior, notes)
     return LinkState(setup if touched else None, view, tuple(notes), workshop, step, point)
 
 

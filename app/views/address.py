@@ -1,8 +1,8 @@
 """The page's address as a link to the setup (app.setup_link): `AddressQuery` keeps the address bar's query
 string in step with the setup and view (a new history entry when the view or the workshop step changes,
 else replacing it, so the browser's history does not fill with every tick) and, on Back or Forward,
-hands the address returned to to `event_restore`, `ShareLink` shows that link to copy, and `LinkNotes` says what the link the page was opened with
-set up and which of its values were ignored, and why."""
+hands the address gone back to to `event_restore`; `ShareLink` shows that link to copy, and `LinkNotes`
+says what the link the page was opened with set up and which of its values were ignored, and why."""
 
 from __future__ import annotations
 

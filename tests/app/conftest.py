@@ -3,7 +3,8 @@
 `scenario_folder` holds `small.toml` (10,000 children, 1 warm-up year, 2 years, 2 seeds) and
 the calibrated parameter file it names, so a comparison of two scenarios takes seconds;
 `two_family_package` adds reforms/two_families.toml (R1 and R10 on the small scenario), the
-Workshop's package.
+Workshop's package; `branched_folder` is another folder, with a branched scenario and package as well
+(a small history branched a week in).
 `app_url` starts the app's server (`running_app`: `app.server.server_command`, as `cpsim app` does)
 on a free port of 127.0.0.1 with that folder as its baselines and stops it after the module's tests.
 `browser` is Debian's chromium (/usr/bin/chromium) driven by Playwright; browser tests skip,
@@ -63,6 +64,49 @@ def scenario_folder(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("app-scenarios")
     (folder / "small.toml").write_text(SMALL_SCENARIO)
     shutil.copyfile(ROOT / "scenarios" / "calibrated.toml", folder / "calibrated.toml")
+    return folder
+
+
+BRANCHED_HISTORY = """\
+[scenario]
+name = "small_history"
+description = "The small authority's history, a year from April 2011"
+start_date = 2011-04-01
+years = 1
+warmup_years = 1
+seeds = 2
+root_seed = 20110510
+parameters = "calibrated.toml"
+
+[constants]
+children_0_19 = 10000
+"""
+BRANCHED = """\
+[scenario]
+name = "small_branched"
+description = "The small authority as its history leaves it on 8 April 2011"
+branch_from = "small_history@2011-04-08"
+years = 1
+seeds = 2
+parameters = "calibrated.toml"
+
+[constants]
+children_0_19 = 10000
+"""
+
+
+@pytest.fixture(scope="session")
+def branched_folder(tmp_path_factory) -> Path:
+    """A folder with the small scenario, a small history (a year from April 2011), `small_branched` (branched from
+    it a week in, on 8 April 2011) and the package reforms/branched_pair.toml (R1 and R10 on the branched one)."""
+    folder = tmp_path_factory.mktemp("app-branched")
+    (folder / "small.toml").write_text(SMALL_SCENARIO)
+    shutil.copyfile(ROOT / "scenarios" / "calibrated.toml", folder / "calibrated.toml")
+    (folder / "small_history.toml").write_text(BRANCHED_HISTORY)
+    (folder / "small_branched.toml").write_text(BRANCHED)
+    package = load_scenario(folder / "small_branched.toml").with_levers([("R1", {}), ("R10", {})], name="branched_pair")
+    (folder / "reforms").mkdir()
+    (folder / "reforms" / "branched_pair.toml").write_text(scenario_toml(package))
     return folder
 
 

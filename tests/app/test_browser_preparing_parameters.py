@@ -13,59 +13,25 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from abm.scenario import load_scenario, scenario_toml
 from app.state import POSTERIOR_VARIABLE
 from tests.app.conftest import running_app
 from tests.posterior_members import write_test_posterior
 
 NO_ANIMATION = "*, *::before, *::after { transition: none !important; animation: none !important; }"
-HISTORY = """\
-[scenario]
-name = "small_history"
-description = "The small authority's history, a year from April 2011"
-start_date = 2011-04-01
-years = 1
-warmup_years = 1
-seeds = 2
-root_seed = 20110510
-parameters = "calibrated.toml"
-
-[constants]
-children_0_19 = 10000
-"""
-BRANCHED = """\
-[scenario]
-name = "small_branched"
-description = "The small authority as its history leaves it on 8 April 2011"
-branch_from = "small_history@2011-04-08"
-years = 1
-seeds = 2
-parameters = "calibrated.toml"
-
-[constants]
-children_0_19 = 10000
-"""
 PREPARING = re.compile(r"Preparing the saved starting states of 8 April 2011 \(the history run up to that date, "
                        r"built once for each seed and then reused\): [01] of 1 built")
 POSTERIOR = "Calibration posterior (3 members)"
 
 
 @pytest.fixture(scope="module")
-def app_url(scenario_folder, two_family_package, tmp_path_factory):
-    """An app server offering the branched scenario and package beside the small ones, under the test posterior,
+def app_url(branched_folder, tmp_path_factory):
+    """An app server offering the branched scenario and package beside the small scenario, under the test posterior,
     with an empty cache of saved states."""
-    (scenario_folder / "small_history.toml").write_text(HISTORY)
-    (scenario_folder / "small_branched.toml").write_text(BRANCHED)
-    branched = load_scenario(scenario_folder / "small_branched.toml")
-    package = branched.with_levers([("R1", {}), ("R10", {})], name="branched_pair")
-    (scenario_folder / "reforms" / "branched_pair.toml").write_text(scenario_toml(package))
     posterior = write_test_posterior(tmp_path_factory.mktemp("posterior") / "posterior.toml")
-    with running_app(scenario_folder, tmp_path_factory.mktemp("app-server"), CPSIM_CACHE=str(
-            tmp_path_factory.mktemp("cache")), **{POSTERIOR_VARIABLE: str(posterior)}) as url:
+    cache = tmp_path_factory.mktemp("cache")
+    with running_app(branched_folder, tmp_path_factory.mktemp("app-server"), CPSIM_CACHE=str(cache),
+                     **{POSTERIOR_VARIABLE: str(posterior)}) as url:
         yield url
-    for path in (scenario_folder / "small_history.toml", scenario_folder / "small_branched.toml",
-                 scenario_folder / "reforms" / "branched_pair.toml"):  # the shared folder as the other tests know it
-        path.unlink()
 
 
 def opened(open_app, app_url, query: str):
@@ -96,6 +62,8 @@ def test_compare_shows_the_saved_states_being_prepared_then_the_runs(open_app, a
     expect(page.locator(".cpsim-progress-text")).to_have_text(re.compile(r"of 4 runs done"))
     expect(page.locator(".cpsim-compare-preparing")).to_have_count(0)  # the states were ready before the runs
     expect(page.locator(".cpsim-compare [role=status]")).to_contain_text("Results ready")
+    expect(page.locator(".cpsim-uncertainty-sentence")).to_contain_text(  # the posterior, the default when offered
+        "seed noise and parameter uncertainty (posterior, 3 members)")
     assert app.external == []
 
 
@@ -106,9 +74,6 @@ def test_the_parameters_the_runs_use_can_be_chosen_and_the_address_keeps_the_cho
     expect(choice).to_contain_text(POSTERIOR)  # the posterior when there is one
     expect(page.locator(".cpsim-parameters")).to_contain_text("intervals show seed noise and parameter uncertainty")
     expect(page).to_have_url(re.compile(r"&params=posterior$"))
-    page.locator(".cpsim-run").click()
-    sentence = page.locator(".cpsim-uncertainty-sentence")
-    expect(sentence).to_contain_text("seed noise and parameter uncertainty (posterior, 3 members)")
     app.assert_accessible()
     page.set_viewport_size({"width": 800, "height": 900})
     app.assert_accessible()
@@ -116,14 +81,18 @@ def test_the_parameters_the_runs_use_can_be_chosen_and_the_address_keeps_the_cho
     page.set_viewport_size({"width": 1400, "height": 1000})
     choice.click()
     page.get_by_role("option", name="Single calibrated fit").click()
-    expect(page).to_have_url(re.compile(r"&params=point$"))
-    expect(page.locator(".cpsim-out-of-date")).to_contain_text(
-        "parameters: the single calibrated fit (was the calibration posterior)")  # results run on the posterior
-    page.reload()
-    expect(choice).to_contain_text("Single calibrated fit")
     expect(page.locator(".cpsim-parameters")).to_contain_text("Intervals show seed noise only.")
-    page.locator(".cpsim-run").click()
-    expect(sentence).to_contain_text("seed noise only")
-    app.go("workshop")  # the same choice for the Workshop (and Inside the system)
+    expect(page).to_have_url(re.compile(r"&params=point$"))
+    page.reload()  # the address keeps the choice
     expect(choice).to_contain_text("Single calibrated fit")
+    page.locator(".cpsim-run").click()
+    sentence = page.locator(".cpsim-uncertainty-sentence")
+    expect(sentence).to_contain_text("seed noise only")
+    expect(sentence).not_to_contain_text("parameter uncertainty")
+    choice.click()
+    page.get_by_role("option", name=POSTERIOR).click()
+    expect(page.locator(".cpsim-out-of-date")).to_contain_text(
+        "parameters: the calibration posterior (was the single calibrated fit)")  # the results ran on the fit
+    app.go("workshop")  # the same choice for the Workshop (and Inside the system)
+    expect(choice).to_contain_text(POSTERIOR)
     assert app.external == []
