@@ -4,9 +4,9 @@ the child's journey, the Taylor-Russell picture, the causal loop diagram, and th
 The reviewer picks one of the Compare page's scenarios to set beside the baseline and
 presses "Look inside": both run on each of the Compare page's seeds (its years and start
 year) in the background, with the time left at the rate so far, and Cancel; the runs and the
-choice are the session's (app/inside_run.py), so leaving the view neither cancels nor resets them. History k of n
-is one seed, run with and without the reforms, so the two sides differ only by them; the
-runs are named by history, never by seed. The tables are kept in the session
+choice are the session's (app/inside_run.py), so leaving the view neither cancels nor resets
+them. History k of n is one seed, run with and without the reforms, so the two sides differ
+only by them; the runs are named by history, never by seed. The tables are kept in the session
 (`Session.inside`), so each browser session sees only its own runs, and they stay while
 the reviewer visits other views. One history is shown at a time and nothing in it is
 coloured as better or worse: a difference between two runs of one history is not a
