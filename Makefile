@@ -45,7 +45,7 @@ run: install
 	  scenarios/reforms/prescription_only.toml --years 10 --report results/run
 
 test: install
-	$(PY) -m pytest -n 2 -q
+	$(PY) -m pytest -n 2 -q --durations=15
 
 bench: install
 	$(PY) benchmarks/bench_model.py --json

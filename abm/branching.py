@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import sys
 from functools import partial
+from typing import Callable
 
 from tqdm import tqdm
 
@@ -72,21 +73,30 @@ def start(scenario, seed: int) -> ChildProtectionModel:
     return switch(saved(scenario.branch_from, seed), scenario, seed)
 
 
-def prepare(scenarios, seeds: list[int], pool, progress: bool = True, rebuild: bool = False) -> int:
-    """Build, on the engine `pool`, the saved states the branched `scenarios` need for `seeds` that the cache lacks
-    (all of them with `rebuild`), with a progress bar; the number built.
+def missing(scenarios, seeds: list[int], rebuild: bool = False) -> list[tuple]:
+    """The (branch, seed) pairs whose saved states the branched `scenarios` need for `seeds` and the cache lacks
+    (all of them with `rebuild`), each once."""
+    needed = {(str(s.branch_from), seed): (s.branch_from, seed) for s in scenarios if s.branch_from is not None
+              for seed in seeds}
+    return [(b, seed) for b, seed in needed.values() if rebuild or not states.ready(b, seed)]
+
+
+def prepare(scenarios, seeds: list[int], pool, progress: bool = True, rebuild: bool = False,
+            built: Callable[[int, int], None] | None = None) -> int:
+    """Build, on the engine `pool`, the saved states `missing` lists, with a progress bar (and `built(done, total)`
+    called after each state, e.g. for the app's progress line); the number built.
 
     Raises states.StateError, before building anything, for a state file that is not one this cache wrote.
     """
-    needed = {(str(s.branch_from), seed): (s.branch_from, seed) for s in scenarios if s.branch_from is not None
-              for seed in seeds}
-    todo = [(b, seed) for b, seed in needed.values() if rebuild or not states.ready(b, seed)]
+    todo = missing(scenarios, seeds, rebuild)
     if todo:
         drawn = "" if todo[0][0].history.posterior is None else " (posterior draws: one history per seed's member)"
         with tqdm(total=len(todo), desc=f"saved states {todo[0][0]}{drawn}", unit="state", disable=not progress,
                   file=sys.stderr) as bar:
-            for _ in pool.map(_ensure, [(b, seed, rebuild) for b, seed in todo]):
+            for done, _ in enumerate(pool.map(_ensure, [(b, seed, rebuild) for b, seed in todo]), start=1):
                 bar.update()
+                if built is not None:
+                    built(done, len(todo))
     return len(todo)
 
 

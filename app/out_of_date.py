@@ -1,14 +1,18 @@
 """Why the results on show no longer match the setup that Run would run: `changes(ran, now)` lists, in
-plain words, every difference between the setup a comparison was run with and the setup now (none:
-the results are up to date)."""
+plain words, every difference between the setup a comparison was run with and the setup now, the
+parameters the runs use included (none: the results are up to date)."""
 
 from __future__ import annotations
 
 from app.state import CompareSetup, ScenarioDraft
 
 
-def changes(ran: CompareSetup, now: CompareSetup) -> list[str]:
-    """What differs between the setup that was run (`ran`) and the setup now, one phrase each."""
+PARAMETERS = {False: "the calibration posterior", True: "the single calibrated fit"}
+
+
+def changes(ran: CompareSetup, now: CompareSetup, point_ran: bool = False, point_now: bool = False) -> list[str]:
+    """What differs between the setup that was run (`ran`, on the single fit if `point_ran`) and the setup now (on
+    the single fit if `point_now`), one phrase each."""
     found = []
     if ran.base != now.base:
         found.append(f"the baseline scenario is now {now.base.name} (was {ran.base.name})")
@@ -17,6 +21,8 @@ def changes(ran: CompareSetup, now: CompareSetup) -> list[str]:
         if before != after:
             found.append(f"{label} {after} (was {before})")
     found += _scenario_changes(ran.drafts, now.drafts)
+    if point_ran != point_now:
+        found.append(f"parameters: {PARAMETERS[point_now]} (was {PARAMETERS[point_ran]})")
     return found
 
 

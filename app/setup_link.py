@@ -1,11 +1,14 @@
 """A comparison's setup and the view on show as the query string of the page's address, and back.
 
-`link_query(setup, view)` writes the baseline scenario, start year, years, seeds, each
-scenario's name and its ticked reforms, and the view, e.g.
-`view=compare&baseline=baseline&start=2015&years=1&seeds=2&name0=Baseline&name1=Reformed&reforms1=R1,R10`.
-`read_link(query, files, fallback, views)` reads such a string back into a `LinkState`: the setup
-and view it gives, and one note for every value it could not use (the key, what was given,
-what is allowed), each ignored; the rest of the setup is `fallback`'s or the baseline's own.
+`link_query(setup, view, workshop, step, point)` writes the baseline scenario, start year, years,
+seeds, each scenario's name and its ticked reforms, and the view, e.g.
+`view=compare&baseline=baseline&start=2015&years=1&seeds=2&name0=Baseline&name1=Reformed&reforms1=R1,R10`,
+then, once the facilitator has set them, the Workshop's package, seeds and years
+(`package=munro_full&wseeds=3&wyears=5`) and the step on show (`step=2`), and, when a calibration
+posterior is offered, the parameters the runs use (`params=posterior` or `params=point`).
+`read_link(query, files, fallback, views, packages, posterior)` reads such a string back into a
+`LinkState`: what it gives, and one note for every value it could not use (the key, what was
+given, what is allowed), each ignored; the rest of the setup is `fallback`'s or the baseline's own.
 A link never runs anything (the reader presses Run), never names a file (the baseline is
 one of `files` by scenario name) and is read through the same checks as the page's controls.
 """
@@ -18,30 +21,42 @@ from pathlib import Path
 from urllib.parse import parse_qsl, quote, urlencode
 
 from abm.reforms import REFORMS
-from abm.scenario import ScenarioError, load_scenario
+from abm.scenario import Scenario, ScenarioError, load_scenario
 from app.state import MAX_SCENARIOS, SEEDS, START_YEARS, YEARS, CompareSetup, ScenarioDraft, SetupError
+from app.workshop_run import SEEDS as WORKSHOP_SEEDS
+from app.workshop_run import WorkshopSetup
 
 MAX_QUERY = 4000  # characters: a longer address is not one the app wrote
 MAX_FIELDS = 40
 SHOWN = 40  # characters of a given value echoed in a note
 NUMBERS = {"start": START_YEARS, "years": YEARS, "seeds": SEEDS}
 SETTING = {"start": "start_year", "years": "years", "seeds": "seeds"}
-KEYS = ("view", "baseline", *NUMBERS, *(f"name{i}" for i in range(MAX_SCENARIOS)),
-        *(f"reforms{i}" for i in range(1, MAX_SCENARIOS)))
+COMPARE_KEYS = ("baseline", *NUMBERS, *(f"name{i}" for i in range(MAX_SCENARIOS)),
+                *(f"reforms{i}" for i in range(1, MAX_SCENARIOS)))
+WORKSHOP_NUMBERS = {"wseeds": "seeds", "wyears": "years"}
+MAX_STEP = 99
+PARAMETERS = {"posterior": False, "point": True}  # the link's word -> Session.point
+KEYS = ("view", *COMPARE_KEYS, "package", *WORKSHOP_NUMBERS, "step", "params")
 
 
 @dataclass(frozen=True)
 class LinkState:
-    """What a link asks for: a setup (None: the link names none), a view (None: none) and the notes on
+    """What a link asks for: a Compare setup, a view, the Workshop's settings, the workshop step on show (counted
+    from 1) and whether the runs use the single fit (`point`); None where the link gives none. Then the notes on
     the values it gave that were ignored."""
 
     setup: CompareSetup | None = None
     view: str | None = None
     notes: tuple[str, ...] = ()
+    workshop: WorkshopSetup | None = None
+    step: int | None = None
+    point: bool | None = None
 
 
-def link_query(setup: CompareSetup, view: str) -> str:
-    """The query string (without '?') that reproduces `setup` on the view `view`."""
+def link_query(setup: CompareSetup, view: str, workshop: WorkshopSetup | None = None, step: int | None = None,
+               point: bool | None = None) -> str:
+    """The query string (without '?') that reproduces `setup` on the view `view`, with the Workshop's settings
+    `workshop` and its step `step` (from 1) if given, and the parameters (`point`: the single fit) if given."""
     fields = [("view", view), ("baseline", setup.base.name)]
     if setup.start_year is not None:
         fields.append(("start", setup.start_year))
@@ -50,6 +65,12 @@ def link_query(setup: CompareSetup, view: str) -> str:
         fields.append((f"name{index}", draft.name))
         if index:
             fields.append((f"reforms{index}", ",".join(draft.reforms)))
+    if workshop is not None:
+        fields += [("package", workshop.package), ("wseeds", workshop.seeds), ("wyears", workshop.years)]
+    if step is not None:
+        fields.append(("step", step))
+    if point is not None:
+        fields.append(("params", "point" if point else "posterior"))
     return urlencode(fields, quote_via=quote, safe=",")
 
 
@@ -57,9 +78,11 @@ def _shown(value: str) -> str:
     return repr(value if len(value) <= SHOWN else value[:SHOWN] + "...")
 
 
-def read_link(query: str | None, files: dict[str, Path], fallback: CompareSetup, views: tuple[str, ...]) -> LinkState:
-    """The setup and view (one of `views`) `query` asks for; every value that cannot be used is ignored with a
-    note."""
+def read_link(query: str | None, files: dict[str, Path], fallback: CompareSetup, views: tuple[str, ...],
+              packages: dict[str, Scenario] | None = None, posterior: bool = False) -> LinkState:
+    """The setup and view (one of `views`), the Workshop's settings (a package of `packages`), its step and the
+    parameters (the posterior only if there is one, `posterior`) `query` asks for; every value that cannot be used is
+    ignored with a note."""
     query = (query or "").lstrip("?")
     if not query:
         return LinkState()
@@ -87,8 +110,59 @@ def read_link(query: str | None, files: dict[str, Path], fallback: CompareSetup,
     setup = _baseline(given, files, fallback, notes)
     setup = _numbers(given, setup, notes)
     setup = _scenarios(given, setup, notes)
-    touched = any(key != "view" for key in given)
-    return LinkState(setup if touched else None, view, tuple(notes))
+    touched = any(key in COMPARE_KEYS for key in given)
+    workshop = _workshop(given, packages or {}, notes)
+    step, point = _step(given, notes), _point(given, posterior, notes)
+    return LinkState(setup if touched else None, view, tuple(notes), workshop, step, point)
+
+
+def _workshop(given: dict, packages: dict[str, Scenario], notes: list[str]) -> WorkshopSetup | None:
+    """The link's Workshop settings: its package (else the first), seeds and years, each checked as the Workshop's
+    sliders allow; None when it gives none."""
+    if not packages or not any(key in given for key in ("package", *WORKSHOP_NUMBERS)):
+        return None
+    name = given.get("package")
+    if name is not None and name not in packages:
+        notes.append(f"package: {_shown(name)} is not a reform package offered here: it was ignored (allowed: "
+                     f"{', '.join(packages)}).")
+        name = None
+    package = packages[name or next(iter(packages))]
+    setup = WorkshopSetup.of(package)
+    for key, field in WORKSHOP_NUMBERS.items():
+        value = given.get(key)
+        if value is None:
+            continue
+        low, high = WORKSHOP_SEEDS if field == "seeds" else (1, max(package.years, 1))
+        if re.fullmatch(r"[0-9]{1,4}", value) and low <= int(value) <= high:
+            setup = replace(setup, **{field: int(value)})
+        else:
+            notes.append(f"{key}: {_shown(value)} was ignored: allowed whole numbers {low} to {high} "
+                         f"(the Workshop's {field} for {package.name}).")
+    return setup
+
+
+def _step(given: dict, notes: list[str]) -> int | None:
+    value = given.get("step")
+    if value is None:
+        return None
+    if re.fullmatch(r"[0-9]{1,2}", value) and 1 <= int(value) <= MAX_STEP:
+        return int(value)
+    notes.append(f"step: {_shown(value)} was ignored: allowed whole numbers 1 to {MAX_STEP}.")
+    return None
+
+
+def _point(given: dict, posterior: bool, notes: list[str]) -> bool | None:
+    value = given.get("params")
+    if value is None:
+        return None
+    if value not in PARAMETERS:
+        notes.append(f"params: {_shown(value)} was ignored (allowed: {', '.join(PARAMETERS)}).")
+        return None
+    if not PARAMETERS[value] and not posterior:
+        notes.append("params: 'posterior' was ignored: no calibration posterior is committed yet, so the runs use "
+                     "the single calibrated fit.")
+        return None
+    return PARAMETERS[value]
 
 
 def _baseline(given: dict, files: dict[str, Path], fallback: CompareSetup, notes: list[str]) -> CompareSetup:

@@ -31,7 +31,7 @@ import pandas as pd
 from pydantic import ValidationError
 
 from abm.compare import CompareError, compare, run_scenarios
-from abm.posterior_draws import choose, uncertainty
+from abm.posterior_draws import choose, posterior_at, uncertainty
 from abm.reforms import FAMILIES, FAMILY_LABELS, REFORMS
 from abm.results import PROJECT_ROOT
 from abm.scenario import NAME_PATTERN, Scenario, ScenarioError, load_scenario
@@ -49,6 +49,7 @@ SCENARIO_DIR_VARIABLE = "CPSIM_APP_SCENARIOS"
 WORKERS_VARIABLE = "CPSIM_APP_WORKERS"
 PROVISIONAL_SEEDS = 2  # the fewest complete seeds a provisional comparison shows (an interval needs 2)
 PROVISIONAL_SECONDS = 2.0  # the least time between two provisional comparisons (each costs a second or so)
+POSTERIOR_VARIABLE = "CPSIM_APP_POSTERIOR"
 
 
 class SetupError(ValueError):
@@ -256,6 +257,10 @@ class RunJob:
         first = self.started if first is None else first  # the window still reaches back to the start
         return max(0.0, (last - first) / (done_now - done_then) * (total - done) - (time.monotonic() - last))
 
+    def restart_clock(self) -> None:
+        """Measure the rate of the runs from now (after the saved states were prepared, which are not runs)."""
+        self.started = time.monotonic()
+
     def cancel(self) -> None:
         self._cancel.set()
 
@@ -265,15 +270,16 @@ class RunJob:
 
 @dataclass(frozen=True)
 class Comparison:
-    """A comparison: the setup it was run with, the scenarios as run, their weekly outcomes, and the statistics
-    for the page. `landed` is None when every run is in; while runs are still landing it is the number of seeds
-    whose runs of every scenario are in (the provisional results are theirs)."""
+    """A comparison: the setup it was run with, the scenarios as run, their weekly outcomes, the statistics for
+    the page, and whether it ran on the single fit. `landed` is None when every run is in; while runs are still
+    landing it is the number of seeds whose runs of every scenario are in (the provisional results are theirs)."""
 
     setup: CompareSetup
     scenarios: tuple[Scenario, ...]
     labels: tuple[str, ...]
     weekly: pd.DataFrame
     statistics: dict
+    point: bool = False  # run on the single calibrated fit (else on the calibration posterior, when there is one)
     landed: int | None = None
 
     @property
@@ -286,20 +292,68 @@ def workers() -> int:
     return int(os.environ.get(WORKERS_VARIABLE) or os.cpu_count() or 1)
 
 
+@dataclass(frozen=True)
+class Preparing:
+    """The saved starting states a branched run builds before its runs (abm/branching.py): `done` of `total` built,
+    the states at `date`."""
+
+    done: int
+    total: int
+    date: dt.date
+
+    @property
+    def line(self) -> str:
+        return (f"Preparing the saved starting states of {self.date.day} {self.date:%B %Y} (the history run up to "
+                f"that date, built once for each seed and then reused): {self.done} of {self.total} built")
+
+
+def prepare_states(scenarios: list[Scenario], seeds: int, job: RunJob,
+                   on_preparing: Callable[[Preparing | None], None]) -> None:
+    """Build the saved states the branched `scenarios` need for their first `seeds` replicate seeds and the cache
+    lacks, calling `on_preparing` before and after each (None when done); abm.compare.Cancelled when `job` is
+    cancelled. The runs then find them ready."""
+    from abm.branching import missing, prepare
+    from abm.compare import Cancelled
+    from abm.engines.local import LocalEngine
+    from abm.seeds import replicate_seeds
+
+    seed_list = replicate_seeds(scenarios[0].root_seed, seeds)
+    todo = missing(scenarios, seed_list)
+    if not todo:
+        return
+    date = todo[0][0].date
+
+    def built(done: int, total: int) -> None:
+        on_preparing(Preparing(done, total, date))
+        if job.cancelled():
+            raise Cancelled(f"cancelled after {done} of {total} saved states")
+
+    on_preparing(Preparing(0, len(todo), date))
+    try:
+        with LocalEngine(min(workers(), len(todo))) as pool:
+            prepare(scenarios, seed_list, pool, progress=False, built=built)
+    finally:
+        on_preparing(None)
+    job.restart_clock()
+
+
 def run_comparison(setup: CompareSetup, job: RunJob, on_progress: Callable[[int, int], None] | None = None,
+                   point: bool = False, on_preparing: Callable[[Preparing | None], None] = lambda _: None,
                    on_partial: Callable[[Comparison], None] | None = None) -> Comparison:
     """Run the setup's scenarios on the same seeds, each seed on the same member of the calibration posterior in
-    every scenario (as `cpsim compare` does by default); raises abm.compare.Cancelled when `job` is cancelled,
+    every scenario (as `cpsim compare` does by default), or on the single calibrated fit with `point`, the saved
+    states a branched baseline needs prepared first; raises abm.compare.Cancelled when `job` is cancelled,
     CompareError when the posterior cannot be used. While runs land, `on_partial` gets provisional comparisons
     of the seeds complete so far (at least PROVISIONAL_SEEDS of them, at most one every PROVISIONAL_SECONDS)."""
-    scenarios = posterior_scenarios(setup.scenarios())
+    scenarios = posterior_scenarios(setup.scenarios(), point)
+    prepare_states(scenarios, setup.seeds, job, on_preparing)
     names = [s.name for s in scenarios]
     drawn = uncertainty(scenarios)
     shown = {"seeds": 0, "at": 0.0}
 
     def comparison(weekly: pd.DataFrame, landed: int | None = None) -> Comparison:
         return Comparison(setup, tuple(scenarios), tuple(d.name for d in setup.drafts), weekly,
-                          compare(weekly, names, uncertainty=drawn), landed)
+                          compare(weekly, names, uncertainty=drawn), point, landed)
 
     def landed(scenario: int, seed: int, table: pd.DataFrame) -> None:
         job.land(scenario, seed, table)
@@ -321,12 +375,36 @@ def run_comparison(setup: CompareSetup, job: RunJob, on_progress: Callable[[int,
                                     cancelled=job.cancelled, landed=landed))
 
 
-def posterior_scenarios(scenarios) -> list[Scenario]:
-    """The scenarios on the calibration posterior (abm/posterior_draws.py); CompareError if it cannot be used."""
+def posterior_file() -> Path | None:
+    """The calibration posterior the app offers (CPSIM_APP_POSTERIOR, else the committed one); None if there is
+    none."""
+    from abm.calibration.posterior import POSTERIOR_FILE
+
+    path = Path(os.environ.get(POSTERIOR_VARIABLE) or POSTERIOR_FILE)
+    return path if path.is_file() else None
+
+
+def posterior_members() -> int | None:
+    """How many members the offered posterior has (None if there is none; CompareError if it cannot be used)."""
     from abm.calibration.posterior import PosteriorError
 
+    path = posterior_file()
     try:
-        return choose(scenarios, point=False)
+        return None if path is None else len(posterior_at(path).members)
+    except PosteriorError as e:
+        raise CompareError(str(e)) from None
+
+
+def posterior_scenarios(scenarios, point: bool = False) -> list[Scenario]:
+    """The scenarios on the calibration posterior (abm/posterior_draws.py), or on the single fit with `point` or
+    while there is none; CompareError if the posterior cannot be used."""
+    from abm.calibration.posterior import PosteriorError
+
+    path = posterior_file()
+    if point or path is None:
+        return list(scenarios)
+    try:
+        return choose(scenarios, point=False, path=path)
     except PosteriorError as e:
         raise CompareError(str(e)) from None
 

@@ -3,7 +3,9 @@ that leaving the view neither cancels a run nor resets its settings (as Compare'
 app/cpsim_app.py).
 
 `WorkshopSetup` is what the facilitator has chosen: the package, seeds and years. `WorkshopJob`
-is one run of it: a `RunJob` (progress, Cancel, time left) that carries the package it runs.
+is one run of it: a `RunJob` (progress, Cancel, time left) that carries the package it runs and
+whether it runs on the single fit (`Session.point`); a branched package's saved states are
+prepared first, their progress kept in `Session.workshop_preparing`.
 `use_workshop_run` is the page's hook: it runs a job in a background thread of the session
 (`solara.lab.use_task`), keeps the finished workshop in `Session.workshop` and returns the
 view's start and cancel.
@@ -18,7 +20,7 @@ import solara
 import solara.lab
 
 from abm.scenario import Scenario, ScenarioError
-from app.state import RunJob, posterior_scenarios, workers
+from app.state import Preparing, RunJob, posterior_scenarios, prepare_states, workers
 from app.views.workshop_steps import workshop_steps
 
 SEEDS = (1, 20)
@@ -58,20 +60,24 @@ class WorkshopRun:
 class WorkshopJob(RunJob):
     """One workshop run under way: the package with the seeds and years it runs over."""
 
-    def __init__(self, package: Scenario, seeds: int, years: int) -> None:
+    def __init__(self, package: Scenario, seeds: int, years: int, point: bool = False) -> None:
         super().__init__()
         self.package = package.with_overrides(seeds=seeds, years=years)
         self.seeds = seeds
+        self.point = point
 
-    def run(self, progress: Callable[[int, int], None]) -> WorkshopRun:
-        """The workshop of the package (abm.compare.Cancelled if cancelled)."""
+    def run(self, progress: Callable[[int, int], None],
+            preparing: Callable[[Preparing | None], None] = lambda _: None) -> WorkshopRun:
+        """The workshop of the package, on the posterior or (`point`) the single fit, the saved states a branched
+        package needs prepared first (abm.compare.Cancelled if cancelled)."""
         from abm.workshop.running import run_workshop
 
         def report(done: int, total: int) -> None:
             self.report(done, total)
             progress(done, total)
 
-        [package] = posterior_scenarios([self.package])
+        [package] = posterior_scenarios([self.package], self.point)
+        prepare_states([package], self.seeds, self, preparing)
         result = run_workshop(package, self.seeds, workers=workers(), progress=report, cancelled=self.cancelled)
         return WorkshopRun(self.package.name, result)
 
@@ -85,7 +91,8 @@ def use_workshop_run(session) -> tuple[Callable[[Scenario, WorkshopSetup], None]
 
         job = session.workshop_job.value
         try:
-            finished = job.run(lambda done, total: session.workshop_progress.set((done, total)))
+            finished = job.run(lambda done, total: session.workshop_progress.set((done, total)),
+                               session.workshop_preparing.set)
             session.workshop_step.set(0)
             session.workshop.set(finished)
         except Cancelled:
@@ -95,6 +102,7 @@ def use_workshop_run(session) -> tuple[Callable[[Scenario, WorkshopSetup], None]
         except Exception as e:  # shown on the page, so a failed run never leaves it waiting
             session.workshop_message.set(f"The workshop run failed: {type(e).__name__}: {e}")
         finally:
+            session.workshop_preparing.set(None)
             session.workshop_job.set(None)
 
     task = solara.lab.use_task(work, dependencies=None)
@@ -104,7 +112,7 @@ def use_workshop_run(session) -> tuple[Callable[[Scenario, WorkshopSetup], None]
             return
         session.workshop_message.set("")
         session.workshop_progress.set((0, 0))
-        session.workshop_job.set(WorkshopJob(package, setup.seeds, setup.years))
+        session.workshop_job.set(WorkshopJob(package, setup.seeds, setup.years, session.point.value))
         task()
 
     def cancel() -> None:

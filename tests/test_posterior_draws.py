@@ -21,8 +21,7 @@ import pytest
 from typer.testing import CliRunner
 
 import abm.calibration.posterior as posterior_module
-from abm.calibration.posterior import PosteriorError, posterior_text
-from abm.calibration.space import load_space
+from abm.calibration.posterior import PosteriorError
 from abm.cli import app
 from abm.compare import CompareError
 from abm.compare.running import check_pairable
@@ -31,10 +30,11 @@ from abm.model import FIXED_DURING_RUN
 from abm.posterior_draws import member, member_constants, posterior_at, with_posterior
 from abm.results import read_results
 from abm.run import run, scenario_params
-from abm.scenario import load_parameter_file, load_scenario
+from abm.scenario import load_scenario
 from abm.seeds import replicate_seeds
 from abm.states import state_file, state_key
 from abm.sweep.runner import point_scenario
+from tests.posterior_members import write_test_posterior
 
 ROOT = Path(__file__).resolve().parents[1]
 TINY = """
@@ -56,13 +56,7 @@ children_0_19 = 5000
 @pytest.fixture(autouse=True)
 def posterior(tmp_path_factory, monkeypatch) -> Path:
     """A posterior of three members around the point fit, in the committed posterior's place."""
-    space = load_space()
-    _, provenance = load_parameter_file(ROOT / "scenarios" / "calibrated.toml")
-    point = {**{d.name: d.guess for d in space}, **provenance["searched"]}
-    members = [point, {**point, "help_effect_log_hazard": 0.2, "referral_threshold_annual_risk": 0.024},
-               {**point, "turnover_base_rate_per_year": 0.09, "recording_hours_per_case_week": 1.4}]
-    path = tmp_path_factory.mktemp("posterior") / "england_2006_2011.toml"
-    path.write_text(posterior_text(space, members, [0.4, 0.3, 0.3], {"method": "test"}))
+    path = write_test_posterior(tmp_path_factory.mktemp("posterior") / "england_2006_2011.toml")
     monkeypatch.setattr(posterior_module, "POSTERIOR_FILE", path)
     return path
 

@@ -1,9 +1,12 @@
 """The page's address as a link to the setup (app.setup_link): `AddressQuery` keeps the address bar's query
-string in step with the setup and view (replacing it, so the browser's history does not fill with every
-tick), `ShareLink` shows that link to copy, and `LinkNotes` says what the link the page was opened with
-set up and which of its values were ignored, and why."""
+string in step with the setup and view (a new history entry when the view or the workshop step changes,
+else replacing it, so the browser's history does not fill with every tick) and, on Back or Forward,
+hands the address gone back to to `event_restore`; `ShareLink` shows that link to copy, and `LinkNotes`
+says what the link the page was opened with set up and which of its values were ignored, and why."""
 
 from __future__ import annotations
+
+from typing import Callable
 
 import solara
 
@@ -18,8 +21,9 @@ RESTORED = ("This link set up a comparison on Compare: its baseline, years, seed
 
 
 @solara.component_vue("address.vue")
-def AddressQuery(query: str):
-    pass
+def AddressQuery(address: dict, event_restore: Callable[[str], None]):
+    """`address`: {"query": the query string to show, "restored": how many Back/Forward moves the page has restored
+    (the address is not written while the page catches up with the browser's)}."""
 
 
 @solara.component_vue("share_link.vue")

@@ -14,8 +14,8 @@ import re
 
 import solara
 
-from abm.scenario import load_scenario
 from abm.outcomes import BY_NAME
+from abm.scenario import load_scenario
 from app.charts import BAND_SENTENCE, band_figure
 from app.guard_rails import setup_warnings
 from app.out_of_date import changes
@@ -28,6 +28,8 @@ from app.views.checked_field import CheckedField
 from app.views.difference_table import DifferenceTable
 from app.views.heading import Heading
 from app.views.out_of_date import OutOfDate
+from app.views.parameter_source import ParameterSource
+from app.views.preparing import PreparingProgress
 from app.views.report_download import ReportDownload
 from app.views.run_warnings import RunWarnings
 from app.views.saved_setups import KeepSetup
@@ -177,6 +179,7 @@ def ReformTable(setup: solara.Reactive[CompareSetup], problem: solara.Reactive[s
 def RunBar(start, cancel):
     session = use_session()
     job = session.job.value
+    ParameterSource(disabled=job is not None)
     if job is None:
         RunWarnings(setup_warnings(session.setup.value))
     with solara.Row(style={"align-items": "center"}):
@@ -185,7 +188,9 @@ def RunBar(start, cancel):
         if job is not None:
             solara.Button("Cancel", color="error", on_click=cancel, classes=["cpsim-cancel"],
                           disabled=job.cancelled())
-    if job is not None:
+    if job is not None and session.preparing.value is not None:
+        PreparingProgress(session.preparing.value, "compare")
+    elif job is not None:
         done, total = session.progress.value
         solara.ProgressLinear(100 * done / total if total else True)
         solara.Text(progress_line(done, total, job.seconds_left()), classes=["cpsim-progress-text"])
@@ -203,7 +208,7 @@ def Results():
     if comparison is None:
         solara.Markdown("No results yet: choose the reforms and press **Run**.")
         return
-    stale = bool(changes(comparison.setup, session.setup.value))
+    stale = bool(changes(comparison.setup, session.setup.value, comparison.point, session.point.value))
     with solara.Div(classes=["cpsim-results"] + (["cpsim-stale"] if stale else []),
                     style=STALE_STYLE if stale else {}):
         OutOfDate(comparison, session.setup.value)

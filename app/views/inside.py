@@ -3,9 +3,10 @@ the child's journey, the Taylor-Russell picture, the causal loop diagram, and th
 
 The reviewer picks one of the Compare page's scenarios to set beside the baseline and
 presses "Look inside": both run on each of the Compare page's seeds (its years and start
-year) in the background, with the time left at the rate so far, and Cancel. History k of n
-is one seed, run with and without the reforms, so the two sides differ only by them; the
-runs are named by history, never by seed. The tables are kept in the session
+year) in the background, with the time left at the rate so far, and Cancel; the runs and the
+choice are the session's (app/inside_run.py), so leaving the view neither cancels nor resets
+them. History k of n is one seed, run with and without the reforms, so the two sides differ
+only by them; the runs are named by history, never by seed. The tables are kept in the session
 (`Session.inside`), so each browser session sees only its own runs, and they stay while
 the reviewer visits other views. One history is shown at a time and nothing in it is
 coloured as better or worse: a difference between two runs of one history is not a
@@ -21,13 +22,15 @@ from __future__ import annotations
 import solara
 import solara.lab
 
+from abm.compare import CompareError
 from app.charts import figure_png
 from app.session import use_session
-from app.state import RunJob, SetupError
+from app.state import SetupError, posterior_scenarios
 from app.views import journey, loops, taylor_russell as tr, workforce
 from app.views.chart_image import ChartImage
 from app.views.heading import Heading
-from app.views.run_reading import RunPairs, RunReading, read_pairs
+from app.views.parameter_source import ParameterSource
+from app.views.run_reading import RunPairs, RunReading
 from app.wording import plural, progress_line
 
 PANELS = ("The child's journey", "Threshold and errors", "Causal loops", "Workforce and court")
@@ -40,47 +43,26 @@ def _text_size(projector: bool) -> str:
 
 
 @solara.component
-def InsideView():
+def InsideView(start, cancel):
+    """Inside the system of one session (`start(baseline, scenario, histories)`/`cancel()` run and stop the
+    session's runs, app/inside_run.py)."""
     session = use_session()
     projector = session.projector.value
     setup = session.setup.value
     labels = [d.name for d in setup.drafts]
     others = labels[1:]
-    chosen = solara.use_reactive(others[0] if others else "")
-    if others and chosen.value not in others:
-        chosen.set(others[0])
+    chosen = session.inside_choice.value if session.inside_choice.value in others else (others[0] if others else "")
     error = solara.use_reactive("")
-    job = solara.use_reactive(None)
-    progress = solara.use_reactive((0, 0))
+    job = session.inside_job.value
 
     def look_inside() -> None:
-        scenarios = setup.scenarios()
-        running = job.value
-
-        def report(done: int, total: int) -> None:
-            running.report(done, total)
-            progress.set((done, total))
-
-        try:
-            pairs = read_pairs(scenarios[0], scenarios[labels.index(chosen.value)], setup.seeds, report,
-                               running.cancelled)
-            if pairs is not None:
-                session.inside.set(pairs)
-        finally:
-            job.set(None)
-
-    task = solara.lab.use_task(look_inside, dependencies=None)
-
-    def start():
         error.set("")
         try:
-            setup.scenarios()
-        except SetupError as e:
+            scenarios = posterior_scenarios(setup.scenarios(), session.point.value)
+        except (SetupError, CompareError) as e:
             error.set(str(e))
             return
-        progress.set((0, 0))
-        job.set(RunJob())
-        task()
+        start(scenarios[0], scenarios[labels.index(chosen)], setup.seeds)
 
     with solara.Column(style={"font-size": _text_size(projector)}):
         Heading("Inside the system")
@@ -90,19 +72,21 @@ def InsideView():
         solara.Text(f"The baseline and the scenario you choose run side by side on the same "
                     f"{plural(setup.seeds, 'seed')} (each seed one simulated history, with and without the reforms) "
                     f"for {plural(setup.years, 'year')}: {plural(2 * setup.seeds, 'run')}.")
+        ParameterSource(disabled=job is not None)
         with solara.Row(style={"align-items": "center"}):
-            solara.Select("Scenario beside the baseline", values=others, value=chosen)
-            solara.Button("Look inside", on_click=start, color="primary", disabled=job.value is not None,
+            solara.Select("Scenario beside the baseline", values=others, value=chosen,
+                          on_value=session.inside_choice.set, disabled=job is not None)
+            solara.Button("Look inside", on_click=look_inside, color="primary", disabled=job is not None,
                           classes=["cpsim-inside-run"])
-            if job.value is not None:
-                solara.Button("Cancel", color="error", on_click=lambda: job.value and job.value.cancel(),
+            if job is not None:
+                solara.Button("Cancel", color="error", on_click=cancel, disabled=job.cancelled(),
                               classes=["cpsim-inside-cancel"])
-        if job.value is not None:
-            done, total = progress.value
+        if job is not None:
+            done, total = session.inside_progress.value
             solara.ProgressLinear(100 * done / total if total else True)
-            solara.Text(progress_line(done, total, job.value.seconds_left()), classes=["cpsim-inside-progress"])
-        if task.error:
-            solara.Error(f"The run failed: {task.exception}")
+            solara.Text(progress_line(done, total, job.seconds_left()), classes=["cpsim-inside-progress"])
+        if session.inside_message.value:
+            solara.Info(session.inside_message.value, classes=["cpsim-inside-message"])
         if error.value:
             solara.Error(error.value)
         shown = session.inside.value  # the last finished runs stay on show while the next ones run

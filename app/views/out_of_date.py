@@ -7,6 +7,7 @@ from __future__ import annotations
 import solara
 
 from app.out_of_date import changes
+from app.session import use_session
 from app.state import CompareSetup, Comparison
 
 STYLE = ("border-left: 6px solid #b35900; background: #fff4e6; color: #4a2300; padding: 10px 14px; "
@@ -15,7 +16,7 @@ STYLE = ("border-left: 6px solid #b35900; background: #fff4e6; color: #4a2300; p
 
 @solara.component
 def OutOfDate(comparison: Comparison, setup: CompareSetup, brief: bool = False):
-    found = changes(comparison.setup, setup)
+    found = changes(comparison.setup, setup, comparison.point, use_session().point.value)
     if found and brief:
         solara.Text("The results below are out of date: press Run to bring them up to date.",
                     classes=["cpsim-out-of-date-hint"], style={"font-weight": "500", "color": "#7a3d00"})

@@ -9,7 +9,7 @@ import solara
 from app.saved_setups import saved_with
 from app.session import use_session
 from app.setup_link import link_query
-from app.state import SetupError
+from app.state import SetupError, posterior_file
 from app.views.address import ShareLink
 
 LINK_LABEL = "Link to this setup (bookmark or send it; it opens this setup, not its results)"
@@ -39,7 +39,8 @@ def KeepSetup(files: dict, disabled: bool):
             message.set(f"Loaded '{chosen.value}'.")
 
     with solara.Card("Keep this setup", classes=["cpsim-keep-setup"]):
-        ShareLink(query=link_query(session.setup.value, "compare"), label=LINK_LABEL)
+        point = session.point.value if posterior_file() is not None else None  # the parameters, when there is a choice
+        ShareLink(query=link_query(session.setup.value, "compare", point=point), label=LINK_LABEL)
         if session.setup.value.base.name not in files:
             solara.Text("The baseline is an uploaded file: a link cannot carry it, so the link opens with the app's "
                         "default baseline instead (save the scenario file from Keep and share to send it).",

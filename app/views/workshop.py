@@ -28,10 +28,12 @@ from app.session import use_session
 from app.state import scenario_dir
 from app.views.announcement import Announcement
 from app.views.heading import Heading
+from app.views.parameter_source import ParameterSource
+from app.views.preparing import PreparingProgress
 from app.views.run_warnings import RunWarnings
 from app.views.workshop_deck import Deck
-from app.workshop_run import SEEDS, WorkshopRun, WorkshopSetup
 from app.wording import SEEDS_HELP, plural, progress_line
+from app.workshop_run import SEEDS, WorkshopRun, WorkshopSetup
 
 PACKAGES_VARIABLE = "CPSIM_APP_PACKAGES"
 PREFERRED_PACKAGE = "munro_full"
@@ -107,6 +109,7 @@ def Workshop(files: dict[str, Path], start, cancel):
                               classes=["cpsim-workshop-settings"])
         else:
             Settings(files, setup, package, families, running)
+            ParameterSource(disabled=running)
             if not running:
                 RunWarnings(run_warnings([package], setup.seeds, setup.years))
             with solara.Row(style={"align-items": "center"}):
@@ -147,16 +150,22 @@ def Settings(files: dict[str, Path], setup: WorkshopSetup, package, families: in
 
 @solara.component
 def RunProgress(cancel):
-    """The run under way (its progress, the time left at the rate so far, Cancel) and why the last one stopped."""
+    """The run under way (the saved states it prepares first, then its progress and the time left at the rate so
+    far; Cancel) and why the last one stopped."""
     session = use_session()
     job = session.workshop_job.value
     if job is not None:
+        preparing = session.workshop_preparing.value  # the saved states first, then the runs
         done, total = session.workshop_progress.value
         with solara.Row(style={"align-items": "center"}):
             solara.Button("Cancel", color="error", on_click=cancel, classes=["cpsim-workshop-cancel"],
                           disabled=job.cancelled())
-            solara.Text(progress_line(done, total, job.seconds_left()), classes=["cpsim-workshop-progress"])
-        solara.ProgressLinear(100 * done / total if total else True)
+            if preparing is None:
+                solara.Text(progress_line(done, total, job.seconds_left()), classes=["cpsim-workshop-progress"])
+        if preparing is None:
+            solara.ProgressLinear(100 * done / total if total else True)
+        else:
+            PreparingProgress(preparing, "workshop")
     if session.workshop_message.value:
         solara.Info(session.workshop_message.value, classes=["cpsim-workshop-message"])
 

@@ -3,9 +3,10 @@
 `scenario_folder` holds `small.toml` (10,000 children, 1 warm-up year, 2 years, 2 seeds) and
 the calibrated parameter file it names, so a comparison of two scenarios takes seconds;
 `two_family_package` adds reforms/two_families.toml (R1 and R10 on the small scenario), the
-Workshop's package.
-`app_url` starts the app's server (`app.server.server_command`, as `cpsim app` does) on a free
-port of 127.0.0.1 with that folder as its baselines and stops it after the module's tests.
+Workshop's package; `branched_folder` is another folder, with a branched scenario and package as well
+(a small history branched a week in).
+`app_url` starts the app's server (`running_app`: `app.server.server_command`, as `cpsim app` does)
+on a free port of 127.0.0.1 with that folder as its baselines and stops it after the module's tests.
 `browser` is Debian's chromium (/usr/bin/chromium) driven by Playwright; browser tests skip,
 saying why, only when it is not installed. `open_app()` opens the app in a fresh browser
 context (a separate session: its own cookies) at a view (Compare unless told otherwise; `None`
@@ -17,6 +18,7 @@ under results/screenshots/.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import subprocess
 from pathlib import Path
@@ -65,6 +67,49 @@ def scenario_folder(tmp_path_factory) -> Path:
     return folder
 
 
+BRANCHED_HISTORY = """\
+[scenario]
+name = "small_history"
+description = "The small authority's history, a year from April 2011"
+start_date = 2011-04-01
+years = 1
+warmup_years = 1
+seeds = 2
+root_seed = 20110510
+parameters = "calibrated.toml"
+
+[constants]
+children_0_19 = 10000
+"""
+BRANCHED = """\
+[scenario]
+name = "small_branched"
+description = "The small authority as its history leaves it on 8 April 2011"
+branch_from = "small_history@2011-04-08"
+years = 1
+seeds = 2
+parameters = "calibrated.toml"
+
+[constants]
+children_0_19 = 10000
+"""
+
+
+@pytest.fixture(scope="session")
+def branched_folder(tmp_path_factory) -> Path:
+    """A folder with the small scenario, a small history (a year from April 2011), `small_branched` (branched from
+    it a week in, on 8 April 2011) and the package reforms/branched_pair.toml (R1 and R10 on the branched one)."""
+    folder = tmp_path_factory.mktemp("app-branched")
+    (folder / "small.toml").write_text(SMALL_SCENARIO)
+    shutil.copyfile(ROOT / "scenarios" / "calibrated.toml", folder / "calibrated.toml")
+    (folder / "small_history.toml").write_text(BRANCHED_HISTORY)
+    (folder / "small_branched.toml").write_text(BRANCHED)
+    package = load_scenario(folder / "small_branched.toml").with_levers([("R1", {}), ("R10", {})], name="branched_pair")
+    (folder / "reforms").mkdir()
+    (folder / "reforms" / "branched_pair.toml").write_text(scenario_toml(package))
+    return folder
+
+
 @pytest.fixture(scope="session")
 def two_family_package(scenario_folder):
     """reforms/two_families.toml beside the small scenario: guidance (R1) and early help (R10)."""
@@ -76,17 +121,18 @@ def two_family_package(scenario_folder):
     return package
 
 
-@pytest.fixture(scope="module")
-def app_url(scenario_folder, tmp_path_factory):
-    """The address of a running app server (127.0.0.1, a free port) offering the small scenario."""
+@contextlib.contextmanager
+def running_app(folder: Path, log_folder: Path, **env: str):
+    """The address of an app server (127.0.0.1, a free port) offering the scenarios in `folder`, with `env` added to
+    its environment; stopped (with its workers) on leaving."""
     build_cache(DEFAULT_CACHE)  # a no-op when make install built it
     port = free_port()
-    argv, env = server_command("127.0.0.1", port)
-    env = {**env, SCENARIO_DIR_VARIABLE: str(scenario_folder), WORKERS_VARIABLE: "2"}
-    log = tmp_path_factory.mktemp("app-server") / "server.log"
+    argv, server_env = server_command("127.0.0.1", port)
+    server_env = {**server_env, SCENARIO_DIR_VARIABLE: str(folder), WORKERS_VARIABLE: "2", **env}
+    log = log_folder / "server.log"
     with open(log, "wb") as out:
         # its own process group, so that stopping it also stops the worker processes of its runs
-        server = subprocess.Popen(argv, env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
+        server = subprocess.Popen(argv, env=server_env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
                                   start_new_session=True)
     url = f"http://127.0.0.1:{port}/"
     try:
@@ -97,6 +143,13 @@ def app_url(scenario_folder, tmp_path_factory):
         yield url
     finally:
         stop_server(server)
+
+
+@pytest.fixture(scope="module")
+def app_url(scenario_folder, tmp_path_factory):
+    """The address of a running app server offering the small scenario."""
+    with running_app(scenario_folder, tmp_path_factory.mktemp("app-server")) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -14,6 +14,7 @@ from app.out_of_date import changes
 from app.saved_setups import MAX_SAVED, saved_with
 from app.setup_link import MAX_QUERY, link_query, read_link
 from app.state import CompareSetup, SetupError
+from app.workshop_run import WorkshopSetup
 
 
 @pytest.fixture
@@ -124,6 +125,8 @@ def test_out_of_date_says_every_change_and_nothing_when_the_setup_is_the_one_run
     assert changes(ran, other)[0] == "the baseline scenario is now other (was small)"
     back = now.renamed(0, "Now").with_settings(seeds=3, years=1).with_reform(1, "R10", True)
     assert changes(ran, back.with_reform(2, "R5", False).with_scenario_added("Nothing")) == []
+    assert changes(ran, ran, point_ran=False, point_now=True) == [
+        "parameters: the single calibrated fit (was the calibration posterior)"]
 
 
 def test_setups_are_saved_under_a_usable_name(setup):
@@ -137,3 +140,34 @@ def test_setups_are_saved_under_a_usable_name(setup):
     with pytest.raises(SetupError, match="at most 20 saved setups"):
         saved_with(full, "one more", setup)
     assert saved_with(full, "s0", changed)["s0"] == changed
+
+
+def test_a_link_gives_back_the_workshop_settings_its_step_and_the_parameters(setup, files, two_family_package):
+    packages = {"two_families": two_family_package}
+    workshop = WorkshopSetup("two_families", seeds=5, years=1)
+    query = link_query(setup, "workshop", workshop, step=3, point=True)
+    assert query.endswith("&package=two_families&wseeds=5&wyears=1&step=3&params=point")
+    link = read_link(query, files, setup, VIEW_KEYS, packages, posterior=True)
+    assert (link.view, link.workshop, link.step, link.point, link.notes) == ("workshop", workshop, 3, True, ())
+    assert link.setup == setup
+    drawn = read_link("params=posterior", files, setup, VIEW_KEYS, packages, posterior=True)
+    assert drawn.point is False and drawn.setup is None  # only the parameters: no Compare setup to note
+    only = read_link("view=workshop&wseeds=4", files, setup, VIEW_KEYS, packages)
+    assert only.workshop == WorkshopSetup("two_families", seeds=4, years=two_family_package.years)
+
+
+@pytest.mark.parametrize("query, key, allowed", [
+    ("package=munro", "package", "allowed: two_families"),
+    ("wseeds=21", "wseeds", "allowed whole numbers 1 to 20"),
+    ("wyears=3", "wyears", "allowed whole numbers 1 to 2"),  # longer than the package's own years
+    ("step=0", "step", "allowed whole numbers 1 to 99"),
+    ("params=both", "params", "allowed: posterior, point"),
+    ("params=posterior", "params", "no calibration posterior is committed yet"),
+])
+def test_a_workshop_or_parameters_value_that_cannot_be_used_is_ignored_with_a_note(setup, files, two_family_package,
+                                                                                  query, key, allowed):
+    link = read_link(query, files, setup, VIEW_KEYS, {"two_families": two_family_package}, posterior=False)
+    [note] = link.notes
+    assert note.startswith(f"{key}: ") and allowed in note
+    assert link.step is None and link.point is None
+    assert link.workshop in (None, WorkshopSetup.of(two_family_package))

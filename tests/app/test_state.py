@@ -13,8 +13,9 @@ from abm.compare import Cancelled, compare
 from abm.posterior_draws import uncertainty
 from abm.reforms import REFORMS
 from abm.scenario import ScenarioError, load_scenario
-from app.state import (MAX_SCENARIOS, MAX_UPLOAD_BYTES, CompareSetup, RunJob, SetupError, baseline_files,
-                       load_upload, packages, reform_catalogue, results_csv, results_parquet, run_comparison)
+from app.state import (MAX_SCENARIOS, MAX_UPLOAD_BYTES, WORKERS_VARIABLE, CompareSetup, Preparing, RunJob, SetupError,
+                       baseline_files, load_upload, packages, prepare_states, reform_catalogue, results_csv,
+                       results_parquet, run_comparison)
 from app.wording import time_left
 from app.workshop_run import WorkshopSetup
 
@@ -180,6 +181,30 @@ def test_results_are_shown_as_seeds_land_then_all_of_them(setup):
     kept = final.weekly[final.weekly["seed"].isin(seeds)]
     expected = compare(kept, final.names, uncertainty=uncertainty(list(final.scenarios)))
     assert first.statistics["outcomes"] == expected["outcomes"]
+
+
+def test_the_saved_states_a_branched_run_needs_are_prepared_first_and_said(branched_folder, tmp_path, monkeypatch):
+    monkeypatch.setenv("CPSIM_CACHE", str(tmp_path))  # an empty cache of saved states
+    monkeypatch.setenv(WORKERS_VARIABLE, "1")  # one state after another (in this process)
+    branched = CompareSetup.from_scenario(load_scenario(branched_folder / "small_branched.toml"))
+    scenarios = branched.with_settings(years=1).scenarios()
+    seen: list = []
+    job = RunJob()
+    job.cancel()  # Cancel pressed while the first state is built: no state after it
+    with pytest.raises(Cancelled, match="cancelled after 1 of 2 saved states"):
+        prepare_states(scenarios, 2, job, seen.append)
+    assert seen[0] == Preparing(0, 2, dt.date(2011, 4, 8)) and seen[-1] is None
+    seen.clear()
+    job = RunJob()
+    job.started -= 100  # the rate of the runs is measured from the runs alone, not the states
+    prepare_states(scenarios, 2, job, seen.append)
+    assert [(p.done, p.total) for p in seen[:-1]] == [(0, 1), (1, 1)] and seen[-1] is None
+    assert seen[0].line == ("Preparing the saved starting states of 8 April 2011 (the history run up to that date, "
+                            "built once for each seed and then reused): 0 of 1 built")
+    assert time.monotonic() - job.started < 100
+    seen.clear()
+    prepare_states(scenarios, 2, RunJob(), seen.append)  # every state ready: nothing to say
+    assert seen == []
 
 
 def test_the_time_left_is_measured_from_the_runs_done():
