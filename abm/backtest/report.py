@@ -19,12 +19,14 @@ from matplotlib.ticker import FuncFormatter, PercentFormatter
 import abm
 from abm.compare.page import COLOURS, DPI
 from abm.folders import atomic_folder
+from abm.parameters import PARAMETERS
 from abm.posterior_draws import sentence
 from abm.reforms.registry import REFORMS
 from abm.results import _git
 from abm.summary import PERCENT, _number, _value
 
 REPORT_FILE = "backtest.md"
+ROOT = Path(abm.__file__).resolve().parent.parent
 KIND = "report"
 OVERVIEW = ("referrals_per_year", "section47_enquiries_per_year", "cp_plans_open", "looked_after_children",
             "care_applications_per_year", "court_duration_weeks_mean", "turnover_rate", "caseload_mean",
@@ -139,19 +141,32 @@ def _closing_table(result: dict) -> list[str]:
 
 
 def _changes(plan) -> list[str]:
-    enacted = plan.scenarios[0]
-    lines = ["| when | what | enters as |", "|---|---|---|"]
-    for lever in sorted(enacted.levers, key=lambda lv: lv.arguments.get("start") or enacted.start_date):
+    """The enacted scenario's dated levers and events in date order, then the constants it sets apart from the
+    baseline's (each a documented approximation, in force from the branch)."""
+    enacted, baseline = plan.scenarios[0], plan.scenarios[2]
+    dated = []
+    for lever in enacted.levers:
         reform, args = REFORMS[lever.reform], lever.arguments
         ramp = args.get("ramp_years", reform.default_ramp_years)
-        lines.append(f"| {args.get('start', enacted.start_date)} | {reform.name}: {reform.label} | lever {reform.name}, "
-                     f"strength {args.get('strength', 1.0):g}, ramp {ramp:g} years: {reform.what_it_does} |")
+        dated.append((args.get("start", enacted.start_date), f"{reform.name}: {reform.label}",
+                      f"lever {reform.name}, strength {args.get('strength', 1.0):g}, ramp {ramp:g} years: "
+                      f"{reform.what_it_does}"))
     for event in enacted.events:
-        lines.append(f"| {event.date} | {event.kind.replace('_', ' ')} | event: public anxiety +{event.anxiety_jump:g} |")
+        dated.append((event.date, event.kind.replace("_", " "), f"event: public anxiety +{event.anxiety_jump:g}"))
+    lines = ["| when | what | enters as |", "|---|---|---|"]
+    lines += [f"| {day} | {what} | {how} |" for day, what, how in sorted(dated, key=lambda row: row[0])]
     for name, value in enacted.constants.items():
-        lines.append(f"| from the branch (2011-04-01) | `{name}` = {value:g} | constant (a documented approximation: "
-                     "see the scenario file) |")
+        if baseline.constants.get(name, PARAMETERS[name].default) != value:
+            lines.append(f"| from the branch ({enacted.start_date}) | `{name}` = {value:g} (baseline "
+                         f"{baseline.constants.get(name, PARAMETERS[name].default):g}) | constant: an approximation "
+                         "the scenario file documents |")
     return lines
+
+
+def _shown(source: str | None) -> str:
+    """A scenario's file relative to the project folder when it lies inside it."""
+    path = Path(source or "")
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
 
 
 def render(result: dict, plan) -> str:
@@ -161,13 +176,14 @@ def render(result: dict, plan) -> str:
         "# The decade after Munro, as it happened: a back-test, April 2011 to March 2024", "",
         f"*Written by `cpsim backtest` (cpsim {abm.__version__}, commit {_git().get('describe')}; {made}).*", "",
         f"The average English authority from 1 April 2011, branched from the history 2006-2011 "
-        f"(`{plan.scenarios[0].source}`), run on {n} seed{'s' * (n != 1)} with nothing fitted to any year after "
+        f"(`{_shown(plan.scenarios[0].source)}`), run on {n} seed{'s' * (n != 1)} with nothing fitted to any year after "
         "March 2011: every figure below is a prediction. " + sentence(result), "",
         *(f"- **{name}**: {result['descriptions'][name] or ''}" for name in names),
         "", "Observed figures (black) are England's published figures divided by 152, the way the calibration "
         "targets scale them (`abm/validation/backtest_observed.toml`, never read by the calibration); durations, "
         "rates, shares and caseloads are not scaled. Calendar-year figures (court, workforce census) sit a quarter "
-        "year before the financial year starting in that April.", "",
+        "year before the financial year starting in that April. What in the model drives each closing figure, and "
+        "where it is likely wrong and why: docs/backtest_findings.md (written for the committed run).", "",
         "## The closing figures", "", "![the ratios](closing.png)", "", *_closing_table(result), "",
         "Ratios are taken seed by seed (a base year of 2010/11 or 31 March 2011 is the same seed's history) and "
         "shown as median (5th-95th percentile). Court weeks, turnover and caseload are calendar-year values.", "",
