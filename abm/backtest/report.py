@@ -67,7 +67,7 @@ def _draw(ax, result: dict, outcome: str, small: bool) -> None:
                 label=name if i else f"{name} (5-95% band)")
     xs, ys = _observed_points(result, outcome)
     if xs:
-        ax.plot(xs, ys, "o", color="black", markersize=4 if small else 5, label="observed (England / 152)", zorder=5)
+        ax.plot(xs, ys, "o", color="black", markersize=4 if small else 5, label="observed (England; counts / 152)", zorder=5)
     ax.set_title(textwrap.fill(result["outcomes"][outcome]["label"], 42 if small else 80), fontsize=8 if small else 10)
     step = 2 if small else 1
     ax.set_xticks(x[::step], labels[::step], rotation=45, fontsize=6 if small else 8)
