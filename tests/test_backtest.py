@@ -14,7 +14,13 @@ import pytest
 from matplotlib.figure import Figure
 
 from abm import calendar
-from abm.backtest import ObservedError, backtest_result, load_observed, plan, write_report
+from abm.backtest import (
+    ObservedError,
+    backtest_result,
+    load_observed,
+    plan,
+    write_report,
+)
 from abm.backtest.report import REPORT_FILE
 from abm.branching import saved
 from abm.outcomes import NAMES
