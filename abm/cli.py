@@ -686,7 +686,7 @@ def workshop(
     typer.echo(json.dumps(result) if as_json else render_workshop(result))
 
 
-@app.command(short_help="The back-test 2011-2024: what happened, beside Munro in full and no change, on the same seeds.")
+@app.command(short_help="The back-test 2011-2024: what happened, beside Munro in full and no change.")
 @_interruptible("nothing written")
 def backtest(
     scenario: Annotated[Path | None, typer.Argument(
@@ -731,7 +731,8 @@ def backtest(
     def job(progress):
         weekly = run_scenarios(chosen.scenarios, n, workers=workers, progress=lambda done, _: progress(done, total))
         runs = len(chosen.scenarios) * n
-        past = run_scenarios([chosen.history], n, workers=workers, progress=lambda done, _: progress(runs + done, total))
+        past = run_scenarios([chosen.history], n, workers=workers,
+                             progress=lambda done, _: progress(runs + done, total))
         return backtest_result(weekly, past, chosen, observed, uncertainty(chosen.scenarios))
 
     result = _run_and_report("backtest", total, job, report,

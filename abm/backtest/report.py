@@ -67,7 +67,8 @@ def _draw(ax, result: dict, outcome: str, small: bool) -> None:
                 label=name if i else f"{name} (5-95% band)")
     xs, ys = _observed_points(result, outcome)
     if xs:
-        ax.plot(xs, ys, "o", color="black", markersize=4 if small else 5, label="observed (England; counts / 152)", zorder=5)
+        ax.plot(xs, ys, "o", color="black", markersize=4 if small else 5, label="observed (England; counts / 152)",
+                zorder=5)
     ax.set_title(textwrap.fill(result["outcomes"][outcome]["label"], 42 if small else 80), fontsize=8 if small else 10)
     step = 2 if small else 1
     ax.set_xticks(x[::step], labels[::step], rotation=45, fontsize=6 if small else 8)
@@ -176,8 +177,8 @@ def render(result: dict, plan) -> str:
         "# The decade after Munro, as it happened: a back-test, April 2011 to March 2024", "",
         f"*Written by `cpsim backtest` (cpsim {abm.__version__}, commit {_git().get('describe')}; {made}).*", "",
         f"The average English authority from 1 April 2011, branched from the history 2006-2011 "
-        f"(`{_shown(plan.scenarios[0].source)}`), run on {n} seed{'s' * (n != 1)} with nothing fitted to any year after "
-        "March 2011: every figure below is a prediction. " + sentence(result), "",
+        f"(`{_shown(plan.scenarios[0].source)}`), run on {n} seed{'s' * (n != 1)} with nothing fitted to any year "
+        "after March 2011: every figure below is a prediction. " + sentence(result), "",
         *(f"- **{name}**: {result['descriptions'][name] or ''}" for name in names),
         "", "Observed figures (black) are England's published figures divided by 152, the way the calibration "
         "targets scale them (`abm/validation/backtest_observed.toml`, never read by the calibration); durations, "

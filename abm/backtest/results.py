@@ -48,8 +48,9 @@ def _per_seed(weekly: pd.DataFrame, start) -> dict[str, pd.DataFrame]:
     """Per (scenario, seed) yearly values, by financial-year label and by calendar year."""
     financial = yearly(weekly, ["scenario", "seed", "year_label"])
     dated = weekly.assign(calendar_year=calendar_years(weekly, start).astype(str))
+    by_calendar = yearly(dated, ["scenario", "seed", "calendar_year"])
     return {"financial": financial.rename(columns={"year_label": "period"}),
-            "calendar": yearly(dated, ["scenario", "seed", "calendar_year"]).rename(columns={"calendar_year": "period"})}
+            "calendar": by_calendar.rename(columns={"calendar_year": "period"})}
 
 
 def _values(tables: dict, scenario: str, outcome: str, period: str) -> pd.Series:

@@ -1,4 +1,4 @@
-"""The back-test's closing figures as a text table: each scenario's median (5th-95th percentile) beside what happened."""
+"""The back-test's closing figures as text: each scenario's median (5th-95th percentile) beside what happened."""
 
 from __future__ import annotations
 
