@@ -579,7 +579,7 @@ def _check_run_options(report: Path | None, inputs: list[Path], *checks) -> None
         check_report_folder(report, inputs)
 
 
-def _run_and_report(what: str, total: int, job, report: Path | None, write_report) -> dict:
+def _run_and_report(what: str, total: int, job, report: Path | None, write_report, page: str = "index.html") -> dict:
     """`job(progress)` under one tqdm bar of `total` runs on stderr, then its report written to `report` if given."""
     import sys
 
@@ -592,7 +592,7 @@ def _run_and_report(what: str, total: int, job, report: Path | None, write_repor
             write_or_rescue(lambda folder: write_report(folder, result), report, "--report", "the report")
         except OutputError as e:
             _fail(str(e))
-        typer.echo(f"report: {report / 'index.html'}", err=True)
+        typer.echo(f"report: {report / page}", err=True)
     return result
 
 
@@ -684,6 +684,60 @@ def workshop(
     result = _run_and_report("workshop", total, lambda progress: run_plan(ws, seeds, workers=workers,
                                                                            progress=progress), report, write_report)
     typer.echo(json.dumps(result) if as_json else render_workshop(result))
+
+
+@app.command(short_help="The back-test 2011-2024: what happened, beside Munro in full and no change.")
+@_interruptible("nothing written")
+def backtest(
+    scenario: Annotated[Path | None, typer.Argument(
+        help="The back-test scenario file [default: scenarios/england_2011_2024.toml].", show_default=False)] = None,
+    seeds: Annotated[int | None, typer.Option(
+        help="Seeds every scenario runs on [default: the file's scenario.seeds].", show_default=False)] = None,
+    as_json: Annotated[bool, typer.Option(
+        "--json", help="Print the result (yearly bands, observed figures, closing figures) as JSON.")] = False,
+    report: Annotated[Path | None, typer.Option(
+        help="Folder to write the report in (backtest.md and its charts; an earlier report is replaced), "
+             "e.g. docs/backtest.", show_default=False)] = None,
+    workers: Annotated[int | None, typer.Option(
+        help="Worker processes [default: one per core].", show_default=False)] = None,
+    point: Annotated[bool, typer.Option("--point", help=POINT_HELP)] = False,
+) -> None:
+    """Run the back-test scenario (the changes made after Munro, at their dates), the same decade with Munro's full
+    package from April 2011, and the baseline with none of the changes, on the same seeds, with the history on
+    those seeds for the base year 2010/11; print the closing figures beside the observed ones (docs/backtest/)."""
+    from abm.backtest import BACKTEST_FILE, BacktestError, ObservedError, backtest_result, load_observed, plan, \
+        render_closing, write_report
+    from abm.compare import CompareError, run_scenarios
+    from abm.compare.running import check_pairable, check_seeds
+    from abm.posterior_draws import uncertainty
+
+    try:
+        chosen = plan(scenario or BACKTEST_FILE, seeds)
+        observed = load_observed()
+    except (ScenarioError, BacktestError, ObservedError) as e:
+        _fail(str(e))
+    scenarios, [history] = _drawn(list(chosen.scenarios), point), _drawn([chosen.history], point)
+    chosen = dataclasses.replace(chosen, scenarios=tuple(scenarios), history=history)
+    n = chosen.scenarios[0].seeds
+    try:
+        _check_run_options(report, _inputs(*chosen.scenarios), lambda: check_pairable(chosen.scenarios),
+                           lambda: check_seeds(n))
+    except (CompareError, OutputError) as e:
+        _fail(str(e))
+    workers = _workers(workers)
+    total = (len(chosen.scenarios) + 1) * n
+    typer.echo(f"backtest: {len(chosen.scenarios)} scenarios and the history x {n} seeds = {total} runs", err=True)
+
+    def job(progress):
+        weekly = run_scenarios(chosen.scenarios, n, workers=workers, progress=lambda done, _: progress(done, total))
+        runs = len(chosen.scenarios) * n
+        past = run_scenarios([chosen.history], n, workers=workers,
+                             progress=lambda done, _: progress(runs + done, total))
+        return backtest_result(weekly, past, chosen, observed, uncertainty(chosen.scenarios))
+
+    result = _run_and_report("backtest", total, job, report,
+                             lambda folder, result: write_report(folder, result, chosen), page="backtest.md")
+    typer.echo(json.dumps(result) if as_json else render_closing(result))
 
 
 @app.command(short_help="Build the saved history states a branched scenario starts from; --rebuild replaces them.")
