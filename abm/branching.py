@@ -11,8 +11,8 @@ At the branch, week w of the history (the week holding the branch date, abm/bran
 2. The parameters become the branched scenario's (its constants, its parameter file's, its
    uncertainties drawn for the seed; the history's values of the parameters read only when
    the model is built), through ChildProtectionModel.set_params, as a reform's would.
-3. The history's reforms stop; the branch's levers ramp from the branch's week 0, on the
-   branch's parameters.
+3. The history's reforms and dated changes stop; the branch's levers ramp, and its dated
+   changes apply, from the branch's week 0, on the branch's parameters.
 4. The history's events still pending are cancelled; the branch's events apply, their
    weeks counted from the branch.
 5. Outcomes are collected afresh: row 0 of the branch's weekly table is week w.

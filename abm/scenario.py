@@ -7,8 +7,11 @@ financial years "2011/12"); `[constants]` overrides parameters;
 `[uncertainties]` names parameters drawn uniformly per seed from `{ low, high }`;
 each `[[levers]]` table switches a registered reform on (its other keys are the reform's
 arguments); each `[[events]]` table is an exogenous public event at a `date` or at a
-`week` after the warm-up. Events and levers begin within the run: from the start of the
-warm-up to the run's last week. See scenarios/baseline.toml.
+`week` after the warm-up; each `[[changes]]` table sets parameters anew from a `date` or a
+`week` on (its other keys are the parameters and their values, checked like `[constants]`;
+a parameter read only when the model is built cannot change). Events, levers and changes
+begin within the run: from the start of the warm-up to the run's last week. See
+scenarios/baseline.toml and scenarios/england_2011_2024.toml.
 
 `[scenario] parameters = "calibrated.toml"` names a parameter file (a path relative to the
 scenario file) holding a `[constants]` table, checked like the scenario's own, and a free-form
@@ -44,7 +47,7 @@ from abm.tomlfile import read_toml
 from abm import calendar
 from abm.parameters import PARAMETERS, ParameterError, check_value
 
-SECTIONS = ("scenario", "constants", "uncertainties", "levers", "events")
+SECTIONS = ("scenario", "constants", "uncertainties", "levers", "events", "changes")
 HEADER = ("name", "description", "start_date", "years", "warmup_years", "seeds", "root_seed", "parameters",
           "branch_from")
 PARAMETER_SECTIONS = ("constants", "provenance")
@@ -208,8 +211,41 @@ class Event(_Strict):
         return self
 
 
+class Change(_Strict):
+    """Parameters set anew from a date, or a week after the warm-up, on (a change of rules that was dated)."""
+
+    date: dt.date | None = None
+    week: int | None = _bounded("week", None)
+    constants: dict[str, float | int | bool]
+
+    @field_validator("constants", mode="before")
+    @classmethod
+    def _check_constants(cls, constants: Any) -> Any:
+        from abm.model import FIXED_DURING_RUN  # here: the model is heavy, and only a change needs this list
+
+        if not isinstance(constants, dict):
+            return constants
+        if not constants:
+            raise _Problem((), "sets no parameter: give at least one, e.g. court_timetable_target_weeks = 26")
+        for key in constants:
+            if key in FIXED_DURING_RUN:
+                raise _Problem((key,), f"'{key}' is read only when the model is built, so it cannot change during a "
+                                       "run; set it in [constants]")
+        try:
+            return {key: check_value(key, value) for key, value in constants.items()}
+        except ParameterError as e:
+            raise _Problem((e.key,), str(e)) from None
+
+    @model_validator(mode="after")
+    def _one_time(self) -> Change:
+        if (self.date is None) == (self.week is None):
+            said = "both" if self.date is not None else "neither"
+            raise _Problem((), f"give exactly one of date (e.g. 2014-04-22) or week (weeks after warm-up), not {said}")
+        return self
+
+
 class Scenario(_Strict):
-    """One experiment: run settings, parameter constants and uncertainties, levers and events."""
+    """One experiment: run settings, parameter constants and uncertainties, levers, events and dated changes."""
 
     name: str = Field(pattern=NAME_PATTERN)
     description: str = ""
@@ -228,6 +264,7 @@ class Scenario(_Strict):
     uncertainties: dict[str, Uncertainty] = {}
     levers: tuple[Lever, ...] = ()
     events: tuple[Event, ...] = ()
+    changes: tuple[Change, ...] = ()
     branch_from: Branch | None = None
     source: str | None = None
 
@@ -267,13 +304,15 @@ class Scenario(_Strict):
                 raise _Problem(("uncertainties", name),
                                f"'{name}' is also set in [constants]; a parameter is either constant or uncertain")
         earliest = -self.warmup_years * calendar.WEEKS_PER_YEAR
-        for i, event in enumerate(self.events):
-            key = ("events", i, "week" if event.date is None else "date")
-            if event.date is not None and self.start_date is None:
-                raise _Problem(key, "a dated event needs scenario.start_date; set it, or give week = N instead")
-            if self._week(event) < earliest:
-                first = "" if self.start_date is None else f" ({calendar.week_start(self.start_date, earliest)})"
-                raise _Problem(key, f"falls before the warm-up starts: allowed from week {earliest}{first} on")
+        for section, timed in (("events", self.events), ("changes", self.changes)):
+            for i, event in enumerate(timed):
+                key = (section, i, "week" if event.date is None else "date")
+                if event.date is not None and self.start_date is None:
+                    raise _Problem(key, f"a dated {section[:-1]} needs scenario.start_date; set it, or give week = N "
+                                        "instead")
+                if self._week(event) < earliest:
+                    first = "" if self.start_date is None else f" ({calendar.week_start(self.start_date, earliest)})"
+                    raise _Problem(key, f"falls before the warm-up starts: allowed from week {earliest}{first} on")
         seen: dict[str, int] = {}
         for i, lever in enumerate(self.levers):
             if lever.reform in seen:
@@ -292,14 +331,15 @@ class Scenario(_Strict):
                 raise _Problem(key, f"falls before the warm-up starts: allowed from week {earliest}{first} on")
         return self
 
-    def _week(self, event: Event) -> int:
+    def _week(self, event: Event | Change) -> int:
         return event.week if event.date is None else calendar.week_of(self.start_date, event.date)
 
     def check_within_run(self) -> None:
         """_Problem for an event or lever that would begin only after the last week of the run (never act)."""
         earliest, last = -self.warmup_years * calendar.WEEKS_PER_YEAR, self.years * calendar.WEEKS_PER_YEAR - 1
-        starts = [(("events", i, "week" if e.date is None else "date"), self._week(e), e.date or e.week)
-                  for i, e in enumerate(self.events)]
+        starts = [((section, i, "week" if e.date is None else "date"), self._week(e), e.date or e.week)
+                  for section, timed in (("events", self.events), ("changes", self.changes))
+                  for i, e in enumerate(timed)]
         for i, lever in enumerate(self.levers):
             reform = lever.build()
             if reform is not None:
@@ -316,6 +356,10 @@ class Scenario(_Strict):
     def event_weeks(self) -> list[tuple[int, str, float]]:
         """(week after the warm-up, kind, anxiety jump) of every event, in time order."""
         return sorted((self._week(e), e.kind, e.anxiety_jump) for e in self.events)
+
+    def change_weeks(self) -> list[tuple[int, dict[str, float | int | bool]]]:
+        """(week after the warm-up, parameters set) of every dated change, in time order (file order within a week)."""
+        return sorted(((self._week(c), dict(c.constants)) for c in self.changes), key=lambda pair: pair[0])
 
     def with_levers(self, levers: Sequence[Lever | tuple[str, dict]], name: str | None = None) -> Scenario:
         """This scenario with its levers replaced by `levers` (each a Lever or (reform, arguments)), and renamed."""
@@ -387,6 +431,8 @@ Scenario.model_rebuild()
 
 
 def _file_key(loc: tuple) -> tuple:
+    if loc[:1] == ("changes",) and "constants" in loc:  # a change's parameters are keys of its table in the file
+        return tuple(part for part in loc if part != "constants")
     return ("scenario",) + loc if loc and loc[0] in HEADER else loc
 
 
@@ -406,7 +452,7 @@ _EXPECTED = {
     "dict_type": "a table",
     "model_type": "a table",
 }
-_TABLES = {"uncertainties": Uncertainty, "events": Event}
+_TABLES = {"uncertainties": Uncertainty, "events": Event, "changes": Change}
 
 
 def _explain(error: dict) -> tuple[tuple, str]:
@@ -449,13 +495,18 @@ def _lever(table: dict) -> dict:
     return lever
 
 
+def _change(table: dict) -> dict:
+    return {**{k: table[k] for k in ("date", "week") if k in table},
+            "constants": {k: v for k, v in table.items() if k not in ("date", "week")}}
+
+
 def _arrange(path: Path, raw: dict) -> dict:
     for section, value in raw.items():
         if section in HEADER:
             raise ScenarioError(f"{path}: {section}: belongs in the [scenario] table; put it below a [scenario] line")
         if section not in SECTIONS:
             raise ScenarioError(f"{path}: {_unknown('section', section, SECTIONS)}")
-        many = section in ("levers", "events")
+        many = section in ("levers", "events", "changes")
         if many and not (isinstance(value, list) and all(isinstance(t, dict) for t in value)):
             raise ScenarioError(f"{path}: {section}: must be tables written [[{section}]]")
         if not many and not isinstance(value, dict):
@@ -466,7 +517,8 @@ def _arrange(path: Path, raw: dict) -> dict:
             raise ScenarioError(f"{path}: scenario.{key}: {_unknown('key', key, HEADER)}")
     return {"name": path.stem, **header, "constants": raw.get("constants", {}),
             "uncertainties": raw.get("uncertainties", {}), "levers": tuple(map(_lever, raw.get("levers", []))),
-            "events": tuple(raw.get("events", [])), "source": str(path)}
+            "events": tuple(raw.get("events", [])), "changes": tuple(map(_change, raw.get("changes", []))),
+            "source": str(path)}
 
 
 def load_parameter_file(path: str | Path) -> tuple[dict[str, float | int | bool], dict[str, Any]]:
@@ -570,4 +622,6 @@ def scenario_toml(scenario: Scenario) -> str:
         lines += _toml_table("[[levers]]", {"reform": lever.reform, **lever.arguments})
     for event in s.events:
         lines += _toml_table("[[events]]", dict(event))
+    for change in s.changes:
+        lines += _toml_table("[[changes]]", {"date": change.date, "week": change.week, **change.constants})
     return "\n".join(lines) + "\n"

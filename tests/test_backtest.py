@@ -82,6 +82,18 @@ def test_every_lever_moves_in_its_week(watched):
             assert getattr(moved, name) != getattr(before, name), (lever.reform, name, "did not move")
 
 
+def test_every_dated_change_sets_its_parameters_in_its_week(watched):
+    """A change's parameters hold their earlier value through the week before its date and its value from its
+    week on (the parameters of week t are those the model holds after t + 1 weeks)."""
+    scenario, _, seen, _ = watched
+    assert len(scenario.changes) == 15
+    for week, constants in scenario.change_weeks():
+        for name, value in constants.items():
+            assert getattr(seen[week + 1][0], name) == value, (name, week, "not set in its week")
+            if week > 0:
+                assert getattr(seen[week][0], name) != value, (name, week, "set early")
+
+
 def test_working_together_2013_replaces_the_split_on_15_april_2013(watched):
     scenario, _, seen, _ = watched
     week = (dt.date(2013, 4, 15) - scenario.start_date).days // 7

@@ -149,3 +149,39 @@ def test_every_parameter_can_be_set_to_its_default(tmp_path):
 def test_input_errors_survive_the_trip_from_a_worker_process(error):
     back = pickle.loads(pickle.dumps(error))
     assert type(back) is type(error) and back.key == error.key and str(back) == str(error)
+
+
+def test_a_dated_change_sets_its_parameters_from_its_week_and_a_reform_moves_them_in_turn(tmp_path):
+    from abm.run import simulate
+
+    path = tmp_path / "changed.toml"
+    path.write_text("""[scenario]
+start_date = 2011-04-01
+years = 2
+warmup_years = 1
+seeds = 1
+root_seed = 1
+
+[constants]
+children_0_19 = 4000
+
+[[levers]]
+reform = "R10"
+start = 2011-04-01
+ramp_years = 0
+
+[[changes]]
+date = 2012-04-01
+early_help_places_per_10k_children = 40
+court_timetable_target_weeks = 30
+""")
+    scenario = load_scenario(path)
+    base = PARAMETERS["early_help_places_per_10k_children"].default
+    seen = []
+    simulate(scenario, 1, watch=lambda model: seen.append((model.week, model.p.early_help_places_per_10k_children,
+                                                           model.p.court_timetable_target_weeks)))
+    change = 52 + 52  # the warm-up's 52 weeks, then 1 April 2012 is the run's week 52
+    before, after = seen[change], seen[change + 1]  # the watch sees the model after the week's step
+    assert before[1:] == (2.0 * base, PARAMETERS["court_timetable_target_weeks"].default)  # R10 doubles the places
+    assert after[1:] == (2.0 * 40, 30)  # the change sets them, and R10 doubles the new places
+    assert seen[-1][1:] == (2.0 * 40, 30)

@@ -4,7 +4,7 @@ All three branch from the history on 1 April 2011 and run on the same seeds (com
 numbers), for the back-test's years:
 
     enacted    the scenario file: the changes that were made, at their dates
-    munro_full the same decade (its constants and events: the court's timetable, the fall of early
+    munro_full the same decade (its constants, dated changes and events: the court's timetable, the fall of early
                help, the publicity of 2014 and 2021) with Munro's full package from April 2011
                instead: the levers of scenarios/reforms/munro_full.toml
     baseline   none of the enacted changes: scenarios/baseline.toml (no levers, no events)

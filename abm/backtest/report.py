@@ -142,8 +142,8 @@ def _closing_table(result: dict) -> list[str]:
 
 
 def _changes(plan) -> list[str]:
-    """The enacted scenario's dated levers and events in date order, then the constants it sets apart from the
-    baseline's (each a documented approximation, in force from the branch)."""
+    """The enacted scenario's dated levers, events and changes in date order, then the constants it sets apart from
+    the baseline's (each a documented approximation, in force from the branch)."""
     enacted, baseline = plan.scenarios[0], plan.scenarios[2]
     dated = []
     for lever in enacted.levers:
@@ -154,6 +154,9 @@ def _changes(plan) -> list[str]:
                       f"{reform.what_it_does}"))
     for event in enacted.events:
         dated.append((event.date, event.kind.replace("_", " "), f"event: public anxiety +{event.anxiety_jump:g}"))
+    for change in enacted.changes:
+        dated.append((change.date, ", ".join(f"`{name}` = {value:g}" for name, value in change.constants.items()),
+                      "dated change of parameters (the scenario file gives its source)"))
     lines = ["| when | what | enters as |", "|---|---|---|"]
     lines += [f"| {day} | {what} | {how} |" for day, what, how in sorted(dated, key=lambda row: row[0])]
     for name, value in enacted.constants.items():
