@@ -202,12 +202,10 @@ class Journey:
         a change of worker to 1 over continuity_weeks_to_full."""
         p, wf = self.p, self.model.workforce
         k = p.direct_work_dose_curvature
-        worker_part = ((p.help_quality_unskilled + (1 - p.help_quality_unskilled) * wf.skill)
-                       * (np.expm1(-k * wf.time_factor) / np.expm1(-k))
-                       * np.where(wf.filled == AGENCY, p.agency_local_knowledge_quality, 1.0))
-        return _quality(np.asarray(idx), self.worker, self.worker_since, self.model.week, worker_part,
-                        wf.judgment * wf.skill, self.pop.variety, p.variety_quality_penalty,
-                        p.change_of_worker_quality_floor, p.continuity_weeks_to_full)
+        dose = np.expm1(-k * wf.time_factor) / np.expm1(-k)
+        return _quality(np.asarray(idx), self.worker, self.worker_since, self.model.week, wf.skill, dose, wf.filled,
+                        wf.judgment, self.pop.variety, p.help_quality_unskilled, p.agency_local_knowledge_quality,
+                        p.variety_quality_penalty, p.change_of_worker_quality_floor, p.continuity_weeks_to_full)
 
     def assign(self, idx: np.ndarray, slots: np.ndarray) -> None:
         ledger, now = self.model.ledger, self.model.week
@@ -345,14 +343,17 @@ class Journey:
 
 
 @numba.njit(cache=True, nogil=True)
-def _quality(idx, worker, worker_since, week, worker_part, judgment_skill, variety, penalty, floor, weeks_to_full):
-    """Journey.quality_and_continuity per child, from each worker's part and judgment times skill."""
+def _quality(idx, worker, worker_since, week, skill, dose, filled, judgment, variety, unskilled, agency_knowledge,
+             penalty, floor, weeks_to_full):
+    """Journey.quality_and_continuity per child, from each worker's skill, time dose, employment and judgment."""
     quality, continuity = np.zeros(len(idx)), np.zeros(len(idx))
     for i in range(len(idx)):
         child = idx[i]
         w = worker[child]
         if w >= 0:
+            local = agency_knowledge if filled[w] == AGENCY else 1.0
+            worker_part = (unskilled + (1 - unskilled) * skill[w]) * dose[w] * local
             continuity[i] = floor + (1 - floor) * min((week - worker_since[child]) / weeks_to_full, 1.0)
-            fit = 1.0 - variety[child] * penalty * (1.0 - judgment_skill[w])
-            quality[i] = worker_part[w] * continuity[i] * fit
+            fit = 1.0 - variety[child] * penalty * (1.0 - judgment[w] * skill[w])
+            quality[i] = worker_part * continuity[i] * fit
     return quality, continuity
