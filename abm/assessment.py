@@ -180,7 +180,7 @@ def _estimate(idx, time_fraction, anchored, normal, worker, first_estimate, skil
     return out
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")  # x / 0 as numpy divides, not an exception
 def _progress(cases, now, on_time_draws, worker, due, stage_start, kind, hours_done, hours_needed, hours_rate, recorded,
               recording_needed, recording_rate, time_factor, recording_done, compliance, spread, overrun_factor):
     """One week of the assessments `cases` (the module's rules): the direct work and recording each receives (its
