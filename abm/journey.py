@@ -82,12 +82,10 @@ class Journey:
         return np.flatnonzero(self.pop.status >= EARLY_HELP)
 
     def _record_help_start(self, idx: np.ndarray) -> None:
-        since = self.pop.need_since[idx]
-        waited = since != NEVER
         ledger = self.model.ledger
-        ledger.help_starts += int(waited.sum())
-        ledger.weeks_to_help_total += float((self.model.week - since[waited]).sum())
-        self.pop.need_since[idx] = NEVER
+        starts, weeks = _help_starts(np.asarray(idx), self.pop.need_since, self.model.week)
+        ledger.help_starts += starts
+        ledger.weeks_to_help_total += float(weeks)
 
     def _engage(self, idx: np.ndarray, quality: np.ndarray | float) -> None:
         p = self.p
@@ -357,3 +355,17 @@ def _quality(idx, worker, worker_since, week, skill, dose, filled, judgment, var
             fit = 1.0 - variety[child] * penalty * (1.0 - judgment[w] * skill[w])
             quality[i] = worker_part * continuity[i] * fit
     return quality, continuity
+
+
+@numba.njit(cache=True, nogil=True)
+def _help_starts(idx, need_since, week):
+    """How many of the children `idx` starting help had been in need, and their weeks from need to help; then none
+    of them is in need any more (need_since NEVER)."""
+    starts = weeks = 0
+    for child in idx:
+        if need_since[child] != NEVER:
+            starts += 1
+            weeks += week - need_since[child]
+    for child in idx:
+        need_since[child] = NEVER
+    return starts, weeks
