@@ -22,7 +22,9 @@ from abm.parameters.help import NEEDS
 from abm.population import PROBLEMS
 
 NEGLECT, DOMESTIC_VIOLENCE, MENTAL_HEALTH, SUBSTANCE_MISUSE, DISABILITY, SEXUAL_ABUSE, ADOLESCENT = range(len(NEEDS))
-MENTAL_HEALTH_BIT, DV_BIT, SUBSTANCE_BIT = (PROBLEMS.index(k) for k in ("mental_health", "domestic_violence", "substance_misuse"))
+# The bits of a household's parental problems (abm.population.PROBLEMS).
+MENTAL_HEALTH_BIT, DV_BIT, SUBSTANCE_BIT = map(PROBLEMS.index,
+                                                 ("mental_health", "domestic_violence", "substance_misuse"))
 
 
 class Needs:
