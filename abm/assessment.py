@@ -80,7 +80,8 @@ class Assessment:
         in_post = wf.in_post()
         mean_skill = float(wf.skill[in_post].mean()) if in_post.any() else p.skill_newly_qualified
         idx = np.asarray(idx)
-        return _estimate(idx, np.asarray(time_fraction, dtype=float), np.broadcast_to(anchored, idx.shape),
+        anchored = np.full(len(idx), anchored, dtype=bool) if np.ndim(anchored) == 0 else anchored
+        return _estimate(idx, np.asarray(time_fraction, dtype=float), anchored,
                          self.model.child_uniforms.normal(idx, self.model.week, crn.ESTIMATE), journey.worker,
                          journey.first_estimate, wf.skill, wf.supervision, mean_skill, pop.base_risk, pop.now,
                          pop.ebb_from, pop.mitigation_durable, pop.mitigation_level, pop.ebb_after,
@@ -99,30 +100,23 @@ class Assessment:
         model, p, journey, wf = self.model, self.p, self.model.journey, self.model.workforce
         allocate(model, open_cases[journey.worker[open_cases] < 0])
         cases = open_cases[model.population.status[open_cases] == ASSESSMENT]
-        slot = journey.worker[cases]
-        allocated = slot >= 0
-        worker = np.maximum(slot, 0)
         now = model.week
-        done, complete, on_time, ends, done_hours = _progress(
+        finished, slot, timed, in_time, fraction = _progress(
             cases, now, model.child_uniforms(cases, now, crn.ON_TIME), journey.worker, journey.due,
             journey.stage_start, journey.kind, journey.hours_done, journey.hours_needed, journey.hours_rate,
             journey.recorded, journey.recording_needed, journey.recording_rate, wf.assessment_time_factor,
             wf.recording_done, wf.compliance, journey.spread_weeks(np.arange(3)), p.assessment_overrun_limit_factor)
-        due, needed = journey.due[cases], journey.hours_needed[cases]
-        finished = cases[done]
         ledger = model.ledger
         ledger.assessments_completed += len(finished)
-        timed = np.isfinite(due[done])
-        in_time = timed & (np.where(complete[done] | on_time[done], ends[done], now + 1) <= due[done] + EPSILON)
         kind = journey.kind[finished]
+        timed_by_kind = np.bincount(kind[timed], minlength=3)
+        in_time_by_kind = np.bincount(kind[in_time], minlength=3)
         for stage, name in ((INITIAL, "initial"), (CORE, "core"), (SINGLE, "single")):
-            of_kind = (kind == stage) & timed
-            setattr(ledger, f"{name}_timed", getattr(ledger, f"{name}_timed") + int(of_kind.sum()))
-            setattr(ledger, f"{name}_in_timescale", getattr(ledger, f"{name}_in_timescale") + int((of_kind & in_time).sum()))
-        ledger.assessments_in_timescale += int(in_time.sum())
-        reported = timed & allocated[done]  # a manager's indicator counts the team's own assessments
-        model.management.report_timeliness(wf.team[worker[done][reported]], in_time[reported])
-        fraction = np.minimum(done_hours[done] / needed[done], 1.0)
+            setattr(ledger, f"{name}_timed", getattr(ledger, f"{name}_timed") + int(timed_by_kind[stage]))
+            setattr(ledger, f"{name}_in_timescale", getattr(ledger, f"{name}_in_timescale") + int(in_time_by_kind[stage]))
+        ledger.assessments_in_timescale += int(np.count_nonzero(in_time))
+        reported = timed & (slot >= 0)  # a manager's indicator counts the team's own assessments
+        model.management.report_timeliness(wf.team[slot[reported]], in_time[reported])
         first_view = kind != CORE
         estimate = self.estimate(finished, fraction, anchored=~first_view)
         journey.first_estimate[finished[first_view]] = estimate[first_view]
@@ -186,18 +180,21 @@ def _estimate(idx, time_fraction, anchored, normal, worker, first_estimate, skil
     return out
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")  # x / 0 as numpy divides, not an exception
 def _progress(cases, now, on_time_draws, worker, due, stage_start, kind, hours_done, hours_needed, hours_rate, recorded,
               recording_needed, recording_rate, time_factor, recording_done, compliance, spread, overrun_factor):
     """One week of the assessments `cases` (the module's rules): the direct work and recording each receives (its
     pace, abm.pace, times its worker's shares; nothing while unallocated), added to what it had;
     when it is complete (within the week, the later of the two crossings); whether one that would run past its due
     time is finished on time instead (a draw below the worker's compliance), with the direct work it had by then;
-    and whether it ends (complete, on time, or at the overrun limit). Returns per case: done, complete, on_time,
-    when it ends (weeks) and its direct hours done."""
+    and whether it ends (complete, on time, or at the overrun limit). Returns, for the cases that end (in order):
+    the child, its worker's slot (-1: unallocated), whether it has a timescale (a finite due time), whether it
+    ends in timescale (by its due time: when complete or finished on time, else at the week's end) and the share
+    of its direct hours done (at most 1)."""
     n = len(cases)
-    done, complete, on_time = np.zeros(n, dtype=np.bool_), np.zeros(n, dtype=np.bool_), np.zeros(n, dtype=np.bool_)
-    ends, done_hours = np.empty(n), np.empty(n)
+    finished, slot_of = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64)
+    timed, in_time, fraction = np.empty(n, dtype=np.bool_), np.empty(n, dtype=np.bool_), np.empty(n)
+    ended = 0
     for i in range(n):
         child = cases[i]
         w = worker[child]
@@ -208,20 +205,25 @@ def _progress(cases, now, on_time_draws, worker, due, stage_start, kind, hours_d
         accrued = pace(hours_rate[child], needed, before, due[child], now) * time_factor[slot] * allocated
         writing = pace(recording_rate[child], to_write, written, due[child], now) * recording_done[slot] * allocated
         after, wrote = before + accrued, written + writing
-        complete[i] = after >= needed and wrote >= to_write
+        complete = after >= needed and wrote >= to_write
         end = max(_crossing(now, before, accrued, needed), _crossing(now, written, writing, to_write))
         d = due[child]
-        if w >= 0 and d >= now and d < now + 1 and end > d + EPSILON and on_time_draws[i] < compliance[slot]:
-            on_time[i] = True
+        on_time = w >= 0 and d >= now and d < now + 1 and end > d + EPSILON and on_time_draws[i] < compliance[slot]
+        if on_time:
             end = d
-            done_hours[i] = before + accrued * (d - now)
+            done_hours = before + accrued * (d - now)
         else:
-            done_hours[i] = min(after, needed)
-        ends[i] = end
+            done_hours = min(after, needed)
         overrun = now + 1 >= stage_start[child] + overrun_factor * spread[kind[child]]
-        done[i] = complete[i] or on_time[i] or overrun
         hours_done[child], recorded[child] = after, wrote
-    return done, complete, on_time, ends, done_hours
+        if complete or on_time or overrun:
+            share = done_hours / needed
+            finished[ended], slot_of[ended] = child, w
+            timed[ended] = np.isfinite(d)
+            in_time[ended] = timed[ended] and (end if complete or on_time else now + 1.0) <= d + EPSILON
+            fraction[ended] = min(share, 1.0)
+            ended += 1
+    return finished[:ended], slot_of[:ended], timed[:ended], in_time[:ended], fraction[:ended]
 
 
 @numba.njit(cache=True, nogil=True)

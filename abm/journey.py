@@ -82,12 +82,10 @@ class Journey:
         return np.flatnonzero(self.pop.status >= EARLY_HELP)
 
     def _record_help_start(self, idx: np.ndarray) -> None:
-        since = self.pop.need_since[idx]
-        waited = since != NEVER
         ledger = self.model.ledger
-        ledger.help_starts += int(waited.sum())
-        ledger.weeks_to_help_total += float((self.model.week - since[waited]).sum())
-        self.pop.need_since[idx] = NEVER
+        starts, weeks = _help_starts(np.asarray(idx), self.pop.need_since, self.model.week)
+        ledger.help_starts += starts
+        ledger.weeks_to_help_total += float(weeks)
 
     def _engage(self, idx: np.ndarray, quality: np.ndarray | float) -> None:
         p = self.p
@@ -202,12 +200,10 @@ class Journey:
         a change of worker to 1 over continuity_weeks_to_full."""
         p, wf = self.p, self.model.workforce
         k = p.direct_work_dose_curvature
-        worker_part = ((p.help_quality_unskilled + (1 - p.help_quality_unskilled) * wf.skill)
-                       * (np.expm1(-k * wf.time_factor) / np.expm1(-k))
-                       * np.where(wf.filled == AGENCY, p.agency_local_knowledge_quality, 1.0))
-        return _quality(np.asarray(idx), self.worker, self.worker_since, self.model.week, worker_part,
-                        wf.judgment * wf.skill, self.pop.variety, p.variety_quality_penalty,
-                        p.change_of_worker_quality_floor, p.continuity_weeks_to_full)
+        dose = np.expm1(-k * wf.time_factor) / np.expm1(-k)
+        return _quality(np.asarray(idx), self.worker, self.worker_since, self.model.week, wf.skill, dose, wf.filled,
+                        wf.judgment, self.pop.variety, p.help_quality_unskilled, p.agency_local_knowledge_quality,
+                        p.variety_quality_penalty, p.change_of_worker_quality_floor, p.continuity_weeks_to_full)
 
     def assign(self, idx: np.ndarray, slots: np.ndarray) -> None:
         ledger, now = self.model.ledger, self.model.week
@@ -345,14 +341,31 @@ class Journey:
 
 
 @numba.njit(cache=True, nogil=True)
-def _quality(idx, worker, worker_since, week, worker_part, judgment_skill, variety, penalty, floor, weeks_to_full):
-    """Journey.quality_and_continuity per child, from each worker's part and judgment times skill."""
+def _quality(idx, worker, worker_since, week, skill, dose, filled, judgment, variety, unskilled, agency_knowledge,
+             penalty, floor, weeks_to_full):
+    """Journey.quality_and_continuity per child, from each worker's skill, time dose, employment and judgment."""
     quality, continuity = np.zeros(len(idx)), np.zeros(len(idx))
     for i in range(len(idx)):
         child = idx[i]
         w = worker[child]
         if w >= 0:
+            local = agency_knowledge if filled[w] == AGENCY else 1.0
+            worker_part = (unskilled + (1 - unskilled) * skill[w]) * dose[w] * local
             continuity[i] = floor + (1 - floor) * min((week - worker_since[child]) / weeks_to_full, 1.0)
-            fit = 1.0 - variety[child] * penalty * (1.0 - judgment_skill[w])
-            quality[i] = worker_part[w] * continuity[i] * fit
+            fit = 1.0 - variety[child] * penalty * (1.0 - judgment[w] * skill[w])
+            quality[i] = worker_part * continuity[i] * fit
     return quality, continuity
+
+
+@numba.njit(cache=True, nogil=True)
+def _help_starts(idx, need_since, week):
+    """How many of the children `idx` starting help had been in need, and their weeks from need to help; then none
+    of them is in need any more (need_since NEVER)."""
+    starts = weeks = 0
+    for child in idx:
+        if need_since[child] != NEVER:
+            starts += 1
+            weeks += week - need_since[child]
+    for child in idx:
+        need_since[child] = NEVER
+    return starts, weeks

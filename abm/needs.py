@@ -13,14 +13,18 @@ standard, `<type>_variety`) and a multiplier of the direct work a plan needs
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
 from abm import crn
 from abm.calendar import WEEKS_PER_YEAR
 from abm.parameters.help import NEEDS
+from abm.population import PROBLEMS
 
 NEGLECT, DOMESTIC_VIOLENCE, MENTAL_HEALTH, SUBSTANCE_MISUSE, DISABILITY, SEXUAL_ABUSE, ADOLESCENT = range(len(NEEDS))
-PROBLEM_NEEDS = ((2, SUBSTANCE_MISUSE), (1, DOMESTIC_VIOLENCE), (0, MENTAL_HEALTH))  # (problem bit, need), in order
+# The bits of a household's parental problems (abm.population.PROBLEMS).
+MENTAL_HEALTH_BIT, DV_BIT, SUBSTANCE_BIT = map(PROBLEMS.index,
+                                                 ("mental_health", "domestic_violence", "substance_misuse"))
 
 
 class Needs:
@@ -38,15 +42,36 @@ class Needs:
 
     def read(self, idx: np.ndarray) -> None:
         """Read the primary need of children `idx`, whose cases open now, and set their variety."""
-        p, pop = self.p, self.model.population
-        bits = pop.problems[pop.household[idx]]
-        need = np.full(len(idx), NEGLECT, dtype=np.int8)
-        need[pop.disabled[idx]] = DISABILITY
-        draws = self.model.child_uniforms(idx, self.model.week, crn.ADOLESCENT, count=2)  # ADOLESCENT, SEXUAL_ABUSE
-        old = pop.age_weeks(idx, self.model.week) >= p.adolescent_age_years * WEEKS_PER_YEAR
-        need[(need == NEGLECT) & old & (draws[0] < p.adolescent_own_risk_share)] = ADOLESCENT
-        for bit, kind in reversed(PROBLEM_NEEDS):
-            need[(bits >> bit) & 1 == 1] = kind
-        need[draws[1] < p.sexual_abuse_exploitation_share] = SEXUAL_ABUSE
+        p, pop, week = self.p, self.model.population, self.model.week
+        draws = self.model.child_uniforms(idx, week, crn.ADOLESCENT, count=2)  # ADOLESCENT, SEXUAL_ABUSE
+        need = _read(np.asarray(idx), draws, week, pop.problems, pop.household, pop.disabled, pop.birth_week,
+                     p.adolescent_age_years * WEEKS_PER_YEAR, p.adolescent_own_risk_share,
+                     p.sexual_abuse_exploitation_share)
         pop.need_type[idx] = need
         pop.variety[idx] = self.variety[need]
+
+
+@numba.njit(cache=True, nogil=True)
+def _read(idx, draws, week, problems, household, disabled, birth_week, adolescent_weeks, adolescent_share,
+          sexual_abuse_share):
+    """Needs.read's need type per child, in the module's order, from the child's draws (rows ADOLESCENT,
+    SEXUAL_ABUSE)."""
+    need = np.empty(len(idx), dtype=np.int8)
+    for i in range(len(idx)):
+        child = idx[i]
+        bits = problems[household[child]]
+        if draws[1, i] < sexual_abuse_share:
+            need[i] = SEXUAL_ABUSE
+        elif (bits >> SUBSTANCE_BIT) & 1:
+            need[i] = SUBSTANCE_MISUSE
+        elif (bits >> DV_BIT) & 1:
+            need[i] = DOMESTIC_VIOLENCE
+        elif (bits >> MENTAL_HEALTH_BIT) & 1:
+            need[i] = MENTAL_HEALTH
+        elif disabled[child]:
+            need[i] = DISABILITY
+        elif week - birth_week[child] >= adolescent_weeks and draws[0, i] < adolescent_share:
+            need[i] = ADOLESCENT
+        else:
+            need[i] = NEGLECT
+    return need

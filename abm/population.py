@@ -163,8 +163,9 @@ class Population:
                            self.ebb_after)
 
     def risk(self, idx: np.ndarray) -> np.ndarray:
-        """Latent risk (log-hazard) of children `idx` this week."""
-        return self.base_risk[idx] - self.mitigation(idx)
+        """Latent risk (log-hazard) of children `idx` this week: base risk less mitigation."""
+        return _risk(np.asarray(idx), self.base_risk, self.now, self.ebb_from, self.mitigation_durable,
+                     self.mitigation_level, self.ebb_after)
 
     def stop_ebbing(self, idx: np.ndarray) -> None:
         """Help (re)starts: freeze mitigation at its current level."""
@@ -204,6 +205,14 @@ def _mitigation(idx, now, ebb_from, durable, level, ebb_after):
     out = np.empty(len(idx))
     for i in range(len(idx)):
         out[i] = mitigation_of(idx[i], now, ebb_from, durable, level, ebb_after)
+    return out
+
+
+@numba.njit(cache=True, nogil=True)
+def _risk(idx, base_risk, now, ebb_from, durable, level, ebb_after):
+    out = np.empty(len(idx))
+    for i in range(len(idx)):
+        out[i] = base_risk[idx[i]] - mitigation_of(idx[i], now, ebb_from, durable, level, ebb_after)
     return out
 
 

@@ -21,6 +21,7 @@ caseloads run above what they regard as normal, and do not lower thresholds belo
 from __future__ import annotations
 
 import mesa
+import numba
 import numpy as np
 
 from abm.calendar import WEEKS_PER_YEAR
@@ -142,20 +143,14 @@ class Workforce:
         in_post = self.in_post()
         load = float(self.caseload[in_post].mean() / p.caseload_reference - 1.0) if in_post.any() else 0.0
         self.pressure = max(load, 0.0)
-        self.burnout += (p.burnout_gain_per_overtime_hour * self.overtime * (1.0 - self.burnout)
-                         - p.burnout_recovery_per_week * self.burnout)
-        logit = (p.satisfaction_intercept + p.satisfaction_judgment_weight * self.judgment
-                 + p.satisfaction_direct_work_weight * self.direct_share
-                 - p.satisfaction_caseload_weight * (self.caseload / p.caseload_reference - 1.0)
-                 + p.satisfaction_supervision_weight * self.supervision
-                 - p.satisfaction_blame_weight * gov.blame_stress)
-        target = 1.0 / (1.0 + np.exp(-logit))
-        self.satisfaction += p.satisfaction_adaptation_per_week * (target - self.satisfaction)
-        supervised = p.skill_growth_unsupervised_share + (1 - p.skill_growth_unsupervised_share) * self.supervision
-        self.skill += p.skill_growth_per_year / WEEKS_PER_YEAR * (1.0 - self.skill) * supervised * in_post
-        self.experience += in_post / WEEKS_PER_YEAR
-        if p.evidence_based_method_effect > 0:
-            self.proficiency = np.minimum(self.proficiency + in_post / p.method_learning_weeks, 1.0)
+        logit = _strain(self.burnout, self.overtime, self.judgment, self.direct_share, self.caseload, self.supervision,
+                        p.burnout_gain_per_overtime_hour, p.burnout_recovery_per_week, p.satisfaction_intercept,
+                        p.satisfaction_judgment_weight, p.satisfaction_direct_work_weight,
+                        p.satisfaction_caseload_weight, p.caseload_reference, p.satisfaction_supervision_weight,
+                        p.satisfaction_blame_weight * gov.blame_stress)
+        _grow(1.0 / (1.0 + np.exp(-logit)), in_post, self.satisfaction, self.skill, self.experience, self.proficiency,
+              self.supervision, p.satisfaction_adaptation_per_week, p.skill_growth_per_year / WEEKS_PER_YEAR,
+              p.skill_growth_unsupervised_share, p.evidence_based_method_effect > 0, p.method_learning_weeks)
         self._leave(in_post)
         self._recruit()
         self._update_status()
@@ -197,3 +192,32 @@ class Workforce:
     def experience_mean(self) -> float:
         in_post = self.filled != VACANT
         return float(self.experience[in_post].mean()) if in_post.any() else 0.0
+
+
+@numba.njit(cache=True, nogil=True)
+def _strain(burnout, overtime, judgment, direct_share, caseload, supervision, burnout_gain, recovery, intercept,
+            judgment_weight, direct_weight, caseload_weight, caseload_reference, supervision_weight, blame):
+    """The module's burnout update, in place, and each worker's logit of target satisfaction (`blame`: the blame
+    weight times the blame stress)."""
+    logit = np.empty(len(burnout))
+    for w in range(len(burnout)):
+        burnout[w] += burnout_gain * overtime[w] * (1.0 - burnout[w]) - recovery * burnout[w]
+        logit[w] = (intercept + judgment_weight * judgment[w] + direct_weight * direct_share[w]
+                    - caseload_weight * (caseload[w] / caseload_reference - 1.0)
+                    + supervision_weight * supervision[w] - blame)
+    return logit
+
+
+@numba.njit(cache=True, nogil=True)
+def _grow(target, in_post, satisfaction, skill, experience, proficiency, supervision, adaptation, growth,
+          unsupervised_share, learning, learning_weeks):
+    """In place: satisfaction moves towards its `target`; the skill (at `growth` a week, for the supervised share),
+    experience and, while an evidence-based method is `learning`, proficiency of the workers in post grow."""
+    for w in range(len(target)):
+        on = 1.0 if in_post[w] else 0.0
+        satisfaction[w] += adaptation * (target[w] - satisfaction[w])
+        supervised = unsupervised_share + (1 - unsupervised_share) * supervision[w]
+        skill[w] += growth * (1.0 - skill[w]) * supervised * on
+        experience[w] += on / WEEKS_PER_YEAR
+        if learning:
+            proficiency[w] = min(proficiency[w] + on / learning_weeks, 1.0)
