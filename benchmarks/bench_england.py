@@ -17,6 +17,7 @@ Target (issue 15, on 2 cores): <= 300 s.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import tempfile
 import time
 from pathlib import Path
@@ -35,7 +36,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     england = load_sweep(ROOT / "scenarios" / "sweeps" / "england.toml")
-    england = england.model_copy(update={"base": england.base.with_overrides(years=args.years)})
+    england = dataclasses.replace(england, base=england.base.with_overrides(years=args.years))
     design = make_design(england)
     with scratch_cache(), tempfile.TemporaryDirectory(prefix="bench_england-") as out:
         began = time.perf_counter()
