@@ -57,7 +57,7 @@ def test_the_shipped_baseline_branches_so_it_has_no_start_year_to_choose():
     (like an undated baseline, no start year); every scenario built on it branches from the same states."""
     from abm.results import PROJECT_ROOT
     folder = PROJECT_ROOT / "scenarios"
-    assert set(baseline_files(folder)) == {"baseline", "england_2006_2011", "fresh_2011"}
+    assert set(baseline_files(folder)) == {"baseline", "england_2006_2011", "england_2011_2024", "fresh_2011"}
     assert {"munro_full", "learning_only", "workforce_only"} <= set(packages(folder))
     base = load_scenario(baseline_files(folder)["baseline"])
     setup = CompareSetup.from_scenario(base).with_reforms(1, ("R1", "R10"))
