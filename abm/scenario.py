@@ -188,6 +188,14 @@ class Lever(_Strict):
             raise _Problem(*_explain(error)) from None
 
 
+def _at_one_time(item, example: str):
+    """`item` (an Event or a Change) if it gives exactly one of date or week; else _Problem saying so."""
+    if (item.date is None) == (item.week is None):
+        said = "both" if item.date is not None else "neither"
+        raise _Problem((), f"give exactly one of date (e.g. {example}) or week (weeks after warm-up), not {said}")
+    return item
+
+
 class Event(_Strict):
     """An exogenous public event raising (or lowering) public anxiety, at a date or a week after the warm-up."""
 
@@ -205,10 +213,7 @@ class Event(_Strict):
 
     @model_validator(mode="after")
     def _one_time(self) -> Event:
-        if (self.date is None) == (self.week is None):
-            said = "both" if self.date is not None else "neither"
-            raise _Problem((), f"give exactly one of date (e.g. 2008-11-15) or week (weeks after warm-up), not {said}")
-        return self
+        return _at_one_time(self, "2008-11-15")
 
 
 class Change(_Strict):
@@ -238,10 +243,7 @@ class Change(_Strict):
 
     @model_validator(mode="after")
     def _one_time(self) -> Change:
-        if (self.date is None) == (self.week is None):
-            said = "both" if self.date is not None else "neither"
-            raise _Problem((), f"give exactly one of date (e.g. 2014-04-22) or week (weeks after warm-up), not {said}")
-        return self
+        return _at_one_time(self, "2014-04-22")
 
 
 class Scenario(_Strict):
