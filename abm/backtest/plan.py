@@ -52,8 +52,8 @@ def plan(path: Path = BACKTEST_FILE, seeds: int | None = None) -> Plan:
         raise BacktestError(f"{path}: scenario.branch_from: a back-test starts from the history's saved state; "
                             'give branch_from = "HISTORY@DATE"')
     munro = enacted.with_levers(load_scenario(MUNRO_FILE).levers, name=MUNRO_NAME).model_copy(update={
-        "description": "the same decade (its constants and events) with Munro's full package from April 2011 "
-                       "instead of what was enacted"})
+        "description": "the same decade (its constants, dated changes and events) with Munro's full package from "
+                       "April 2011 instead of what was enacted"})
     baseline = load_scenario(BASELINE_FILE).with_overrides(seeds=enacted.seeds, years=enacted.years).model_copy(
         update={"description": "none of the enacted changes: the history's authority carried on as it was"})
     return Plan((enacted, munro, baseline), enacted.branch_from.history.with_overrides(seeds=enacted.seeds))
