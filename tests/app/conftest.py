@@ -11,7 +11,7 @@ on a free port of 127.0.0.1 with that folder as its baselines and stops it after
 saying why, only when it is not installed. `open_app()` opens the app in a fresh browser
 context (a separate session: its own cookies) at a view (Compare unless told otherwise; `None`
 stays on the start page the app opens with) and returns an `AppPage` that records every
-failed request and every request that leaves 127.0.0.1, and can go to a view, tick a reform,
+failed request (not those the browser cancelled on a reload) and every request that leaves 127.0.0.1, and can go to a view, tick a reform,
 move a slider, check the page's accessibility (accessibility_check.js) and save a screenshot
 under results/screenshots/.
 """
@@ -175,12 +175,18 @@ class AppPage:
         self.failed: list[str] = []
         self.external: list[str] = []  # requests to anywhere but 127.0.0.1
         self.page.on("request", self._record)
-        self.page.on("requestfailed", lambda r: self.failed.append(f"{r.url} ({r.failure})"))
+        self.page.on("requestfailed", self._failed)
         self.page.on("response", lambda r: r.status >= 400 and self.failed.append(f"{r.url} (HTTP {r.status})"))
         self.page.goto(url)
         self.page.locator(".cpsim-start").wait_for()
         if view is not None:
             self.go(view)
+
+    def _failed(self, request) -> None:
+        # A request the browser itself cancelled because the page navigated or reloaded (net::ERR_ABORTED, e.g. the
+        # favicon still loading when a test reloads) never reached a verdict from the server: not a failure of it.
+        if "ERR_ABORTED" not in (request.failure or ""):
+            self.failed.append(f"{request.url} ({request.failure})")
 
     def _record(self, request) -> None:
         parts = urlsplit(request.url)
