@@ -1,6 +1,6 @@
 """Observed national figures after March 2011, for comparison with the back-test only (never targets).
 
-`abm/validation/backtest_observed.toml` holds `[[observed]]` tables: `outcome` (an outcome of
+`abm/backtest/observed.toml` holds `[[observed]]` tables: `outcome` (an outcome of
 abm/outcomes.py), `period` (a financial year "2016/17" or a calendar year "2016"), `value` (the
 figure for the average authority: England's count / 152, a rate or duration as published),
 `national` (optional: England's count) and `source`. Calibration and `cpsim validate` never read
@@ -16,7 +16,7 @@ from abm.outcomes import BY_NAME
 from abm.tomlfile import did_you_mean, read_toml
 from abm.validation.targets import period_kind
 
-OBSERVED_FILE = Path(__file__).parents[1] / "validation" / "backtest_observed.toml"
+OBSERVED_FILE = Path(__file__).parent / "observed.toml"  # beside the back-test, apart from the calibration targets
 REQUIRED = ("outcome", "period", "value", "source")
 KEYS = (*REQUIRED, "national")
 

@@ -184,7 +184,7 @@ def render(result: dict, plan) -> str:
         "after March 2011: every figure below is a prediction. " + sentence(result), "",
         *(f"- **{name}**: {result['descriptions'][name] or ''}" for name in names),
         "", "Observed figures (black) are England's published figures divided by 152, the way the calibration "
-        "targets scale them (`abm/validation/backtest_observed.toml`, never read by the calibration); durations, "
+        "targets scale them (`abm/backtest/observed.toml`, never read by the calibration); durations, "
         "rates, shares and caseloads are not scaled. Calendar-year figures (court, workforce census) sit a quarter "
         "year before the financial year starting in that April. What in the model drives each closing figure, and "
         "where it is likely wrong and why: docs/backtest_findings.md (written for the committed run).", "",
