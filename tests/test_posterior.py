@@ -1,10 +1,11 @@
 """The calibration posterior: the ABC-SMC search on a tiny authority, its file, and `cpsim posterior`.
 
-The search (abm/calibration/abc.py) saves each generation in abc.db and continues with
+The search (abm/calibration/abc.py) saves each generation in abc_state.npz and continues with
 --resume, never over another search or with other settings; its posterior file loads, its
 weights sum to 1 and every member lies within its prior's range; a hostile or stale posterior
 file is refused with one message naming the file and what is wrong; and the committed posterior
-(scenarios/posterior/) passes the same checks.
+(scenarios/posterior/) passes the same checks. The search committed under results/ can still be
+resumed with today's setup (a new scenario feature left unused must not orphan it).
 """
 
 from __future__ import annotations
@@ -18,12 +19,13 @@ import pytest
 from typer.testing import CliRunner
 
 from abm.calibration import CalibrationError
-from abm.calibration.abc import (MOVES_LEAST, MOVES_MOST, STATE_FILE, STAY, Distance, Search, State, calibrate_abc,
-                                  moves, reflect, run_seeds, simulate)
+from abm.calibration.abc import (MOVES_LEAST, MOVES_MOST, STATE_FILE, STAY, Distance, Search, State, _settings,
+                                  calibrate_abc, moves, reflect, run_seeds, simulate)
 from abm.calibration.loss import loss
 from abm.calibration.posterior import POSTERIOR_FILE, PosteriorError, load_posterior
 from abm.calibration.search import prepare
 from abm.cli import app
+from tests.conftest import ROOT
 from tests.test_calibration_search import files  # noqa: F401  (the tiny authority's files, a fixture)
 
 
@@ -138,6 +140,15 @@ def test_the_committed_posterior_loads_within_its_priors():
     assert math.isclose(post.weights.sum(), 1.0)
     assert all(d.low <= m[d.name] <= d.high for m in post.members for d in post.space)
     assert post.provenance["method"].startswith("ABC-SMC")
+
+
+COMMITTED_SEARCH = ROOT / "results" / "abc-2026-12-07d" / STATE_FILE
+
+
+@pytest.mark.skipif(not COMMITTED_SEARCH.exists(), reason="no ABC search committed")
+def test_the_committed_search_resumes_with_todays_setup():
+    state = State.load(COMMITTED_SEARCH, _settings(prepare(seeds=2), 2, 100))
+    assert state.t >= 1 and len(state.distance) == 100
 
 
 def test_the_report_checks_every_target_on_the_posterior_predictive(tmp_path, files):  # noqa: F811

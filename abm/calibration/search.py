@@ -67,6 +67,8 @@ class Setup:
     def fingerprint(self) -> dict:
         """Everything a trial's loss depends on, as JSON: a resumed study must match it."""
         scenario = self.scenario.model_dump(mode="json", exclude={"source", "seeds", "name", "description"})
+        if not scenario["changes"]:  # no dated changes: the same search as before scenarios could hold them
+            del scenario["changes"]
         targets = [{"name": t.name, "outcome": t.outcome, "kind": t.kind, "period": t.period,
                     "base_period": t.base_period, "denominator": t.denominator, "value": t.value,
                     "tolerance": t.tolerance} for t in self.targets]
