@@ -579,6 +579,17 @@ def _check_run_options(report: Path | None, inputs: list[Path], *checks) -> None
         check_report_folder(report, inputs)
 
 
+def _provisional_lines(names: list[str], seeds: int, shown: list[str] | None = None):
+    """A `landed` callback printing provisional results on stderr, above the progress bar, as seeds complete."""
+    import sys
+
+    from tqdm import tqdm
+
+    from abm.compare.landing import line_printer
+
+    return line_printer(names, seeds, lambda line: tqdm.write(line, file=sys.stderr), shown)
+
+
 def _run_and_report(what: str, total: int, job, report: Path | None, write_report, page: str = "index.html") -> dict:
     """`job(progress)` under one tqdm bar of `total` runs on stderr, then its report written to `report` if given."""
     import sys
@@ -634,8 +645,9 @@ def compare(
     workers = _workers(workers)
     total = len(chosen) * n
     typer.echo(f"compare: {len(chosen)} scenarios x {n} seeds = {total} runs", err=True)
+    names = [s.name for s in chosen]
     result = _run_and_report("compare", total, lambda progress: comparison(
-        run_scenarios(chosen, n, workers=workers, progress=progress), [s.name for s in chosen],
+        run_scenarios(chosen, n, workers=workers, progress=progress, landed=_provisional_lines(names, n)), names,
         uncertainty=uncertainty(chosen)), report, write_report)
     typer.echo(json.dumps(result) if as_json else render_comparison(result))
 
@@ -666,6 +678,7 @@ def workshop(
     from abm.compare import CompareError
     from abm.compare.running import check_seeds
     from abm.workshop import WorkshopError, plan, run_plan
+    from abm.workshop.planning import subset_name
     from abm.workshop.report import write_report
     from abm.workshop.running import DEFAULT_SEEDS
     from abm.workshop.table import render_workshop
@@ -681,8 +694,10 @@ def workshop(
     families = "; ".join(f"{f}: {', '.join(r)}" for f, r in ws.families.items())
     typer.echo(f"workshop: {len(ws.families)} families ({families}), {len(ws.subsets)} combinations x {seeds} "
                f"seeds = {total} runs", err=True)
-    result = _run_and_report("workshop", total, lambda progress: run_plan(ws, seeds, workers=workers,
-                                                                           progress=progress), report, write_report)
+    names = [subset_name(s.families) for s in ws.subsets]
+    landed = _provisional_lines(names, seeds, shown=names[-1:])
+    result = _run_and_report("workshop", total, lambda progress: run_plan(
+        ws, seeds, workers=workers, progress=progress, landed=landed), report, write_report)
     typer.echo(json.dumps(result) if as_json else render_workshop(result))
 
 

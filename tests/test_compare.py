@@ -18,9 +18,11 @@ from typer.testing import CliRunner
 
 from abm.cli import app
 from abm.compare import Cancelled, CompareError, compare, run_scenarios
+from abm.compare.landing import HEADLINE, Landing, provisional_line
 from abm.compare.page import INDEX
 from abm.compare.running import check_pairable, check_seeds
 from abm.compare.statistics import mean_interval, run_values, verdict
+from abm.compare.table import difference_cell
 from abm.outcomes import BY_NAME, NAMES, OUTCOMES
 from abm.scenario import load_scenario
 from abm.seeds import replicate_seeds
@@ -252,3 +254,29 @@ def test_a_report_that_fails_half_way_leaves_the_earlier_one(tmp_path, monkeypat
         report_module.write_report(folder, result)
     assert sorted(p.name for p in folder.iterdir()) == before
     assert [p.name for p in tmp_path.iterdir()] == ["report"]
+
+
+def test_provisional_results_are_the_comparison_of_the_seeds_complete_so_far():
+    weekly = synthetic_weekly({"a": np.array([1.0, 2.0, 3.0, 4.0]), "b": np.array([2.0, 2.5, 5.0, 4.5])})
+    runs = {(i, k): run for (i, k), run in zip([(i, k) for i in range(2) for k in range(4)],
+                                                 [t for _, t in weekly.groupby(["scenario", "seed"], sort=True)])}
+    landing = Landing(2, 4)
+    completed = [landing.add(i, k, runs[(i, k)]) for k in (2, 0) for i in (0, 1)]
+    assert completed == [False, True, False, True] and landing.complete == [2, 0] and landing.provisional
+    expected = compare(pd.concat([runs[(i, k)] for i in range(2) for k in (0, 2)], ignore_index=True), ["a", "b"],
+                       outcomes=[HEADLINE], per_year=False)["outcomes"][HEADLINE]["difference"]["b"]
+    assert provisional_line(landing, ["a", "b"]).endswith(f"difference from a: b {difference_cell(expected, False)}")
+    assert "2 of 4 seeds" in provisional_line(landing, ["a", "b"])
+    for k in (1, 3):
+        for i in (0, 1):
+            landing.add(i, k, runs[(i, k)])
+    assert not landing.provisional  # every seed in: the results are final
+
+
+def test_cli_prints_provisional_lines_as_seeds_complete(tmp_path):
+    one, other = write_scenario(tmp_path, "one"), write_scenario(tmp_path, "bigger", children=12000)
+    result = cli(one, other, "--seeds", 3, "--workers", 1)
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.stderr.splitlines() if line.startswith("provisional")]
+    assert len(lines) == 1 and lines[0].startswith("provisional, 2 of 3 seeds: children significantly harmed a year, "
+                                                   "difference from one: bigger ")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Callable
 
+import pandas as pd
+
 from abm.compare.running import run_scenarios
 from abm.workshop.analysis import analyse
 from abm.workshop.findings import findings
@@ -14,10 +16,12 @@ DEFAULT_SEEDS = 5  # a workshop is 2^k x seeds runs: 320 for the full package at
 
 def run_plan(ws: Workshop, seeds: int | None = None, *, root_seed: int | None = None, workers: int | None = None,
              engine: str = "local", progress: Callable[[int, int], None] | None = None,
-             cancelled: Callable[[], bool] | None = None) -> dict:
-    """Run every subset of `ws` on common seeds (default: the package's) and return its result with findings."""
+             cancelled: Callable[[], bool] | None = None,
+             landed: Callable[[int, int, pd.DataFrame], None] | None = None) -> dict:
+    """Run every subset of `ws` on common seeds (default: the package's) and return its result with findings;
+    `landed` as in run_scenarios (subsets in `ws.subsets` order)."""
     weekly = run_scenarios([s.scenario for s in ws.subsets], seeds, root_seed=root_seed, workers=workers,
-                           engine=engine, progress=progress, cancelled=cancelled)
+                           engine=engine, progress=progress, cancelled=cancelled, landed=landed)
     result = analyse(ws, weekly)
     result["findings"] = findings(result)
     return result
