@@ -794,7 +794,7 @@ def states(
                f"{state_file(chosen.branch_from, seed_list[0]).parent}")
 
 
-cache_app = typer.Typer(help="The cache: finished runs (reused by run, compare, workshop, sweep and the app) and "
+cache_app = typer.Typer(help="The cache: finished runs (reused by run, compare, workshop, sweep, validate, backtest and the app) and "
                              "saved history states (docs/cache.md).", no_args_is_help=True)
 app.add_typer(cache_app, name="cache", short_help="Show or clear the cache of finished runs and saved states.")
 
