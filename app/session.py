@@ -44,6 +44,7 @@ class Session:
     inside_job: solara.Reactive  # app.inside_run.InsideJob | None: the runs under way, if any
     inside_progress: solara.Reactive[tuple[int, int]]  # (runs done, runs in all) of those runs
     inside_message: solara.Reactive[str]  # why the last runs stopped, if they did not finish
+    inside_preparing: solara.Reactive[Preparing | None]  # the saved states those runs are building first, if any
 
 
 SessionContext = solara.create_context(None)

@@ -3,7 +3,8 @@ the child's journey, the Taylor-Russell picture, the causal loop diagram, and th
 
 The reviewer picks one of the Compare page's scenarios to set beside the baseline and
 presses "Look inside": both run on each of the Compare page's seeds (its years and start
-year) in the background, with the time left at the rate so far, and Cancel; the runs and the
+year) in the background, after the saved starting states a branched baseline needs (shown being built, as
+on Compare), with the time left at the rate so far, and Cancel; the runs and the
 choice are the session's (app/inside_run.py), so leaving the view neither cancels nor resets
 them. History k of n is one seed, run with and without the reforms, so the two sides differ
 only by them; the runs are named by history, never by seed. The tables are kept in the session
@@ -30,6 +31,7 @@ from app.views import journey, loops, taylor_russell as tr, workforce
 from app.views.chart_image import ChartImage
 from app.views.heading import Heading
 from app.views.parameter_source import ParameterSource
+from app.views.preparing import PreparingProgress
 from app.views.run_reading import RunPairs, RunReading
 from app.wording import plural, progress_line
 
@@ -81,7 +83,9 @@ def InsideView(start, cancel):
             if job is not None:
                 solara.Button("Cancel", color="error", on_click=cancel, disabled=job.cancelled(),
                               classes=["cpsim-inside-cancel"])
-        if job is not None:
+        if job is not None and session.inside_preparing.value is not None:
+            PreparingProgress(session.inside_preparing.value, "inside")
+        elif job is not None:
             done, total = session.inside_progress.value
             solara.ProgressLinear(100 * done / total if total else True)
             solara.Text(progress_line(done, total, job.seconds_left()), classes=["cpsim-inside-progress"])
