@@ -83,7 +83,8 @@ def Page():
                       workshop=solara.use_reactive(None), inside=solara.use_reactive(None),
                       workshop_setup=solara.use_reactive(link.workshop), workshop_job=solara.use_reactive(None),
                       workshop_progress=solara.use_reactive((0, 0)), workshop_message=solara.use_reactive(""),
-                      workshop_step=solara.use_reactive(0), inside_choice=solara.use_reactive(""),
+                      workshop_step=solara.use_reactive(0), workshop_provisional=solara.use_reactive(None),
+                      inside_choice=solara.use_reactive(""),
                       inside_job=solara.use_reactive(None), inside_progress=solara.use_reactive((0, 0)),
                       inside_message=solara.use_reactive(""), inside_preparing=solara.use_reactive(None))
     view = solara.use_reactive(link.view or "start")
