@@ -393,6 +393,16 @@ def test_the_overview_grid_has_every_combination_and_the_steps_it_jumps_to():
     assert all(r.step is None for r in rows if r.name.count("+") == 2)  # the triples are in the grid only
 
 
+def test_a_grid_cell_that_rounds_to_no_change_reads_zero_without_a_sign():
+    base = {"outcomes": {"cost_per_year": {"median": 1e6}}}
+
+    def change(mean: float) -> str:
+        return workshop_overview.cell({"difference": {"cost_per_year": {"mean": mean, "verdict": "no clear difference"}}},
+                                      base, "cost_per_year").text
+
+    assert [change(m) for m in (0.0, 40.0, -40.0, 12_345.0, -50_000.0)] == ["0%", "0%", "0%", "+1.2%", "-5.0%"]
+
+
 def test_a_look_inside_a_branched_baseline_prepares_its_saved_states_first_and_says_so(branched_folder, tmp_path,
                                                                                       monkeypatch):
     from app.inside_run import InsideJob
