@@ -340,19 +340,19 @@ def prepare_states(scenarios: list[Scenario], seeds: int, job: RunJob,
 class ProvisionalGate:
     """When runs that land one by one (`RunJob.land`) make provisional results due: once the seeds whose runs of
     every one of `scenarios` scenarios are in number at least PROVISIONAL_SEEDS, more than last shown and fewer
-    than all `seeds`, at most once every PROVISIONAL_SECONDS (counted from when the last were made), never once
-    the job is cancelled. `land` passes `show` the number of complete seeds and their weekly tables, stacked
-    scenario by scenario, seed by seed, as the finished runs are."""
+    than all `seeds`, at most once every PROVISIONAL_SECONDS (counted from the gate's making, then from when the
+    last were made: runs read from the run cache land at once and make none, so a warm deck costs no extra
+    analysis), never once the job is cancelled. `land` passes `show` the number of complete seeds and their weekly
+    tables, stacked scenario by scenario, seed by seed, as the finished runs are."""
 
     def __init__(self, job: RunJob, scenarios: int, seeds: int) -> None:
         self.job, self.scenarios, self.seeds = job, scenarios, seeds
-        self.shown, self.at = 0, None
+        self.shown, self.at = 0, time.monotonic()
 
     def land(self, scenario: int, seed: int, table: pd.DataFrame,
              show: Callable[[int, pd.DataFrame], None] | None) -> None:
         self.job.land(scenario, seed, table)
-        if show is None or self.job.cancelled() or (self.at is not None
-                                                    and time.monotonic() - self.at < PROVISIONAL_SECONDS):
+        if show is None or self.job.cancelled() or time.monotonic() - self.at < PROVISIONAL_SECONDS:
             return
         landed = self.job.landed
         complete = [k for k in range(self.seeds) if all((i, k) in landed for i in range(self.scenarios))]

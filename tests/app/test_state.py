@@ -170,7 +170,8 @@ def test_the_time_left_goes_by_the_recent_rate_not_by_runs_read_from_the_cache(m
     assert job.seconds_left() == pytest.approx(35.0)
 
 
-def test_results_are_shown_as_seeds_land_then_all_of_them(setup):
+def test_results_are_shown_as_seeds_land_then_all_of_them(setup, monkeypatch):
+    monkeypatch.setattr("app.state.PROVISIONAL_SECONDS", 0)  # as soon as seeds are complete, however quick the runs
     chosen = setup.with_reform(1, "R1", True).with_settings(years=1, seeds=3)
     partial = []
     final = run_comparison(chosen, RunJob(), on_partial=partial.append)
@@ -196,10 +197,15 @@ def test_provisional_results_wait_for_complete_seeds_and_two_seconds_and_stop_at
         gate.land(scenario, seed, pd.DataFrame({"scenario": [scenario], "seed": [seed]}),
                   lambda complete, weekly: shown.append((complete, list(zip(weekly["scenario"], weekly["seed"])))))
 
-    for scenario, seed in ((0, 0), (1, 0), (0, 1)):
+    for scenario, seed in ((0, 0), (1, 0), (0, 1), (1, 1)):
         land(scenario, seed)
+    assert shown == []  # 2 complete seeds within 2 seconds of the start (as runs read from the run cache land)
+    other = ProvisionalGate(RunJob(), 2, 5)
+    clock[0] += 2
+    for scenario, seed in ((0, 0), (1, 0), (0, 1)):
+        other.land(scenario, seed, pd.DataFrame(), lambda complete, weekly: shown.append(complete))
     assert shown == []  # one complete seed: too few for an interval
-    land(1, 1)
+    land(0, 4)
     assert shown == [(2, [(0, 0), (0, 1), (1, 0), (1, 1)])]  # scenario by scenario, as the finished runs stack
     land(0, 2)
     land(1, 2)
@@ -213,13 +219,15 @@ def test_provisional_results_wait_for_complete_seeds_and_two_seconds_and_stop_at
     assert len(shown) == 2  # nothing new once Cancel is pressed
 
 
-def test_the_workshop_shows_its_complete_seeds_as_they_land_as_the_workshop_of_those_seeds(two_family_package):
+def test_the_workshop_shows_its_complete_seeds_as_they_land_as_the_workshop_of_those_seeds(two_family_package,
+                                                                                          monkeypatch):
     """Runs are queued seed by seed: the provisional workshop of the first 2 of 3 seeds is exactly the workshop run
     on 2 seeds (the same seeds, the same runs: only their order differs)."""
     from abm.posterior_draws import OFFERED
     from abm.workshop.planning import plan
     from abm.workshop.running import run_plan
 
+    monkeypatch.setattr("app.state.PROVISIONAL_SECONDS", 0)  # as soon as seeds are complete, however quick the runs
     partial = []
     job = WorkshopJob(two_family_package, seeds=3, years=1)
     final = job.run(lambda done, total: None, on_partial=partial.append)
@@ -230,6 +238,16 @@ def test_the_workshop_shows_its_complete_seeds_as_they_land_as_the_workshop_of_t
     assert first.result["seeds"] == alone["seeds"] == final.result["seeds"][:2]
     shown = {key: value for key, value in first.result.items() if key != OFFERED}
     assert json.dumps(shown, sort_keys=True, default=str) == json.dumps(alone, sort_keys=True, default=str)
+
+
+def test_a_workshop_read_from_the_run_cache_shows_at_once_with_no_provisional_grid(two_family_package, tmp_path,
+                                                                                   monkeypatch):
+    monkeypatch.setenv("CPSIM_RUN_CACHE", "on")
+    monkeypatch.setenv("CPSIM_CACHE", str(tmp_path))
+    WorkshopJob(two_family_package, seeds=3, years=1).run(lambda done, total: None)  # the deck prepared beforehand
+    partial = []
+    warm = WorkshopJob(two_family_package, seeds=3, years=1).run(lambda done, total: None, on_partial=partial.append)
+    assert partial == [] and warm.landed is None  # every run landed at once: no extra analysis of the first seeds
 
 
 def test_a_run_on_the_single_fit_says_a_posterior_was_offered_when_the_environment_names_one(tmp_path, monkeypatch):
