@@ -240,6 +240,14 @@ def test_the_workshop_shows_its_complete_seeds_as_they_land_as_the_workshop_of_t
     assert json.dumps(shown, sort_keys=True, default=str) == json.dumps(alone, sort_keys=True, default=str)
 
 
+def test_the_start_page_says_no_posterior_is_committed_only_when_none_is_offered():
+    from app.views.start import intervals_bullet
+
+    assert "No posterior is committed yet" in intervals_bullet(False)
+    offered = intervals_bullet(True)
+    assert "offers a calibration posterior" in offered and "No posterior" not in offered
+
+
 def test_a_workshop_read_from_the_run_cache_shows_at_once_with_no_provisional_grid(two_family_package, tmp_path,
                                                                                    monkeypatch):
     monkeypatch.setenv("CPSIM_RUN_CACHE", "on")
