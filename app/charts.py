@@ -1,5 +1,6 @@
 """Chart helpers shared by the app's views: matplotlib figures (rendered server-side, so nothing is
-fetched by the browser), projector-sized type, PNG bytes for download, and the comparison charts.
+fetched by the browser), projector-sized type, PNG bytes for download (captioned: a chart kept alone
+loses the words beside it on the page), and the comparison charts.
 
 `band_figure` draws one outcome of a `abm.compare.compare` result per year: each scenario's
 median over seeds as a line and its 5th-95th percentile band shaded (`BAND_SENTENCE` says so
@@ -11,6 +12,7 @@ ten), and from zero when the outcome is an amount that cannot go below it.
 from __future__ import annotations
 
 import io
+import textwrap
 
 from matplotlib.figure import Figure
 
@@ -33,10 +35,16 @@ def new_figure(projector: bool = False, width: float = 6.0, height: float = 3.6)
     return fig
 
 
-def figure_png(fig: Figure) -> bytes:
-    """The figure as PNG bytes (for a download button)."""
+def figure_png(fig: Figure, caption: str | None = None) -> bytes:
+    """The figure as PNG bytes (for a download button), with `caption` under it (the figure itself unchanged)."""
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=150)
+    text = None if caption is None else fig.text(0, 0, textwrap.fill(caption, int(fig.get_figwidth() * 13)),
+                                                 ha="left", va="top", fontsize=9)
+    try:
+        fig.savefig(buffer, format="png", dpi=150, bbox_inches=None if text is None else "tight")
+    finally:
+        if text is not None:
+            text.remove()
     return buffer.getvalue()
 
 

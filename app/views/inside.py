@@ -180,9 +180,9 @@ def _title(run: RunReading) -> str:
 
 @solara.component
 def Chart(figure, filename: str, dependencies: list, alt: str):
-    """A figure on the page, described by `alt`, with a button to download it as PNG."""
+    """A figure on the page, described by `alt`, with a button to download it as PNG captioned by `alt`."""
     ChartImage(figure, alt, dependencies)
-    solara.FileDownload(lambda: figure_png(figure), filename=filename, label=f"Download {filename}")
+    solara.FileDownload(lambda: figure_png(figure, alt), filename=filename, label=f"Download {filename}")
 
 
 @solara.component
