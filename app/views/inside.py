@@ -228,8 +228,8 @@ def SideThreshold(run: RunReading, stage: str, threshold: float, projector: bool
     with solara.Column(style={"font-size": "1.3em" if projector else "1.1em", "font-weight": "bold"},
                        classes=["cpsim-threshold-counts"]):
         solara.Text(_title(run))
-        solara.Text(f"Missed: {counts.false_negative:,} ({_share(counts.missed_share)} of children at risk)")
-        solara.Text(f"Needless: {counts.false_positive:,} ({_share(counts.needless_share)} of interventions)")
+        for line in tr.count_lines(counts, stage):
+            solara.Text(line)
     figure = solara.use_memo(
         lambda: tr.scatter_figure(frame, stage, threshold, run.significant_log_hazard, run.harm_base_per_week,
                                   _title(run)),
@@ -237,7 +237,3 @@ def SideThreshold(run: RunReading, stage: str, threshold: float, projector: bool
     Chart(figure, f"{run.scenario}-history-{run.history}-threshold.png", [id(run), stage, threshold],
           f"Scatter of the decisions {tr.STAGE_LABELS[stage].lower()} in {_title(run)}: each child's true risk of "
           "significant harm against the assessed risk, with the threshold and the level of significant harm.")
-
-
-def _share(x: float) -> str:
-    return "n/a" if x != x else f"{100 * x:.0f}%"

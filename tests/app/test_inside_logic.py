@@ -418,3 +418,12 @@ def test_a_look_inside_a_branched_baseline_prepares_its_saved_states_first_and_s
     assert [(p.done, p.total) for p in preparing[:-1]] == [(0, 1), (1, 1)] and preparing[-1] is None
     assert progress == [(1, 2), (2, 2)] and pairs.histories == 1
     assert all(isinstance(p, Preparing) for p in preparing[:-1])
+
+
+def test_the_threshold_counts_speak_each_stages_words():
+    counts = tr.Quadrants(true_positive=30, false_positive=90, false_negative=10, true_negative=870)
+    assert tr.count_lines(counts, "front door") == ("Missed (at risk, not assessed): 10 (25% of the children at risk)",
+                                                    "Assessed, not at risk: 90 (75% of the 'assessed' decisions)")
+    assert tr.count_lines(counts, "review")[1] == "Kept helping, not at risk: 90 (75% of the 'kept helping' decisions)"
+    none = tr.Quadrants(true_positive=0, false_positive=0, false_negative=0, true_negative=5)
+    assert tr.count_lines(none, "assessment")[0] == "Missed (at risk, no plan): 0 (n/a of the children at risk)"
