@@ -7,7 +7,7 @@ is one run of it: a `RunJob` (progress, Cancel, time left) that carries the pack
 whether it runs on the single fit (`Session.point`); a branched package's saved states are
 prepared first, their progress kept in `Session.workshop_preparing`. Its runs are queued seed by
 seed, so while they land the workshop of the seeds complete so far is made, as Compare's results
-are (`app.state.ProvisionalGate`), and kept in `Session.workshop_provisional` until the whole one is in.
+are (`app.state.ProvisionalGate`), and kept in `Session.workshop_provisional` until all are in.
 `use_workshop_run` is the page's hook: it runs a job in a background thread of the session
 (`solara.lab.use_task`), keeps the finished workshop in `Session.workshop` and returns the
 view's start and cancel.
@@ -56,7 +56,7 @@ class WorkshopRun:
 
     package: str
     result: dict
-    seeds: int = 0
+    seeds: int
     landed: int | None = None
 
     @property

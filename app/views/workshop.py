@@ -2,9 +2,9 @@
 (`abm.workshop.run_workshop`: every subset of the package's families on the same seeds)
 in the background, then shows it as a facilitator's deck (views/workshop_deck.py): each
 family alone, then pairs, then the whole package, one big chart and one or two sentences a
-step, Back, Next or a jump to any step; or the overview grid of every combination. While the runs land
-(seed by seed), the overview grid of the seeds complete so far shows, marked provisional, without
-the deck or any download until every run is in.
+step, Back, Next or a jump to any step; or the overview grid of every combination. While the
+runs land (seed by seed), the overview grid of the seeds complete so far shows, marked
+provisional, without the deck or any download until every run is in.
 
 Packages are the scenario files in the `reforms` folder of the app's scenario folder
 (scenarios/reforms/, see app.state.scenario_dir; or the folder named by the
