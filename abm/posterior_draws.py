@@ -24,6 +24,7 @@ import numpy as np
 
 POSTERIOR_STREAM = 0x706F7374  # "post": the member generator's second key, apart from every process stream
 SEEDS, PARAMETERS = "seeds", "parameters"
+OFFERED = "posterior_offered"  # a result's key: was a posterior there to choose? (absent: was one committed?)
 
 
 @functools.lru_cache(maxsize=8)
@@ -104,13 +105,15 @@ def uncertainty(scenarios: Sequence) -> dict:
 
 
 def sentence(result: dict) -> str:
-    """The one line a text table prints about what its intervals include (from `uncertainty`'s keys)."""
+    """The one line a text table prints about what its intervals include (from `uncertainty`'s keys); on the single
+    fit, whether it was chosen over a posterior or there was none: `result[OFFERED]` when the result says (the app
+    offers a posterior named by its environment too), else whether one is committed."""
     if PARAMETERS in result.get("uncertainty", ()):
         return (f"Intervals include seed noise and parameter uncertainty (posterior, "
                 f"{result['posterior']['members']} members).")
     from abm.calibration.posterior import POSTERIOR_FILE
 
-    if not POSTERIOR_FILE.exists():
+    if not result.get(OFFERED, POSTERIOR_FILE.exists()):
         return ("Intervals include seed noise only (the single calibrated fit: no calibration posterior is "
                 "committed yet, docs/calibration.md).")
-    return "Intervals include seed noise only (the single calibrated fit, --point)."
+    return "Intervals include seed noise only (the single calibrated fit, chosen instead of the calibration posterior)."

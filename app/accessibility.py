@@ -1,6 +1,7 @@
 """What makes every view usable with a keyboard and a screen reader: the page's language, a visible
 focus outline, labels that screen readers read but the eye does not need (the reform table's
-checkboxes), sliders labelled above their track, and chart images that fit their column.
+checkboxes), sliders labelled above their track, and chart images that fit their column (Compare's
+fill it).
 
 `PageLanguage` sets `lang="en"` on the page once it is mounted (Solara's page template has no
 `lang`); `ACCESSIBILITY_CSS` is the page-wide style. Solara's "runs on Solara" banner is
@@ -25,6 +26,7 @@ ACCESSIBILITY_CSS = """
 .cpsim-root .v-input__slider .v-label { margin: 0 0 6px 0 !important; white-space: normal; }
 .cpsim-root .v-input__slider { margin-top: 14px; }
 .cpsim-chart { max-width: 100%; height: auto; }
+.cpsim-compare-charts .cpsim-chart { width: 100%; }
 .cpsim-root h1 { font-size: 1.9rem; font-weight: 500; line-height: 1.25; margin: 4px 0 12px 0; }
 """
 

@@ -83,9 +83,10 @@ def Page():
                       workshop=solara.use_reactive(None), inside=solara.use_reactive(None),
                       workshop_setup=solara.use_reactive(link.workshop), workshop_job=solara.use_reactive(None),
                       workshop_progress=solara.use_reactive((0, 0)), workshop_message=solara.use_reactive(""),
-                      workshop_step=solara.use_reactive(0), inside_choice=solara.use_reactive(""),
+                      workshop_step=solara.use_reactive(0), workshop_provisional=solara.use_reactive(None),
+                      inside_choice=solara.use_reactive(""),
                       inside_job=solara.use_reactive(None), inside_progress=solara.use_reactive((0, 0)),
-                      inside_message=solara.use_reactive(""))
+                      inside_message=solara.use_reactive(""), inside_preparing=solara.use_reactive(None))
     view = solara.use_reactive(link.view or "start")
     link_dismissed = solara.use_reactive(False)
     restored = solara.use_reactive(0)  # how many Back/Forward moves have been restored

@@ -39,11 +39,13 @@ class Session:
     workshop_message: solara.Reactive[str]  # why the last workshop run stopped, if it did not finish
     workshop_preparing: solara.Reactive[Preparing | None]  # the saved states that run is building first, if any
     workshop_step: solara.Reactive[int]  # the step of the finished workshop on show (0 = the first)
+    workshop_provisional: solara.Reactive  # app.workshop_run.WorkshopRun | None: the seeds landed so far of a run
     # Inside the system's choice and run, held here so that they survive a visit to another view
     inside_choice: solara.Reactive[str]  # the scenario set beside the baseline ("": the first one)
     inside_job: solara.Reactive  # app.inside_run.InsideJob | None: the runs under way, if any
     inside_progress: solara.Reactive[tuple[int, int]]  # (runs done, runs in all) of those runs
     inside_message: solara.Reactive[str]  # why the last runs stopped, if they did not finish
+    inside_preparing: solara.Reactive[Preparing | None]  # the saved states those runs are building first, if any
 
 
 SessionContext = solara.create_context(None)

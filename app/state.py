@@ -31,7 +31,7 @@ import pandas as pd
 from pydantic import ValidationError
 
 from abm.compare import CompareError, compare, run_scenarios
-from abm.posterior_draws import choose, posterior_at, uncertainty
+from abm.posterior_draws import OFFERED, choose, posterior_at, uncertainty
 from abm.reforms import FAMILIES, FAMILY_LABELS, REFORMS
 from abm.results import PROJECT_ROOT
 from abm.scenario import NAME_PATTERN, Scenario, ScenarioError, load_scenario
@@ -337,6 +337,32 @@ def prepare_states(scenarios: list[Scenario], seeds: int, job: RunJob,
     job.restart_clock()
 
 
+class ProvisionalGate:
+    """When runs that land one by one (`RunJob.land`) make provisional results due: once the seeds whose runs of
+    every one of `scenarios` scenarios are in number at least PROVISIONAL_SEEDS, more than last shown and fewer
+    than all `seeds`, at most once every PROVISIONAL_SECONDS (counted from the gate's making, then from when the
+    last were made: runs read from the run cache land at once and make none, so a warm deck costs no extra
+    analysis), never once the job is cancelled. `land` passes `show` the number of complete seeds and their weekly
+    tables, stacked scenario by scenario, seed by seed, as the finished runs are."""
+
+    def __init__(self, job: RunJob, scenarios: int, seeds: int) -> None:
+        self.job, self.scenarios, self.seeds = job, scenarios, seeds
+        self.shown, self.at = 0, time.monotonic()
+
+    def land(self, scenario: int, seed: int, table: pd.DataFrame,
+             show: Callable[[int, pd.DataFrame], None] | None) -> None:
+        self.job.land(scenario, seed, table)
+        if show is None or self.job.cancelled() or time.monotonic() - self.at < PROVISIONAL_SECONDS:
+            return
+        landed = self.job.landed
+        complete = [k for k in range(self.seeds) if all((i, k) in landed for i in range(self.scenarios))]
+        if len(complete) <= self.shown or not PROVISIONAL_SEEDS <= len(complete) < self.seeds:
+            return
+        show(len(complete), pd.concat([landed[(i, k)] for i in range(self.scenarios) for k in complete],
+                                      ignore_index=True))
+        self.shown, self.at = len(complete), time.monotonic()
+
+
 def run_comparison(setup: CompareSetup, job: RunJob, on_progress: Callable[[int, int], None] | None = None,
                    point: bool = False, on_preparing: Callable[[Preparing | None], None] = lambda _: None,
                    on_partial: Callable[[Comparison], None] | None = None) -> Comparison:
@@ -348,23 +374,16 @@ def run_comparison(setup: CompareSetup, job: RunJob, on_progress: Callable[[int,
     scenarios = posterior_scenarios(setup.scenarios(), point)
     prepare_states(scenarios, setup.seeds, job, on_preparing)
     names = [s.name for s in scenarios]
-    drawn = uncertainty(scenarios)
-    shown = {"seeds": 0, "at": 0.0}
+    drawn = {**uncertainty(scenarios), **posterior_offered()}
+    gate = ProvisionalGate(job, len(scenarios), setup.seeds)
 
     def comparison(weekly: pd.DataFrame, landed: int | None = None) -> Comparison:
         return Comparison(setup, tuple(scenarios), tuple(d.name for d in setup.drafts), weekly,
                           compare(weekly, names, uncertainty=drawn), point, landed)
 
     def landed(scenario: int, seed: int, table: pd.DataFrame) -> None:
-        job.land(scenario, seed, table)
-        if on_partial is None or job.cancelled() or time.monotonic() - shown["at"] < PROVISIONAL_SECONDS:
-            return
-        complete = [k for k in range(setup.seeds) if all((i, k) in job.landed for i in range(len(scenarios)))]
-        if PROVISIONAL_SEEDS <= len(complete) < setup.seeds and len(complete) > shown["seeds"]:
-            weekly = pd.concat([job.landed[(i, k)] for i in range(len(scenarios)) for k in complete],
-                               ignore_index=True)
-            on_partial(comparison(weekly, len(complete)))
-            shown.update(seeds=len(complete), at=time.monotonic())
+        gate.land(scenario, seed, table, None if on_partial is None else
+                  lambda complete, weekly: on_partial(comparison(weekly, complete)))
 
     def progress(done: int, total: int) -> None:
         job.report(done, total)
@@ -382,6 +401,12 @@ def posterior_file() -> Path | None:
 
     path = Path(os.environ.get(POSTERIOR_VARIABLE) or POSTERIOR_FILE)
     return path if path.is_file() else None
+
+
+def posterior_offered() -> dict:
+    """A result's note of whether the app offers a posterior (abm.posterior_draws.OFFERED), so that the sentence on
+    its intervals is true of a run on the single fit when CPSIM_APP_POSTERIOR names a posterior none committed."""
+    return {OFFERED: posterior_file() is not None}
 
 
 def posterior_members() -> int | None:

@@ -1,5 +1,5 @@
-"""Plain wording shared by the views: counts with their nouns pluralised, the help text for seeds, and
-the time a run has left."""
+"""Plain wording shared by the views: counts with their nouns pluralised, the help text for seeds, the
+time a run has left, and what provisional results (the seeds landed so far) say of themselves."""
 
 from __future__ import annotations
 
@@ -30,3 +30,12 @@ def time_left(seconds: float) -> str:
         return f"about {plural(minutes, 'minute')} left"
     hours, minutes = divmod(minutes, 60)
     return f"about {plural(hours, 'hour')}" + (f" {plural(minutes, 'minute')}" if minutes else "") + " left"
+
+
+def provisional_note(landed: int, seeds: int, running: bool) -> str:
+    """What results of the first `landed` of `seeds` seeds say of themselves, while the rest run or once stopped."""
+    of = f"{landed} of {plural(seeds, 'seed')}"
+    if running:
+        return (f"Provisional: the results of the first {of}, shown as they land. The rest are running; the "
+                "intervals narrow and the verdicts may change when they are in.")
+    return f"Provisional: only {of} finished before the run stopped; run again for all of them."

@@ -27,7 +27,7 @@ from abm.compare import CompareError
 from abm.compare.running import check_pairable
 from abm.compare.statistics import verdict
 from abm.model import FIXED_DURING_RUN
-from abm.posterior_draws import member, member_constants, posterior_at, with_posterior
+from abm.posterior_draws import OFFERED, member, member_constants, posterior_at, sentence, with_posterior
 from abm.results import read_results
 from abm.run import run, scenario_params
 from abm.scenario import load_scenario
@@ -146,6 +146,24 @@ def test_while_no_posterior_is_committed_the_default_is_the_single_fit_and_says_
     assert "seed noise only (the single calibrated fit: no calibration posterior is committed yet" in done.stdout
     with pytest.raises(PosteriorError, match="cannot read the posterior"):
         with_posterior(load_scenario(path), tmp_path / "none.toml")
+
+
+NONE_YET = "Intervals include seed noise only (the single calibrated fit: no calibration posterior is committed yet"
+CHOSEN = "Intervals include seed noise only (the single calibrated fit, chosen instead of the calibration posterior)."
+
+
+def test_the_sentence_on_the_single_fit_says_no_posterior_only_when_there_is_none(tmp_path, monkeypatch):
+    single_fit = {"uncertainty": ["seeds"]}
+    monkeypatch.setattr(posterior_module, "POSTERIOR_FILE", tmp_path / "none.toml")
+    assert sentence(single_fit).startswith(NONE_YET)  # none committed, the result says nothing else
+    assert sentence({**single_fit, OFFERED: False}).startswith(NONE_YET)
+    assert sentence({**single_fit, OFFERED: True}) == CHOSEN  # one offered (the app's CPSIM_APP_POSTERIOR)
+    committed = tmp_path / "committed.toml"
+    committed.write_text("")
+    monkeypatch.setattr(posterior_module, "POSTERIOR_FILE", committed)
+    assert sentence(single_fit) == CHOSEN  # one committed: the single fit was chosen (--point)
+    drawn = {"uncertainty": ["seeds", "parameters"], "posterior": {"file": "p.toml", "members": 3}}
+    assert sentence(drawn) == "Intervals include seed noise and parameter uncertainty (posterior, 3 members)."
 
 
 def test_a_branched_scenario_runs_its_history_on_the_same_member_with_its_own_saved_states():

@@ -33,7 +33,7 @@ from app.views.preparing import PreparingProgress
 from app.views.report_download import ReportDownload
 from app.views.run_warnings import RunWarnings
 from app.views.saved_setups import KeepSetup
-from app.wording import SEEDS_HELP, plural, progress_line
+from app.wording import SEEDS_HELP, plural, progress_line, provisional_note
 
 
 STALE_STYLE = {"border-left": "6px dashed #b35900", "padding-left": "10px"}  # results out of date, all the way down
@@ -215,7 +215,8 @@ def Results():
         if comparison.landed is None:
             ReportDownload(comparison)
         else:
-            solara.Warning(provisional_note(comparison, session.job.value is not None), classes=["cpsim-provisional"])
+            solara.Warning(provisional_note(comparison.landed, comparison.setup.seeds, session.job.value is not None),
+                           classes=["cpsim-provisional"])
         ComparisonResults(comparison, session.projector.value)
 
 
@@ -225,15 +226,6 @@ def ready_message(comparison: Comparison) -> str:
     sizes = (f"{plural(len(comparison.labels), 'scenario')} x {plural(len(result['seeds']), 'seed')} "
              f"x {plural(len(result['years']['labels']), 'year')}")
     return f"Results ready: {sizes}" if comparison.landed is None else f"First results: {sizes} so far"
-
-
-def provisional_note(comparison: Comparison, running: bool) -> str:
-    """What a provisional comparison says of itself."""
-    of = f"{comparison.landed} of {plural(comparison.setup.seeds, 'seed')}"
-    if running:
-        return (f"Provisional: the results of the first {of}, shown as they land. The rest are running; the "
-                "intervals narrow and the verdicts may change when they are in.")
-    return f"Provisional: only {of} finished before the run stopped; run again for all of them."
 
 
 @solara.component

@@ -3,7 +3,8 @@ the child's journey, the Taylor-Russell picture, the causal loop diagram, and th
 
 The reviewer picks one of the Compare page's scenarios to set beside the baseline and
 presses "Look inside": both run on each of the Compare page's seeds (its years and start
-year) in the background, with the time left at the rate so far, and Cancel; the runs and the
+year) in the background, after the saved starting states a branched baseline needs (shown being built, as
+on Compare), with the time left at the rate so far, and Cancel; the runs and the
 choice are the session's (app/inside_run.py), so leaving the view neither cancels nor resets
 them. History k of n is one seed, run with and without the reforms, so the two sides differ
 only by them; the runs are named by history, never by seed. The tables are kept in the session
@@ -30,6 +31,7 @@ from app.views import journey, loops, taylor_russell as tr, workforce
 from app.views.chart_image import ChartImage
 from app.views.heading import Heading
 from app.views.parameter_source import ParameterSource
+from app.views.preparing import PreparingProgress
 from app.views.run_reading import RunPairs, RunReading
 from app.wording import plural, progress_line
 
@@ -81,7 +83,9 @@ def InsideView(start, cancel):
             if job is not None:
                 solara.Button("Cancel", color="error", on_click=cancel, disabled=job.cancelled(),
                               classes=["cpsim-inside-cancel"])
-        if job is not None:
+        if job is not None and session.inside_preparing.value is not None:
+            PreparingProgress(session.inside_preparing.value, "inside")
+        elif job is not None:
             done, total = session.inside_progress.value
             solara.ProgressLinear(100 * done / total if total else True)
             solara.Text(progress_line(done, total, job.seconds_left()), classes=["cpsim-inside-progress"])
@@ -176,9 +180,9 @@ def _title(run: RunReading) -> str:
 
 @solara.component
 def Chart(figure, filename: str, dependencies: list, alt: str):
-    """A figure on the page, described by `alt`, with a button to download it as PNG."""
+    """A figure on the page, described by `alt`, with a button to download it as PNG captioned by `alt`."""
     ChartImage(figure, alt, dependencies)
-    solara.FileDownload(lambda: figure_png(figure), filename=filename, label=f"Download {filename}")
+    solara.FileDownload(lambda: figure_png(figure, alt), filename=filename, label=f"Download {filename}")
 
 
 @solara.component
@@ -224,8 +228,8 @@ def SideThreshold(run: RunReading, stage: str, threshold: float, projector: bool
     with solara.Column(style={"font-size": "1.3em" if projector else "1.1em", "font-weight": "bold"},
                        classes=["cpsim-threshold-counts"]):
         solara.Text(_title(run))
-        solara.Text(f"Missed: {counts.false_negative:,} ({_share(counts.missed_share)} of children at risk)")
-        solara.Text(f"Needless: {counts.false_positive:,} ({_share(counts.needless_share)} of interventions)")
+        for line in tr.count_lines(counts, stage):
+            solara.Text(line)
     figure = solara.use_memo(
         lambda: tr.scatter_figure(frame, stage, threshold, run.significant_log_hazard, run.harm_base_per_week,
                                   _title(run)),
@@ -233,7 +237,3 @@ def SideThreshold(run: RunReading, stage: str, threshold: float, projector: bool
     Chart(figure, f"{run.scenario}-history-{run.history}-threshold.png", [id(run), stage, threshold],
           f"Scatter of the decisions {tr.STAGE_LABELS[stage].lower()} in {_title(run)}: each child's true risk of "
           "significant harm against the assessed risk, with the threshold and the level of significant harm.")
-
-
-def _share(x: float) -> str:
-    return "n/a" if x != x else f"{100 * x:.0f}%"

@@ -1,5 +1,5 @@
 """The saved starting states a branched run builds before its runs (app.state.Preparing), as a progress bar and a
-line, on Compare and the Workshop."""
+line, on Compare, the Workshop and Inside the system."""
 
 from __future__ import annotations
 

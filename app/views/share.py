@@ -1,7 +1,8 @@
 """The Keep and share page: download the last comparison (weekly outcomes as CSV or Parquet, the charts
-as PNG, its HTML report; marked when out of date) and each scenario as a TOML file `cpsim run` accepts;
-upload a scenario file to use as the baseline. An upload is only parsed, checked exactly like
-`cpsim run` checks a file, and limited in size; what is wrong with it is shown on the page."""
+as PNG captioned, its HTML report; marked when out of date; nothing while it is provisional) and each
+scenario as a TOML file `cpsim run` accepts; upload a scenario file to use as the baseline. An upload
+is only parsed, checked exactly like `cpsim run` checks a file, and limited in size; what is wrong
+with it is shown on the page."""
 
 from __future__ import annotations
 
@@ -12,12 +13,14 @@ from typing import Callable
 import solara
 
 from abm.scenario import ScenarioError, scenario_toml
-from app.charts import band_figure, figure_png
+from abm.compare.table import uncertainty_line
+from app.charts import BAND_SENTENCE, band_figure, figure_png
 from app.session import use_session
 from app.state import MAX_UPLOAD_BYTES, SetupError, load_upload, results_csv, results_parquet
 from app.views.heading import Heading
 from app.views.out_of_date import OutOfDate
 from app.views.report_download import ReportDownload
+from app.wording import plural, provisional_note
 
 
 @solara.component_vue("upload.vue")
@@ -26,15 +29,23 @@ def ScenarioUpload(label: str, limit: int, event_upload: Callable[[dict], None])
 
 
 def charts_zip(comparison, projector: bool) -> bytes:
-    """Every headline chart of `comparison` as a PNG, in one ZIP file."""
+    """Every headline chart of `comparison` as a PNG captioned with what its band is over, in one ZIP file."""
     result = comparison.statistics
+    caption = chart_caption(comparison)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for outcome, entry in result["outcomes"].items():
             if entry["headline"]:
                 figure = band_figure(result, outcome, list(comparison.labels), projector)
-                archive.writestr(f"{outcome}.png", figure_png(figure))
+                archive.writestr(f"{outcome}.png", figure_png(figure, caption))
     return buffer.getvalue()
+
+
+def chart_caption(comparison) -> str:
+    """What an exported comparison chart says under it: the band, the scenarios and seeds, what intervals include."""
+    result = comparison.statistics
+    return (f"{', '.join(comparison.labels)}: {plural(len(result['seeds']), 'seed')}. {BAND_SENTENCE} "
+            f"{uncertainty_line(result)}")
 
 
 @solara.component
@@ -44,6 +55,10 @@ def ResultDownloads():
     solara.Markdown("## Download the results")
     if comparison is None:
         solara.Markdown("Run a comparison on **Compare** first; its results can then be downloaded here.")
+        return
+    if comparison.landed is not None:  # provisional: the seeds landed so far
+        solara.Warning(f"{provisional_note(comparison.landed, comparison.setup.seeds, session.job.value is not None)}"
+                       " The downloads come when every run is in.", classes=["cpsim-provisional"])
         return
     stem = "-".join(comparison.names)
     weekly = comparison.weekly

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import solara
 
+from app.state import posterior_file
 from app.views.documents import DOCUMENTS
 from app.views.heading import Heading
 from app.wording import SEEDS_HELP
@@ -39,14 +40,24 @@ CAN = """\
   2009/10 and checked against 2010/11, which the fit never saw. After March 2011 it runs on its
   own rules, not on data, and it does not match every published figure (the validation lists
   which it misses).
-- **Its intervals show seed noise, and parameter uncertainty only under a calibration
-  posterior**: each table says which. No posterior is committed yet (the first search did not
-  converge), so today an interval is the chance in one history with the calibrated
-  parameters, not what the 2006-2011 figures leave unsettled about them. Once one is, each
-  simulated history runs on a parameter set drawn from it (the same draw with and without a
-  reform), and a reform whose verdict flips across those draws is shown as uncertain. It
-  still leaves out what the model's structure gets wrong.
 """
+INTERVALS = """\
+- **Its intervals show seed noise, and parameter uncertainty only under a calibration
+  posterior**: each table says which. {now} Under a posterior, each simulated history runs on a
+  parameter set drawn from it (the same draw with and without a reform), and a reform whose
+  verdict flips across those draws is shown as uncertain. It still leaves out what the model's
+  structure gets wrong.
+"""
+NO_POSTERIOR = ("No posterior is committed yet (the searches so far have not passed its checks: "
+                "docs/calibration.md), so today an interval is the chance in one history with the calibrated "
+                "parameters, not what the 2006-2011 figures leave unsettled about them.")
+POSTERIOR = ("This app offers a calibration posterior: the runs use it unless **Parameters the runs use** "
+             "chooses the single calibrated fit.")
+
+
+def intervals_bullet(offered: bool) -> str:
+    """What the intervals include, as the start page says it: whether a posterior is offered (app.state)."""
+    return INTERVALS.format(now=POSTERIOR if offered else NO_POSTERIOR)
 
 
 @solara.component
@@ -63,7 +74,8 @@ def StartView(go):
                 with solara.Div(style={"flex": "1", "min-width": "16em"}):
                     solara.Markdown(what)
         solara.Markdown("## What it can and cannot tell you")
-        solara.Markdown(CAN)
+        offered = solara.use_memo(lambda: posterior_file() is not None, [])
+        solara.Markdown(CAN + intervals_bullet(offered))
         solara.Markdown(f"**Seeds.** {SEEDS_HELP} Results give the median over seeds and an interval.")
         solara.Markdown("## Where its numbers come from")
         solara.Markdown("Every rule and parameter of the model, with its source, is in the model description "

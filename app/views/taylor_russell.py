@@ -64,6 +64,15 @@ def quadrant_labels(stage: str) -> dict[str, str]:
             "false_negative": f"Missed: at risk, {not_done}", "true_negative": f"Rightly {not_done}"}
 
 
+def count_lines(counts, stage: str) -> tuple[str, str]:
+    """The missed and the needless of `counts` (Quadrants) at `stage`, each in the stage's words, with its share."""
+    done, not_done = STAGE_WORDS[stage]
+    missed = "n/a" if counts.missed_share != counts.missed_share else f"{100 * counts.missed_share:.0f}%"
+    needless = "n/a" if counts.needless_share != counts.needless_share else f"{100 * counts.needless_share:.0f}%"
+    return (f"Missed (at risk, {not_done}): {counts.false_negative:,} ({missed} of the children at risk)",
+            f"{done.capitalize()}, not at risk: {counts.false_positive:,} ({needless} of the '{done}' decisions)")
+
+
 def stage_decisions(decisions: pd.DataFrame, stage: str, stage_threshold: float) -> pd.DataFrame:
     """The decisions at `stage` with their weighed risk (see the module docstring)."""
     frame = decisions[decisions["stage"] == stage]

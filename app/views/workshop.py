@@ -2,7 +2,9 @@
 (`abm.workshop.run_workshop`: every subset of the package's families on the same seeds)
 in the background, then shows it as a facilitator's deck (views/workshop_deck.py): each
 family alone, then pairs, then the whole package, one big chart and one or two sentences a
-step, Back, Next or a jump to any step; or the overview grid of every combination.
+step, Back, Next or a jump to any step; or the overview grid of every combination. While the
+runs land (seed by seed), the overview grid of the seeds complete so far shows, marked
+provisional, without the deck or any download until every run is in.
 
 Packages are the scenario files in the `reforms` folder of the app's scenario folder
 (scenarios/reforms/, see app.state.scenario_dir; or the folder named by the
@@ -32,7 +34,8 @@ from app.views.parameter_source import ParameterSource
 from app.views.preparing import PreparingProgress
 from app.views.run_warnings import RunWarnings
 from app.views.workshop_deck import Deck
-from app.wording import SEEDS_HELP, plural, progress_line
+from app.views.workshop_overview import Overview
+from app.wording import SEEDS_HELP, plural, progress_line, provisional_note
 from app.workshop_run import SEEDS, WorkshopRun, WorkshopSetup
 
 PACKAGES_VARIABLE = "CPSIM_APP_PACKAGES"
@@ -118,8 +121,12 @@ def Workshop(files: dict[str, Path], start, cancel):
                 if deck:
                     solara.Button("Fold the settings", text=True, on_click=lambda: unfolded.set(False))
         RunProgress(cancel)
-        Announcement(message="" if finished is None else ready_message(finished), token=str(id(finished)))
-        if finished is not None:
+        provisional = session.workshop_provisional.value
+        shown = provisional or finished
+        Announcement(message="" if shown is None else ready_message(shown), token=str(id(shown)))
+        if provisional is not None:
+            ProvisionalOverview(provisional, running)
+        elif finished is not None:
             Deck(finished, session.projector.value).key("cpsim-workshop-steps")
 
 
@@ -170,7 +177,17 @@ def RunProgress(cancel):
         solara.Info(session.workshop_message.value, classes=["cpsim-workshop-message"])
 
 
+@solara.component
+def ProvisionalOverview(run: WorkshopRun, running: bool):
+    """The overview grid of the seeds landed so far, said to be provisional (no steps, no download)."""
+    with solara.Column(classes=["cpsim-workshop-provisional"], gap="6px"):
+        solara.Warning(provisional_note(run.landed, run.seeds, running), classes=["cpsim-provisional"])
+        Overview(run.result, [], lambda _: None)
+
+
 def ready_message(run: WorkshopRun) -> str:
-    """What the live region says when a workshop has finished."""
-    return (f"Workshop ready: {plural(len(run.steps), 'step')}, {plural(len(run.result['seeds']), 'seed')} "
-            f"x {plural(run.result['years'], 'year')}")
+    """What the live region says when a workshop has finished (or its first seeds have landed)."""
+    sizes = f"{plural(len(run.result['seeds']), 'seed')} x {plural(run.result['years'], 'year')}"
+    if run.landed is not None:
+        return f"First results: {plural(len(run.result['subsets']), 'combination')}, {sizes} so far"
+    return f"Workshop ready: {plural(len(run.steps), 'step')}, {sizes}"

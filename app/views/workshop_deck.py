@@ -93,9 +93,14 @@ def StepShown(run: WorkshopRun, steps: list, index: int, projector: bool):
             ChartImage(figure, f"Chart of step {index + 1}, {step.title}: {sentences[0]}",
                        dependencies=[id(run), index, projector])
         with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
-            n = len(result["seeds"])
-            solara.Text(f"{run.package}: {plural(n, 'seed')}, {plural(result['years'], 'year')}. Bars: change from "
-                        "no reform with its 90% interval; green clearly better, red clearly worse, grey no clear "
-                        "difference. The same x-axis on every step.", style={"opacity": 0.7, "font-size": "0.8em"})
-            solara.FileDownload(lambda: figure_png(figure), filename=f"{run.package}-step-{index + 1}.png",
-                                label="Download this chart (PNG)")
+            solara.Text(f"{step_caption(run)} The same x-axis on every step.",
+                        style={"opacity": 0.7, "font-size": "0.8em"})
+            solara.FileDownload(lambda: figure_png(figure, f"Step {index + 1}: {step.title}. {step_caption(run)}"),
+                                filename=f"{run.package}-step-{index + 1}.png", label="Download this chart (PNG)")
+
+
+def step_caption(run: WorkshopRun) -> str:
+    """What a step's chart shows, under it on the page and in its download."""
+    result = run.result
+    return (f"{run.package}: {plural(len(result['seeds']), 'seed')}, {plural(result['years'], 'year')}. Bars: change "
+            "from no reform with its 90% interval; green clearly better, red clearly worse, grey no clear difference.")

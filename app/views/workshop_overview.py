@@ -14,6 +14,7 @@ import solara
 
 from abm.compare.table import uncertainty_line
 from abm.workshop.findings import who
+from app.number_format import fixed, places
 from app.views.workshop_steps import Step, label
 
 CELL_COLOURS = {"better": "#b2f2bb", "worse": "#ffc9c9", "uncertain": "#ffe8cc"}  # the CLI report's; grey otherwise
@@ -46,7 +47,7 @@ def cell(subset: dict, base: dict, outcome: str) -> Cell:
     if d["mean"] is None:
         return Cell("n/a", verdict)
     b = base["outcomes"][outcome]["median"]
-    change = f"{d['mean'] / b:+.1%}" if b else f"{d['mean']:+.3g}"
+    change = f"{fixed(100 * d['mean'] / b, 1, sign=True)}%" if b else fixed(d["mean"], places(d["mean"], 2), sign=True)
     return Cell(change if verdict == "neither" else f"{change} {verdict}", verdict)
 
 

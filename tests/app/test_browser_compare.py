@@ -204,6 +204,10 @@ def test_the_results_read_plainly(open_app):
     page.locator(".cpsim-run").click()
     expect(page.locator(".cpsim-compare-charts img").first).to_be_visible()
     expect(page.locator(".cpsim-band-sentence")).to_have_text("Shaded: 5th-95th percentile over seeds; line: median.")
+    widths = page.locator(".cpsim-compare-charts img").evaluate_all(
+        "images => images.map(i => { const c = i.parentElement, s = getComputedStyle(c); return [i.getBoundingClientRect()"
+        ".width, c.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight)]; })")
+    assert widths and all(abs(image - column) < 2 for image, column in widths), widths  # each fills its column
     headline = page.locator(".cpsim-headline-table")
     first = headline.locator("tr").nth(1)
     expect(first.locator(".cpsim-row-label")).to_have_text("Referrals")

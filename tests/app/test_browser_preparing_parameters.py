@@ -1,6 +1,6 @@
 """In a real browser, on a server offering a branched scenario and package (a small history, branched a week in)
-and a calibration posterior (the three-member test posterior): Compare and the Workshop show the saved starting
-states being built before their runs, and the parameters the runs use can be chosen, the address carrying the choice.
+and a calibration posterior (the three-member test posterior): Compare, the Workshop and Inside the system show the
+saved starting states being built before their runs, and the parameters the runs use can be chosen, the address carrying the choice.
 
 The server's cache of saved states starts empty (CPSIM_CACHE in a folder of the test's own), so the first run of
 each seed builds its state. Runs are 1 year of the small authority, 1-2 seeds.
@@ -64,6 +64,18 @@ def test_compare_shows_the_saved_states_being_prepared_then_the_runs(open_app, a
     expect(page.locator(".cpsim-compare [role=status]")).to_contain_text("Results ready")
     expect(page.locator(".cpsim-uncertainty-sentence")).to_contain_text(  # the posterior, the default when offered
         "seed noise and parameter uncertainty (posterior, 3 members)")
+    assert app.external == []
+
+
+def test_inside_the_system_shows_the_saved_states_being_prepared_then_the_runs(open_app, app_url):
+    app = opened(open_app, app_url, "?view=inside&baseline=small_branched&years=1&seeds=3&name1=Reformed&reforms1=R1")
+    page = app.page
+    page.locator(".cpsim-inside-run").click()  # seed 3's state is new here (seeds 1 and 2 may be built already)
+    expect(page.locator(".cpsim-inside-preparing")).to_have_text(
+        re.compile(r"Preparing the saved starting states of 8 April 2011 .*: [0-3] of [1-3] built"))
+    expect(page.locator(".cpsim-inside-progress")).to_have_text(re.compile(r"of 6 runs done"))
+    expect(page.locator(".cpsim-inside-preparing")).to_have_count(0)  # the states were ready before the runs
+    expect(page.locator(".cpsim-inside-title")).to_contain_text("history 1 of 3")
     assert app.external == []
 
 

@@ -1,4 +1,5 @@
-"""Results as they land: a comparison shows its first complete seeds, marked provisional, then all of them."""
+"""Results as they land: a comparison, and a workshop's overview grid, show their first complete seeds, marked
+provisional, then all of them."""
 
 from __future__ import annotations
 
@@ -9,18 +10,55 @@ def test_first_results_show_while_the_rest_run_then_the_whole_comparison(open_ap
     app = open_app()
     page = app.page
     app.tick("R1")
-    for _ in range(4):  # 2 -> 6 seeds: the runs of 4 seeds land after the first 2 seeds' results show
+    for _ in range(8):  # 2 -> 10 seeds: the runs of several seeds land after the first seeds' results show
         app.slide("seeds", "ArrowRight")
-    expect(page.locator(".cpsim-seeds")).to_contain_text("Seeds (runs of each scenario): 6")
+    expect(page.locator(".cpsim-seeds")).to_contain_text("Seeds (runs of each scenario): 10")
     page.locator(".cpsim-run").click()
     ready = page.locator(".cpsim-compare [role=status]")
     provisional = page.locator(".cpsim-provisional")
     expect(provisional).to_contain_text("Provisional: the results of the first")
-    expect(provisional).to_contain_text("of 6 seeds, shown as they land")
+    expect(provisional).to_contain_text("of 10 seeds, shown as they land")
     expect(ready).to_contain_text("First results: 2 scenarios x")
     expect(page.locator(".cpsim-compare-charts img").first).to_be_visible()
+    expect(page.locator(".cpsim-report-download")).to_have_count(0)
     app.screenshot("compare-provisional")
-    expect(ready).to_have_text("Results ready: 2 scenarios x 6 seeds x 2 years")
+    app.go("share")  # nothing to download until every run is in
+    expect(provisional).to_contain_text("The downloads come when every run is in.")
+    expect(page.locator(".cpsim-downloads")).to_have_count(0)
+    app.go("compare")
+    expect(ready).to_have_text("Results ready: 2 scenarios x 10 seeds x 2 years")
     expect(provisional).to_have_count(0)
-    expect(page.locator(".cpsim-compare-charts")).to_contain_text("(6 seeds)")
+    expect(page.locator(".cpsim-compare-charts")).to_contain_text("(10 seeds)")
+    app.go("share")
+    expect(page.locator(".cpsim-downloads")).to_be_visible()
+    assert app.failed == [] and app.external == []
+
+
+def test_the_workshop_grid_shows_its_first_complete_seeds_while_the_rest_run(two_family_package, open_app):
+    app = open_app("workshop")
+    page = app.page
+    page.set_viewport_size({"width": 1600, "height": 1000})
+    page.locator(".cpsim-workshop-years .v-slider__thumb-container").focus()
+    page.keyboard.press("Home")
+    for _ in range(6):  # 2 -> 8 seeds: 4 combinations x 8 seeds, the runs of 6 seeds land after the first 2 show
+        app.slide("workshop-seeds", "ArrowRight")
+    expect(page.get_by_text("= 32 runs of 1 year.")).to_be_visible()
+    page.locator(".cpsim-workshop-run").click()
+    provisional = page.locator(".cpsim-workshop .cpsim-provisional")
+    expect(provisional).to_contain_text("Provisional: the results of the first")
+    expect(provisional).to_contain_text("of 8 seeds, shown as they land")
+    grid = page.locator(".cpsim-workshop-provisional .cpsim-overview")
+    expect(grid.locator("tr")).to_have_count(4)  # the heads, then 3 combinations against no reform
+    expect(page.locator(".cpsim-workshop-provisional .cpsim-overview-jump")).to_have_count(0)  # no steps yet
+    expect(page.locator(".cpsim-workshop").get_by_text("Download")).to_have_count(0)  # nothing to keep yet
+    ready = page.locator(".cpsim-workshop [role=status]")
+    expect(ready).to_contain_text("First results: 4 combinations, ")
+    expect(page.locator(".cpsim-workshop-progress")).to_contain_text(" of 32 runs done; ")
+    app.screenshot("workshop-provisional-1600x1000", whole=False)
+    page.set_viewport_size({"width": 800, "height": 900})
+    app.screenshot("workshop-provisional-800x900", whole=False)
+    page.set_viewport_size({"width": 1600, "height": 1000})
+    expect(ready).to_have_text("Workshop ready: 3 steps, 8 seeds x 1 year")
+    expect(provisional).to_have_count(0)
+    expect(page.locator(".cpsim-workshop-step")).to_contain_text("Step 1 of 3")
     assert app.failed == [] and app.external == []

@@ -154,9 +154,11 @@ def test_a_workshop_run_can_be_cancelled(two_family_package, open_app):
     expect(page.get_by_text("= 80 runs of 2 years.")).to_be_visible()
     page.locator(".cpsim-workshop-run").click()
     page.locator(".cpsim-workshop-cancel").click()
-    expect(page.locator(".cpsim-workshop-message")).to_have_text("Workshop run cancelled.")
+    expect(page.locator(".cpsim-workshop-message")).to_have_text(
+        "Workshop run cancelled. A grid shown, marked provisional, is that of the seeds that finished.")
     expect(page.locator(".cpsim-workshop-step")).to_have_count(0)
     expect(page.locator(".cpsim-workshop-run")).to_be_enabled()
+    expect(page.locator(".cpsim-provisional")).to_have_count(0)  # cancelled before 2 seeds were in: no grid
 
 
 def test_inside_the_system_shows_the_baseline_and_a_scenario_side_by_side(open_app):

@@ -391,3 +391,39 @@ def test_the_overview_grid_has_every_combination_and_the_steps_it_jumps_to():
     _, rows = workshop_overview.overview(four, workshop_steps.workshop_steps(four))
     assert len(rows) == 15 and sorted(r.step for r in rows if r.step is not None) == list(range(11))
     assert all(r.step is None for r in rows if r.name.count("+") == 2)  # the triples are in the grid only
+
+
+def test_a_grid_cell_that_rounds_to_no_change_reads_zero_without_a_sign():
+    base = {"outcomes": {"cost_per_year": {"median": 1e6}}}
+
+    def change(mean: float) -> str:
+        return workshop_overview.cell({"difference": {"cost_per_year": {"mean": mean, "verdict": "no clear difference"}}},
+                                      base, "cost_per_year").text
+
+    assert [change(m) for m in (0.0, 40.0, -40.0, 12_345.0, -50_000.0)] == ["0%", "0%", "0%", "+1.2%", "-5.0%"]
+
+
+def test_a_look_inside_a_branched_baseline_prepares_its_saved_states_first_and_says_so(branched_folder, tmp_path,
+                                                                                      monkeypatch):
+    from app.inside_run import InsideJob
+    from app.state import WORKERS_VARIABLE, CompareSetup, Preparing
+
+    monkeypatch.setenv("CPSIM_CACHE", str(tmp_path))  # an empty cache of saved states
+    monkeypatch.setenv(WORKERS_VARIABLE, "1")
+    setup = CompareSetup.from_scenario(load_scenario(branched_folder / "small_branched.toml"))
+    base, reformed = setup.with_reform(1, "R1", True).with_settings(years=1, seeds=1).scenarios()
+    preparing, progress = [], []
+    pairs = InsideJob(base, reformed, 1).run(lambda done, total: progress.append((done, total)), preparing.append)
+    assert preparing[0].line.startswith("Preparing the saved starting states of 8 April 2011")
+    assert [(p.done, p.total) for p in preparing[:-1]] == [(0, 1), (1, 1)] and preparing[-1] is None
+    assert progress == [(1, 2), (2, 2)] and pairs.histories == 1
+    assert all(isinstance(p, Preparing) for p in preparing[:-1])
+
+
+def test_the_threshold_counts_speak_each_stages_words():
+    counts = tr.Quadrants(true_positive=30, false_positive=90, false_negative=10, true_negative=870)
+    assert tr.count_lines(counts, "front door") == ("Missed (at risk, not assessed): 10 (25% of the children at risk)",
+                                                    "Assessed, not at risk: 90 (75% of the 'assessed' decisions)")
+    assert tr.count_lines(counts, "review")[1] == "Kept helping, not at risk: 90 (75% of the 'kept helping' decisions)"
+    none = tr.Quadrants(true_positive=0, false_positive=0, false_negative=0, true_negative=5)
+    assert tr.count_lines(none, "assessment")[0] == "Missed (at risk, no plan): 0 (n/a of the children at risk)"

@@ -15,7 +15,7 @@ from abm.compare.statistics import detectable_multiple
 from abm.outcomes import BY_NAME, NAMES
 from abm.scenario import load_scenario
 from abm.workshop.findings import detectable
-from app.charts import band_figure
+from app.charts import band_figure, figure_png
 from app.difference_table import VERDICT_STYLE, split_rows, table_rows
 from app.guard_rails import (ENOUGH_SEEDS, full_strength_years, ramp_warning, run_warnings, seeds_warning,
                              setup_warnings)
@@ -133,6 +133,25 @@ def test_charts_have_axis_titles_plain_ticks_and_start_from_zero(result):
     share.canvas.draw()
     assert share.axes[0].get_ylabel() == "%, mean over the year's weeks"
     assert all(t.get_text().endswith("%") for t in share.axes[0].get_yticklabels())
+
+
+def test_a_downloaded_chart_carries_its_caption_and_the_page_keeps_its_figure(result):
+    import io
+
+    from PIL import Image
+
+    fig = band_figure(result, "cost_per_year", ["Baseline", "Reformed"])
+    plain = Image.open(io.BytesIO(figure_png(fig)))
+    captioned = Image.open(io.BytesIO(figure_png(fig, "Shaded: 5th-95th percentile over seeds; line: median. " * 4)))
+    assert captioned.height > plain.height  # the caption's lines under the chart
+    assert fig.texts == []  # the figure on the page is as it was
+    from types import SimpleNamespace
+
+    from app.views.share import chart_caption
+
+    said = chart_caption(SimpleNamespace(labels=("Baseline", "Reformed"), statistics=result))
+    assert said.startswith(f"Baseline, Reformed: {len(result['seeds'])} seeds. Shaded: 5th-95th percentile over seeds")
+    assert "Intervals include seed noise" in said
 
 
 def test_axis_ticks_take_the_fewest_places_that_show_each_exactly():

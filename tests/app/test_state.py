@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import time
 
 import pandas as pd
@@ -13,11 +14,11 @@ from abm.compare import Cancelled, compare
 from abm.posterior_draws import uncertainty
 from abm.reforms import REFORMS
 from abm.scenario import ScenarioError, load_scenario
-from app.state import (MAX_SCENARIOS, MAX_UPLOAD_BYTES, WORKERS_VARIABLE, CompareSetup, Preparing, RunJob, SetupError,
-                       baseline_files, load_upload, packages, prepare_states, reform_catalogue, results_csv,
-                       results_parquet, run_comparison)
+from app.state import (MAX_SCENARIOS, MAX_UPLOAD_BYTES, WORKERS_VARIABLE, CompareSetup, Preparing, ProvisionalGate,
+                       RunJob, SetupError, baseline_files, load_upload, packages, prepare_states, reform_catalogue,
+                       results_csv, results_parquet, run_comparison)
 from app.wording import time_left
-from app.workshop_run import WorkshopSetup
+from app.workshop_run import WorkshopJob, WorkshopSetup
 
 
 @pytest.fixture
@@ -169,7 +170,8 @@ def test_the_time_left_goes_by_the_recent_rate_not_by_runs_read_from_the_cache(m
     assert job.seconds_left() == pytest.approx(35.0)
 
 
-def test_results_are_shown_as_seeds_land_then_all_of_them(setup):
+def test_results_are_shown_as_seeds_land_then_all_of_them(setup, monkeypatch):
+    monkeypatch.setattr("app.state.PROVISIONAL_SECONDS", 0)  # as soon as seeds are complete, however quick the runs
     chosen = setup.with_reform(1, "R1", True).with_settings(years=1, seeds=3)
     partial = []
     final = run_comparison(chosen, RunJob(), on_partial=partial.append)
@@ -181,6 +183,95 @@ def test_results_are_shown_as_seeds_land_then_all_of_them(setup):
     kept = final.weekly[final.weekly["seed"].isin(seeds)]
     expected = compare(kept, final.names, uncertainty=uncertainty(list(final.scenarios)))
     assert first.statistics["outcomes"] == expected["outcomes"]
+
+
+def test_provisional_results_wait_for_complete_seeds_and_two_seconds_and_stop_at_cancel(monkeypatch):
+    import app.state
+
+    clock = [100.0]
+    monkeypatch.setattr(app.state, "time", type("Clock", (), {"monotonic": staticmethod(lambda: clock[0])}))
+    job, shown = RunJob(), []
+    gate = ProvisionalGate(job, 2, 5)  # 2 scenarios x 5 seeds
+
+    def land(scenario: int, seed: int) -> None:
+        gate.land(scenario, seed, pd.DataFrame({"scenario": [scenario], "seed": [seed]}),
+                  lambda complete, weekly: shown.append((complete, list(zip(weekly["scenario"], weekly["seed"])))))
+
+    for scenario, seed in ((0, 0), (1, 0), (0, 1), (1, 1)):
+        land(scenario, seed)
+    assert shown == []  # 2 complete seeds within 2 seconds of the start (as runs read from the run cache land)
+    other = ProvisionalGate(RunJob(), 2, 5)
+    clock[0] += 2
+    for scenario, seed in ((0, 0), (1, 0), (0, 1)):
+        other.land(scenario, seed, pd.DataFrame(), lambda complete, weekly: shown.append(complete))
+    assert shown == []  # one complete seed: too few for an interval
+    land(0, 4)
+    assert shown == [(2, [(0, 0), (0, 1), (1, 0), (1, 1)])]  # scenario by scenario, as the finished runs stack
+    land(0, 2)
+    land(1, 2)
+    assert len(shown) == 1  # a third seed within 2 seconds of the last: it waits
+    clock[0] += 2
+    land(0, 3)
+    assert shown[-1][0] == 3
+    job.cancel()
+    clock[0] += 5
+    land(1, 3)
+    assert len(shown) == 2  # nothing new once Cancel is pressed
+
+
+def test_the_workshop_shows_its_complete_seeds_as_they_land_as_the_workshop_of_those_seeds(two_family_package,
+                                                                                          monkeypatch):
+    """Runs are queued seed by seed: the provisional workshop of the first 2 of 3 seeds is exactly the workshop run
+    on 2 seeds (the same seeds, the same runs: only their order differs)."""
+    from abm.posterior_draws import OFFERED
+    from abm.workshop.planning import plan
+    from abm.workshop.running import run_plan
+
+    monkeypatch.setattr("app.state.PROVISIONAL_SECONDS", 0)  # as soon as seeds are complete, however quick the runs
+    partial = []
+    job = WorkshopJob(two_family_package, seeds=3, years=1)
+    final = job.run(lambda done, total: None, on_partial=partial.append)
+    assert final.landed is None and len(final.result["seeds"]) == 3
+    assert [(p.landed, p.seeds) for p in partial] == [(2, 3)]  # just before the last run lands, 2 seeds are complete
+    [first] = partial
+    alone = run_plan(plan(job.package), 2)
+    assert first.result["seeds"] == alone["seeds"] == final.result["seeds"][:2]
+    shown = {key: value for key, value in first.result.items() if key != OFFERED}
+    assert json.dumps(shown, sort_keys=True, default=str) == json.dumps(alone, sort_keys=True, default=str)
+
+
+def test_the_start_page_says_no_posterior_is_committed_only_when_none_is_offered():
+    from app.views.start import intervals_bullet
+
+    assert "No posterior is committed yet" in intervals_bullet(False)
+    offered = intervals_bullet(True)
+    assert "offers a calibration posterior" in offered and "No posterior" not in offered
+
+
+def test_a_workshop_read_from_the_run_cache_shows_at_once_with_no_provisional_grid(two_family_package, tmp_path,
+                                                                                   monkeypatch):
+    monkeypatch.setenv("CPSIM_RUN_CACHE", "on")
+    monkeypatch.setenv("CPSIM_CACHE", str(tmp_path))
+    WorkshopJob(two_family_package, seeds=3, years=1).run(lambda done, total: None)  # the deck prepared beforehand
+    partial = []
+    warm = WorkshopJob(two_family_package, seeds=3, years=1).run(lambda done, total: None, on_partial=partial.append)
+    assert partial == [] and warm.landed is None  # every run landed at once: no extra analysis of the first seeds
+
+
+def test_a_run_on_the_single_fit_says_a_posterior_was_offered_when_the_environment_names_one(tmp_path, monkeypatch):
+    import abm.calibration.posterior as committed
+    from abm.posterior_draws import sentence
+    from app.state import POSTERIOR_VARIABLE, posterior_offered
+
+    monkeypatch.setattr(committed, "POSTERIOR_FILE", tmp_path / "none.toml")  # none committed
+    monkeypatch.delenv(POSTERIOR_VARIABLE, raising=False)
+    single_fit = {"uncertainty": ["seeds"]}
+    assert "no calibration posterior is committed yet" in sentence({**single_fit, **posterior_offered()})
+    named = tmp_path / "named.toml"
+    named.write_text("")
+    monkeypatch.setenv(POSTERIOR_VARIABLE, str(named))
+    assert sentence({**single_fit, **posterior_offered()}) == (
+        "Intervals include seed noise only (the single calibrated fit, chosen instead of the calibration posterior).")
 
 
 def test_the_saved_states_a_branched_run_needs_are_prepared_first_and_said(branched_folder, tmp_path, monkeypatch):
