@@ -31,6 +31,7 @@ import pandas as pd
 from pydantic import ValidationError
 
 from abm.compare import CompareError, compare, run_scenarios
+from abm.compare.landing import Landing
 from abm.posterior_draws import OFFERED, choose, posterior_at, uncertainty
 from abm.reforms import FAMILIES, FAMILY_LABELS, REFORMS
 from abm.results import PROJECT_ROOT
@@ -47,7 +48,6 @@ START_YEARS = (1990, 2050)
 START_MONTH_DAY = (4, 1)  # a start year means the financial year starting 1 April
 SCENARIO_DIR_VARIABLE = "CPSIM_APP_SCENARIOS"
 WORKERS_VARIABLE = "CPSIM_APP_WORKERS"
-PROVISIONAL_SEEDS = 2  # the fewest complete seeds a provisional comparison shows (an interval needs 2)
 PROVISIONAL_SECONDS = 2.0  # the least time between two provisional comparisons (each costs a second or so)
 POSTERIOR_VARIABLE = "CPSIM_APP_POSTERIOR"
 
@@ -225,7 +225,7 @@ def _first_error(error: ValidationError) -> str:
 class RunJob:
     """One background run: how many model runs are done out of how many, whether Cancel was pressed, the time
     left at the rate of the last RATE_WINDOW runs (`seconds_left`: runs read from the run cache land at once, so
-    a rate since the start would promise too little time), and the tables landed so far (`land`)."""
+    a rate since the start would promise too little time)."""
 
     RATE_WINDOW = 8
 
@@ -236,16 +236,11 @@ class RunJob:
         self.total = 0
         self.started = time.monotonic()
         self._reports: deque[tuple[float | None, int]] = deque([(None, 0)], maxlen=self.RATE_WINDOW + 1)
-        self.landed: dict[tuple[int, int], pd.DataFrame] = {}
 
     def report(self, done: int, total: int) -> None:
         with self._lock:
             self.done, self.total = done, total
             self._reports.append((time.monotonic(), done))
-
-    def land(self, scenario: int, seed: int, table: pd.DataFrame) -> None:
-        with self._lock:
-            self.landed[(scenario, seed)] = table
 
     def seconds_left(self) -> float | None:
         """The seconds the runs not yet done will take at the recent rate (None before the first)."""
@@ -338,29 +333,26 @@ def prepare_states(scenarios: list[Scenario], seeds: int, job: RunJob,
 
 
 class ProvisionalGate:
-    """When runs that land one by one (`RunJob.land`) make provisional results due: once the seeds whose runs of
-    every one of `scenarios` scenarios are in number at least PROVISIONAL_SEEDS, more than last shown and fewer
+    """When runs that land one by one make provisional results due: once the seeds whose runs of every one of
+    `scenarios` scenarios are in (abm.compare.landing.Landing) number at least two, more than last shown and fewer
     than all `seeds`, at most once every PROVISIONAL_SECONDS (counted from the gate's making, then from when the
     last were made: runs read from the run cache land at once and make none, so a warm deck costs no extra
     analysis), never once the job is cancelled. `land` passes `show` the number of complete seeds and their weekly
     tables, stacked scenario by scenario, seed by seed, as the finished runs are."""
 
     def __init__(self, job: RunJob, scenarios: int, seeds: int) -> None:
-        self.job, self.scenarios, self.seeds = job, scenarios, seeds
+        self.job, self.landing = job, Landing(scenarios, seeds)
         self.shown, self.at = 0, time.monotonic()
 
     def land(self, scenario: int, seed: int, table: pd.DataFrame,
              show: Callable[[int, pd.DataFrame], None] | None) -> None:
-        self.job.land(scenario, seed, table)
-        if show is None or self.job.cancelled() or time.monotonic() - self.at < PROVISIONAL_SECONDS:
+        self.landing.add(scenario, seed, table)
+        complete = len(self.landing.complete)
+        if show is None or self.job.cancelled() or time.monotonic() - self.at < PROVISIONAL_SECONDS \
+                or complete <= self.shown or not self.landing.provisional:
             return
-        landed = self.job.landed
-        complete = [k for k in range(self.seeds) if all((i, k) in landed for i in range(self.scenarios))]
-        if len(complete) <= self.shown or not PROVISIONAL_SEEDS <= len(complete) < self.seeds:
-            return
-        show(len(complete), pd.concat([landed[(i, k)] for i in range(self.scenarios) for k in complete],
-                                      ignore_index=True))
-        self.shown, self.at = len(complete), time.monotonic()
+        show(complete, self.landing.weekly())
+        self.shown, self.at = complete, time.monotonic()
 
 
 def run_comparison(setup: CompareSetup, job: RunJob, on_progress: Callable[[int, int], None] | None = None,
@@ -370,7 +362,7 @@ def run_comparison(setup: CompareSetup, job: RunJob, on_progress: Callable[[int,
     every scenario (as `cpsim compare` does by default), or on the single calibrated fit with `point`, the saved
     states a branched baseline needs prepared first; raises abm.compare.Cancelled when `job` is cancelled,
     CompareError when the posterior cannot be used. While runs land, `on_partial` gets provisional comparisons
-    of the seeds complete so far (at least PROVISIONAL_SEEDS of them, at most one every PROVISIONAL_SECONDS)."""
+    of the seeds complete so far (at least two of them, at most one every PROVISIONAL_SECONDS)."""
     scenarios = posterior_scenarios(setup.scenarios(), point)
     prepare_states(scenarios, setup.seeds, job, on_preparing)
     names = [s.name for s in scenarios]
