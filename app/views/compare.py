@@ -22,7 +22,7 @@ from app.out_of_date import changes
 from app.session import use_session
 from app.state import (MAX_SCENARIOS, SEEDS, START_YEARS, YEARS, Comparison, CompareSetup, SetupError,
                        packages, reform_catalogue)
-from app.views.announcement import Announcement
+from app.views.announcement import Announcement, announcement_token
 from app.views.chart_image import ChartImage
 from app.views.checked_field import CheckedField
 from app.views.difference_table import DifferenceTable
@@ -204,7 +204,8 @@ def RunBar(start, cancel):
 def Results():
     session = use_session()
     comparison = session.comparison.value
-    Announcement(message="" if comparison is None else ready_message(comparison), token=str(id(comparison)))
+    message = "" if comparison is None else ready_message(comparison)
+    Announcement(message=message, token=announcement_token(comparison, message))
     if comparison is None:
         solara.Markdown("No results yet: choose the reforms and press **Run**.")
         return
@@ -223,9 +224,11 @@ def Results():
 def ready_message(comparison: Comparison) -> str:
     """What the live region says when a comparison has finished (or its first seeds have landed)."""
     result = comparison.statistics
-    sizes = (f"{plural(len(comparison.labels), 'scenario')} x {plural(len(result['seeds']), 'seed')} "
-             f"x {plural(len(result['years']['labels']), 'year')}")
-    return f"Results ready: {sizes}" if comparison.landed is None else f"First results: {sizes} so far"
+    scenarios, years = plural(len(comparison.labels), 'scenario'), plural(len(result['years']['labels']), 'year')
+    if comparison.landed is None:
+        return f"Results ready: {scenarios} x {plural(len(result['seeds']), 'seed')} x {years}"
+    return f"First results: {scenarios} x {years}, shown as their seeds finish"
+
 
 
 @solara.component

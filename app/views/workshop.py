@@ -28,7 +28,7 @@ from abm.scenario import ScenarioError, load_scenario
 from app.guard_rails import run_warnings
 from app.session import use_session
 from app.state import scenario_dir
-from app.views.announcement import Announcement
+from app.views.announcement import Announcement, announcement_token
 from app.views.heading import Heading
 from app.views.parameter_source import ParameterSource
 from app.views.preparing import PreparingProgress
@@ -123,7 +123,8 @@ def Workshop(files: dict[str, Path], start, cancel):
         RunProgress(cancel)
         provisional = session.workshop_provisional.value
         shown = provisional or finished
-        Announcement(message="" if shown is None else ready_message(shown), token=str(id(shown)))
+        message = "" if shown is None else ready_message(shown)
+        Announcement(message=message, token=announcement_token(shown, message))
         if provisional is not None:
             ProvisionalOverview(provisional, running)
         elif finished is not None:
@@ -187,7 +188,8 @@ def ProvisionalOverview(run: WorkshopRun, running: bool):
 
 def ready_message(run: WorkshopRun) -> str:
     """What the live region says when a workshop has finished (or its first seeds have landed)."""
-    sizes = f"{plural(len(run.result['seeds']), 'seed')} x {plural(run.result['years'], 'year')}"
+    years = plural(run.result['years'], 'year')
     if run.landed is not None:
-        return f"First results: {plural(len(run.result['subsets']), 'combination')}, {sizes} so far"
-    return f"Workshop ready: {plural(len(run.steps), 'step')}, {sizes}"
+        combinations = plural(len(run.result['subsets']), 'combination')
+        return f"First results: {combinations} x {years}, shown as their seeds finish"
+    return f"Workshop ready: {plural(len(run.steps), 'step')}, {plural(len(run.result['seeds']), 'seed')} x {years}"

@@ -52,7 +52,7 @@ def test_the_workshop_grid_shows_its_first_complete_seeds_while_the_rest_run(two
     expect(page.locator(".cpsim-workshop-provisional .cpsim-overview-jump")).to_have_count(0)  # no steps yet
     expect(page.locator(".cpsim-workshop").get_by_text("Download")).to_have_count(0)  # nothing to keep yet
     ready = page.locator(".cpsim-workshop [role=status]")
-    expect(ready).to_contain_text("First results: 4 combinations, ")
+    expect(ready).to_have_text("First results: 4 combinations x 1 year, shown as their seeds finish")
     expect(page.locator(".cpsim-workshop-progress")).to_contain_text(" of 32 runs done; ")
     app.screenshot("workshop-provisional-1600x1000", whole=False)
     page.set_viewport_size({"width": 800, "height": 900})

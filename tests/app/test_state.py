@@ -240,6 +240,20 @@ def test_the_workshop_shows_its_complete_seeds_as_they_land_as_the_workshop_of_t
     assert json.dumps(shown, sort_keys=True, default=str) == json.dumps(alone, sort_keys=True, default=str)
 
 
+def test_provisional_results_scroll_and_are_announced_once_a_run_then_again_when_all_are_in(two_family_package,
+                                                                                          monkeypatch):
+    from app.views.announcement import announcement_token
+    from app.views.workshop import ready_message
+
+    monkeypatch.setattr("app.state.PROVISIONAL_SECONDS", 0)
+    partial = []
+    final = WorkshopJob(two_family_package, seeds=4, years=1).run(lambda done, total: None, on_partial=partial.append)
+    assert [p.landed for p in partial] == [2, 3]
+    tokens = [announcement_token(run, ready_message(run)) for run in (*partial, final)]
+    assert tokens[0] == tokens[1] != tokens[2]  # a third seed in does not scroll the page again; the whole deck does
+    assert ready_message(partial[0]) == "First results: 4 combinations x 1 year, shown as their seeds finish"
+
+
 def test_the_start_page_says_no_posterior_is_committed_only_when_none_is_offered():
     from app.views.start import intervals_bullet
 
