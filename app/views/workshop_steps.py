@@ -110,11 +110,27 @@ def verdict_sentence(result: dict, step: Step) -> str:
     if all(step.subset["difference"][r["outcome"]]["verdict"] == "no interval" for r in rows):
         return f"{who}: with 1 seed there is no interval, so no difference can be called clear: run more seeds."
     if not better and not worse:
-        return f"{who}: no clear difference from no reform on any of the {len(rows)} outcomes."
+        said = f"{who}: no clear difference from no reform on any of the {len(rows)} outcomes."
+        return f"{said} {unseen(result, rows)}".rstrip()
     said = f"better than no reform on {_join(better)}" if better else ""
     if worse:
         said += ("; but worse on " if better else "worse than no reform on ") + _join(worse)
     return f"{who}: clearly {said}."
+
+
+def unseen(result: dict, rows: list[dict]) -> str:
+    """How large a difference on the first checked outcome these seeds would likely show as clear
+    (abm.workshop.findings.detectable), so that "no clear difference" is not read as "no difference"; nothing
+    when the runs do not vary over seeds."""
+    from abm.workshop.findings import amount, detectable
+
+    n, first = len(result["seeds"]), rows[0]["outcome"]
+    smallest = detectable([s for s in result["subsets"] if s["families"]], first, n)
+    if not smallest > 0:  # no spread over seeds: any difference would have shown
+        return ""
+    size = amount(smallest, first).lstrip("+")
+    return (f"At {n} seeds a difference is likely to show as clear (80% of the time) only from about {size} on "
+            f"{rows[0]['label'].lower()}, so a smaller one could go unseen.")
 
 
 def _join(words: list[str]) -> str:

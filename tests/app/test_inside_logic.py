@@ -346,7 +346,16 @@ def test_sentences_say_what_is_better_and_worse_and_name_the_cherry_picking():
     alone_b = workshop_steps.step_sentences(result, steps["Family b alone"])
     assert len(alone_b) == 2 and "b alone (" in alone_b[1]
     alone_c = workshop_steps.step_sentences(result, steps["Family c alone"])
-    assert alone_c == ["Family c: no clear difference from no reform on any of the 7 outcomes."]
+    assert alone_c == ["Family c: no clear difference from no reform on any of the 7 outcomes."]  # no seed noise
+    for subset in result["subsets"][1:]:  # the same runs with seed noise: +/-2 harmed a year around each mean
+        d = subset["difference"]["children_harmed_per_year"]
+        d["p05"], d["p95"] = d["mean"] - 2, d["mean"] + 2
+    [said] = workshop_steps.step_sentences(result, steps["Family c alone"])
+    assert said.startswith("Family c: no clear difference from no reform on any of the 7 outcomes. At 4 seeds a "
+                           "difference is likely to show as clear (80% of the time) only from about ")
+    size = float(said.split("only from about ")[1].split(" ")[0])
+    assert 2 < size < 4  # beyond the half-width of 2 (a difference that size shows as clear only half the time)
+    assert said.endswith(" on children harmed, so a smaller one could go unseen.")
 
 
 def test_with_one_seed_no_difference_is_called_clear():
