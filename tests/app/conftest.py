@@ -202,13 +202,15 @@ class AppPage:
         return self.page.evaluate(ACCESSIBILITY_CHECK)
 
     def assert_accessible(self) -> None:
-        """`lang` set, exactly one h1, every control labelled, every image described, nothing wider than the window."""
+        """`lang` set, exactly one h1, every control labelled, every image described, nothing wider than the window,
+        no text over other text."""
         found = self.accessibility()
         assert found["lang"] == "en", found
         assert len(found["h1"]) == 1, found
         assert found["unlabelled"] == [], found
         assert found["images_without_alt"] == [], found
         assert not found["overflow"], found
+        assert found["overlapping"] == [], found["overlapping"]
 
     def tick(self, reform: str, scenario: int = 1) -> None:
         """Switch `reform` on (or off) in scenario `scenario` of the Compare page's reform table."""
