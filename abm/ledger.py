@@ -7,10 +7,11 @@ start again at zero.
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
 from abm.calendar import WEEKS_PER_YEAR
-from abm.population import ASSESSMENT, CIN, CP, LOOKED_AFTER, NONE
+from abm.population import ASSESSMENT, CIN, CP, LOOKED_AFTER, NONE, mitigation_of
 from abm.risk import annual_risk
 from abm.workforce import AGENCY, PERMANENT, VACANT
 
@@ -174,11 +175,21 @@ class Ledger:
 def unmet_risk(model) -> int:
     """Children at significant risk this week without help: not helped at all, being assessed, or unallocated."""
     pop = model.population
-    candidates = np.flatnonzero(pop.base_risk >= pop.z_significant)  # mitigation only lowers risk
-    at_risk = candidates[pop.risk(candidates) >= pop.z_significant]
-    status = pop.status[at_risk]
-    unhelped = (status == NONE) | (status == ASSESSMENT) | ((status > ASSESSMENT) & (model.journey.worker[at_risk] < 0))
-    return int(unhelped.sum())
+    return _unmet_risk(pop.base_risk, pop.z_significant, pop.status, model.journey.worker, pop.now, pop.ebb_from,
+                       pop.mitigation_durable, pop.mitigation_level, pop.ebb_after)
+
+
+@numba.njit(cache=True, nogil=True)
+def _unmet_risk(base_risk, z_significant, status, worker, now, ebb_from, durable, level, ebb_after):
+    """unmet_risk's count in one pass over the children (mitigation only lowers risk, so it is computed only for
+    the children whose base risk reaches z_significant)."""
+    count = 0
+    for child in range(len(base_risk)):
+        if base_risk[child] >= z_significant:
+            if base_risk[child] - mitigation_of(child, now, ebb_from, durable, level, ebb_after) >= z_significant:
+                stage = status[child]
+                count += stage == NONE or stage == ASSESSMENT or (stage > ASSESSMENT and worker[child] < 0)
+    return count
 
 
 WORKER_MEANS = ("caseload", "direct_share", "recording_share", "worked", "overtime", "time_factor", "supervision",

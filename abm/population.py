@@ -114,17 +114,12 @@ class Population:
         """Draw the own characteristics of children `idx` (at the start, or when born)."""
         p = self.p
         k = len(idx)
-        self.disabled[idx] = rng.random(k) < p.disability_share
-        self.vulnerability[idx] = rng.normal(0.0, p.child_vulnerability_sd, k) + p.risk_weight_disability * self.disabled[idx]
-        for arr, value in ((self.status, NONE), (self.variety, 0.0), (self.need_type, 0), (self.cp_plans, 0),
-                           (self.mitigation_level, 0.0), (self.mitigation_durable, 0.0),
-                           (self.ebb_from, ONGOING),
-                           (self.in_care_order, False),
-                           (self.in_proceedings, False), (self.permanent_home, False), (self.need_since, NEVER),
-                           (self.last_referral, NEVER), (self.last_closed, NEVER),
-                           (self.last_turned_away, NEVER), (self.harm_count, 0),
-                           (self.assessments, 0), (self.re_referrals, 0)):
-            arr[idx] = value
+        _new_children(np.asarray(idx), rng.random(k), rng.normal(0.0, p.child_vulnerability_sd, k), p.disability_share,
+                      p.risk_weight_disability, self.disabled, self.vulnerability, self.status, self.variety,
+                      self.need_type, self.cp_plans, self.mitigation_level, self.mitigation_durable, self.ebb_from,
+                      self.in_care_order, self.in_proceedings, self.permanent_home, self.need_since,
+                      self.last_referral, self.last_closed, self.last_turned_away, self.harm_count, self.assessments,
+                      self.re_referrals)
 
     def schedule_transitions(self, rng: np.random.Generator, flat: np.ndarray, now: int) -> None:
         """Draw the week of the next onset or remission of household problems (flat = h*3 + problem)."""
@@ -192,6 +187,35 @@ class Population:
 
     def truly_at_risk(self, idx) -> np.ndarray:
         return self.risk(idx) >= self.z_significant
+
+
+@numba.njit(cache=True, nogil=True)
+def _new_children(idx, uniforms, normals, disability_share, disability_weight, disabled, vulnerability, status, variety,
+                  need_type, cp_plans, level, durable, ebb_from, in_care_order, in_proceedings, permanent_home,
+                  need_since, last_referral, last_closed, last_turned_away, harm_count, assessments, re_referrals):
+    """Children `idx` start afresh: disabled when their uniform is below disability_share, vulnerability their
+    normal plus disability_weight if disabled, and every other state at its value for a child never known."""
+    for i in range(len(idx)):
+        child = idx[i]
+        disabled[child] = uniforms[i] < disability_share
+        vulnerability[child] = normals[i] + disability_weight * (1.0 if disabled[child] else 0.0)
+        status[child] = NONE
+        variety[child] = 0.0
+        need_type[child] = 0
+        cp_plans[child] = 0
+        level[child] = 0.0
+        durable[child] = 0.0
+        ebb_from[child] = ONGOING
+        in_care_order[child] = False
+        in_proceedings[child] = False
+        permanent_home[child] = False
+        need_since[child] = NEVER
+        last_referral[child] = NEVER
+        last_closed[child] = NEVER
+        last_turned_away[child] = NEVER
+        harm_count[child] = 0
+        assessments[child] = 0
+        re_referrals[child] = 0
 
 
 @numba.njit(cache=True, nogil=True)
