@@ -31,28 +31,49 @@ def community_step(model) -> None:
 
 def _problem_transitions(pop, rng, now) -> np.ndarray:
     due = np.flatnonzero(pop.next_transition.ravel() == now)
-    households = _flip_problems(due, pop.problems, pop.violent_flag)
+    households, pop.violent = _flip_problems(due, pop.problems, pop.violent_flag, pop.violent)
     pop.update_household_risk(households)
     pop.schedule_transitions(rng, due, now)
     return households
 
 
 @numba.njit(cache=True, nogil=True)
-def _flip_problems(due, problems, violent_flag):
-    """The problems `due` start or stop (domestic violence flags follow); returns their households."""
+def _flip_problems(due, problems, violent_flag, violent):
+    """The problems `due` (ascending) start or stop (domestic violence flags follow); returns their households and
+    the violent households afterwards (`violent`, ascending, with those whose violence started or stopped: as
+    np.flatnonzero(violent_flag))."""
     households = due // 3
+    toggled = np.empty(len(due), dtype=np.int64)
+    flips = 0
     for i in range(len(due)):
         bit = due[i] % 3
         problems[households[i]] ^= np.uint8(1 << bit)
         if bit == DV:
             violent_flag[households[i]] = not violent_flag[households[i]]
-    return households
+            toggled[flips] = households[i]
+            flips += 1
+    out = np.empty(len(violent) + flips, dtype=np.int64)
+    kept = j = 0
+    for hh in violent:
+        while j < flips and toggled[j] < hh:
+            out[kept] = toggled[j]
+            kept += 1
+            j += 1
+        if j < flips and toggled[j] == hh:
+            j += 1
+        else:
+            out[kept] = hh
+            kept += 1
+    while j < flips:
+        out[kept] = toggled[j]
+        kept += 1
+        j += 1
+    return households, out[:kept]
 
 
 def _escalations(pop, p, rng, now) -> np.ndarray:
     ending = pop.escalations_ending.pop(now, np.empty(0, dtype=np.int64))
     ending = ending[pop.escalated_until[ending] == now]
-    pop.violent = np.flatnonzero(pop.violent_flag)
     starting = pop.violent[rng.random(len(pop.violent)) < p.escalation_rate_per_week]
     pop.escalated_until[starting] = now + p.escalation_weeks
     pop.escalations_ending[now + p.escalation_weeks] = starting

@@ -72,7 +72,7 @@ class Population:
         self.escalated_until = np.zeros(self.h, dtype=np.int32)
         self.escalations_ending: dict[int, np.ndarray] = {}
         self.violent_flag = active[:, DV].copy()
-        self.violent = np.flatnonzero(self.violent_flag)  # refreshed weekly by the community process
+        self.violent = np.flatnonzero(self.violent_flag)  # kept with the flags by the community process
 
         self.birth_week = -rng.integers(0, AGE_OUT_WEEKS, n).astype(np.int32)
         order = np.argsort(self.birth_week, kind="stable")
