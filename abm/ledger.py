@@ -175,20 +175,20 @@ class Ledger:
 def unmet_risk(model) -> int:
     """Children at significant risk this week without help: not helped at all, being assessed, or unallocated."""
     pop = model.population
-    return _unmet_risk(pop.base_risk, pop.z_significant, pop.status, model.journey.worker, pop.now, pop.ebb_from,
-                       pop.mitigation_durable, pop.mitigation_level, pop.ebb_after)
+    candidates = np.flatnonzero(pop.base_risk >= pop.z_significant)  # mitigation only lowers risk
+    return _unmet_risk(candidates, pop.base_risk, pop.z_significant, pop.status, model.journey.worker, pop.now,
+                       pop.ebb_from, pop.mitigation_durable, pop.mitigation_level, pop.ebb_after)
 
 
 @numba.njit(cache=True, nogil=True)
-def _unmet_risk(base_risk, z_significant, status, worker, now, ebb_from, durable, level, ebb_after):
-    """unmet_risk's count in one pass over the children (mitigation only lowers risk, so it is computed only for
-    the children whose base risk reaches z_significant)."""
+def _unmet_risk(candidates, base_risk, z_significant, status, worker, now, ebb_from, durable, level, ebb_after):
+    """unmet_risk's count among the `candidates`: risk (base less mitigation) at z_significant or above, and not
+    helped, being assessed, or on a plan or looked after without a worker."""
     count = 0
-    for child in range(len(base_risk)):
-        if base_risk[child] >= z_significant:
-            if base_risk[child] - mitigation_of(child, now, ebb_from, durable, level, ebb_after) >= z_significant:
-                stage = status[child]
-                count += stage == NONE or stage == ASSESSMENT or (stage > ASSESSMENT and worker[child] < 0)
+    for child in candidates:
+        if base_risk[child] - mitigation_of(child, now, ebb_from, durable, level, ebb_after) >= z_significant:
+            stage = status[child]
+            count += stage == NONE or stage == ASSESSMENT or (stage > ASSESSMENT and worker[child] < 0)
     return count
 
 
