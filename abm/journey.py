@@ -152,16 +152,11 @@ class Journey:
         now, sd = self.model.week + begins, self.p.assessment_complexity_sd
         timescale = self.timescale_weeks[kind]
         spread = self.spread_weeks(np.array([kind]))[0]
-        self.kind[idx] = kind
-        self.stage_start[idx] = now
-        self.due[idx] = now + timescale if timescale > 0 else np.inf
-        self.hours_done[idx] = 0.0
         complexity = np.exp(sd * self.model.child_uniforms.normal(idx, now, crn.COMPLEXITY) - sd * sd / 2)
-        self.hours_needed[idx] = hours * complexity
-        self.hours_rate[idx] = hours / spread
-        self.recorded[idx] = 0.0
-        self.recording_needed[idx] = recording * complexity
-        self.recording_rate[idx] = recording / spread
+        _start_stage(np.asarray(idx), complexity, kind, now, now + timescale if timescale > 0 else np.inf, hours,
+                     hours / spread, recording, recording / spread, self.kind, self.stage_start, self.due,
+                     self.hours_done, self.hours_needed, self.hours_rate, self.recorded, self.recording_needed,
+                     self.recording_rate)
 
     def start_plan(self, idx: np.ndarray, status: np.ndarray | int) -> None:
         """Put children on child-in-need (CIN) or child protection (CP) plans, `status` per child."""
@@ -338,6 +333,24 @@ class Journey:
     def turn_away(self, idx: np.ndarray) -> None:
         """No further action at the front door (early help, if any, goes on)."""
         self.pop.last_turned_away[idx] = self.model.week
+
+
+@numba.njit(cache=True, nogil=True)
+def _start_stage(idx, complexity, kind, start, due, hours, hours_rate, recording, recording_rate, kinds, stage_start,
+                 dues, hours_done, hours_needed, hours_rates, recorded, recording_needed, recording_rates):
+    """Journey._stage's arrays for children `idx`: the stage, its start and due time, nothing done yet, the hours
+    and recording needed (the standard ones times each child's `complexity`) and their planned rates."""
+    for i in range(len(idx)):
+        child = idx[i]
+        kinds[child] = kind
+        stage_start[child] = start
+        dues[child] = due
+        hours_done[child] = 0.0
+        hours_needed[child] = hours * complexity[i]
+        hours_rates[child] = hours_rate
+        recorded[child] = 0.0
+        recording_needed[child] = recording * complexity[i]
+        recording_rates[child] = recording_rate
 
 
 @numba.njit(cache=True, nogil=True)
