@@ -78,7 +78,8 @@ class Assessment:
         """A worker's estimate of the log-hazard of children `idx` (unallocated cases: a manager's, at mean skill)."""
         p, wf, journey, pop = self.p, self.model.workforce, self.model.journey, self.model.population
         in_post = wf.in_post()
-        mean_skill = float(wf.skill[in_post].mean()) if in_post.any() else p.skill_newly_qualified
+        skills = wf.skill[in_post]
+        mean_skill = float(skills.sum() / len(skills)) if len(skills) else p.skill_newly_qualified  # = mean()
         idx = np.asarray(idx)
         anchored = np.full(len(idx), anchored, dtype=bool) if np.ndim(anchored) == 0 else anchored
         return _estimate(idx, np.asarray(time_fraction, dtype=float), anchored,

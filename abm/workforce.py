@@ -141,7 +141,8 @@ class Workforce:
         p, gov = self.p, self.model.governance
         split_week(self.model, open_cases)
         in_post = self.in_post()
-        load = float(self.caseload[in_post].mean() / p.caseload_reference - 1.0) if in_post.any() else 0.0
+        caseloads = self.caseload[in_post]  # small whole numbers: their sum over their count is mean()
+        load = float(caseloads.sum() / len(caseloads) / p.caseload_reference - 1.0) if len(caseloads) else 0.0
         self.pressure = max(load, 0.0)
         logit = _strain(self.burnout, self.overtime, self.judgment, self.direct_share, self.caseload, self.supervision,
                         p.burnout_gain_per_overtime_hour, p.burnout_recovery_per_week, p.satisfaction_intercept,
@@ -191,7 +192,8 @@ class Workforce:
 
     def experience_mean(self) -> float:
         in_post = self.filled != VACANT
-        return float(self.experience[in_post].mean()) if in_post.any() else 0.0
+        experience = self.experience[in_post]
+        return float(experience.sum() / len(experience)) if len(experience) else 0.0  # = mean()
 
 
 @numba.njit(cache=True, nogil=True)
