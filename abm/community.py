@@ -17,7 +17,7 @@ import numpy as np
 
 from abm import crn
 from abm.calendar import WEEKS_PER_YEAR
-from abm.population import AGE_OUT_WEEKS, CIN, DV, EARLY_HELP, NONE, OPEN, THINNING_BOUND
+from abm.population import AGE_OUT_WEEKS, CIN, DV, EARLY_HELP, NONE, OPEN, THINNING_BOUND, mitigation_of
 
 
 def community_step(model) -> None:
@@ -124,13 +124,12 @@ def _harm(model, pop, p, rng, now) -> None:
     """
     uniform = model.child_uniforms
     high = np.flatnonzero(pop.high_hazard)
-    high = high[uniform(high, now, crn.HARM) < pop.hazard_bound[high] * np.exp(-pop.mitigation(high))]
-    candidates = (rng.random(rng.poisson(THINNING_BOUND * pop.n)) * pop.n).astype(np.int64)
-    accept = rng.random(len(candidates)) * THINNING_BOUND
-    low = ~pop.high_hazard[candidates]
-    candidates, accept = candidates[low], accept[low]
-    keep = accept < pop.hazard_bound[candidates] * np.exp(-pop.mitigation(candidates))
-    harmed = pop.sorted_unique(np.concatenate([high, candidates[keep]]))
+    high_draws = uniform(high, now, crn.HARM)
+    candidates = rng.random(rng.poisson(THINNING_BOUND * pop.n))
+    children, draws, minus_mitigation = _harm_draws(
+        high, high_draws, candidates, rng.random(len(candidates)), pop.n, pop.high_hazard, now, pop.ebb_from,
+        pop.mitigation_durable, pop.mitigation_level, pop.ebb_after)
+    harmed = _harmed(children, draws, pop.hazard_bound, np.exp(minus_mitigation))
     if not len(harmed):
         return
     ledger = model.ledger
@@ -155,6 +154,43 @@ def _harm(model, pop, p, rng, now) -> None:
         model.journey.close(dead[pop.status[dead] != NONE])
         _newborn(pop, model.rngs["population"], dead, now)  # off the community stream: deaths differ by scenario
         pop.refresh(dead)
+
+
+@numba.njit(cache=True, nogil=True)
+def _harm_draws(high, high_draws, candidates, accept, n, high_hazard, now, ebb_from, durable, level, ebb_after):
+    """The children who may be harmed this week, their draws and minus their mitigation (for numpy's exp): the
+    `high` hazard children with their own uniforms; then the thinning candidates, child int(u * n) for each
+    uniform of `candidates`, that are not of high hazard, with their `accept` uniform times THINNING_BOUND."""
+    m = len(high)
+    children, draws = np.empty(m + len(candidates), dtype=np.int64), np.empty(m + len(candidates))
+    children[:m], draws[:m] = high, high_draws
+    for i in range(len(candidates)):
+        child = np.int64(candidates[i] * n)
+        if not high_hazard[child]:
+            children[m], draws[m] = child, accept[i] * THINNING_BOUND
+            m += 1
+    minus_mitigation = np.empty(m)
+    for i in range(m):
+        minus_mitigation[i] = -mitigation_of(children[i], now, ebb_from, durable, level, ebb_after)
+    return children[:m], draws[:m], minus_mitigation
+
+
+@numba.njit(cache=True, nogil=True)
+def _harmed(children, draws, hazard_bound, exp_minus_mitigation):
+    """The children harmed (sorted, each once): a draw below the hazard bound times exp(-mitigation)."""
+    harmed = np.empty(len(children), dtype=np.int64)
+    k = 0
+    for i in range(len(children)):
+        if draws[i] < hazard_bound[children[i]] * exp_minus_mitigation[i]:
+            harmed[k] = children[i]
+            k += 1
+    harmed = np.sort(harmed[:k])
+    distinct = 0
+    for i in range(k):
+        if i == 0 or harmed[i] != harmed[i - 1]:
+            harmed[distinct] = harmed[i]
+            distinct += 1
+    return harmed[:distinct]
 
 
 @numba.njit(cache=True, nogil=True)
