@@ -170,15 +170,12 @@ class Journey:
         self._record_help_start(idx[before == ASSESSMENT])
         new_help = idx[(before == ASSESSMENT) | (before == LOOKED_AFTER)]
         self._engage(new_help, self.quality_of(new_help))
-        protect = status == CP
-        children = idx[protect]
-        ledger.cin_starts += len(idx) - len(children)
-        ledger.cp_starts += len(children)
-        ledger.repeat_cp_starts += int((pop.cp_plans[children] > 0).sum())
-        pop.cp_plans[children] = np.minimum(pop.cp_plans[children] + 1, 100)
-        pop.status[idx] = status
-        self.section47[idx] = False  # an enquiry ends with the plan; a later step-up needs a new one
-        self.next_review[idx] = self.model.week + np.where(protect, p.cp_first_review_weeks, p.cin_review_weeks)
+        # an enquiry ends with the plan (a later step-up needs a new one)
+        protections, repeats = _start_plans(idx, status, pop.status, pop.cp_plans, self.section47, self.next_review,
+                                            self.model.week, p.cp_first_review_weeks, p.cin_review_weeks)
+        ledger.cin_starts += len(idx) - protections
+        ledger.cp_starts += protections
+        ledger.repeat_cp_starts += repeats
         self.changed.append(idx)
 
     def quality_of(self, idx: np.ndarray) -> np.ndarray:
@@ -351,6 +348,30 @@ def _start_stage(idx, complexity, kind, start, due, hours, hours_rate, recording
         recorded[child] = 0.0
         recording_needed[child] = recording * complexity[i]
         recording_rates[child] = recording_rate
+
+
+@numba.njit(cache=True, nogil=True)
+def _start_plans(idx, status, statuses, cp_plans, section47, next_review, week, cp_first_review, cin_review):
+    """Children `idx` start plans of `status`: a protection plan adds to their count of plans (at most 100), no
+    enquiry goes on, the first review falls due. Reads every child's state before writing any (as numpy's
+    indexing would). Returns the number of protection plans and of those that are repeats."""
+    n = len(idx)
+    plans = np.empty(n, dtype=np.int64)
+    protections = repeats = 0
+    for i in range(n):
+        plans[i] = cp_plans[idx[i]]
+        if status[i] == CP:
+            protections += 1
+            repeats += plans[i] > 0
+    for i in range(n):
+        child = idx[i]
+        protect = status[i] == CP
+        if protect:
+            cp_plans[child] = min(plans[i] + 1, 100)
+        statuses[child] = status[i]
+        section47[child] = False
+        next_review[child] = week + (cp_first_review if protect else cin_review)
+    return protections, repeats
 
 
 @numba.njit(cache=True, nogil=True)
