@@ -25,7 +25,7 @@ import numba
 import numpy as np
 
 from abm import crn
-from abm.population import ASSESSMENT, CIN, CP, EARLY_HELP, LOOKED_AFTER, NEVER, NONE, ONGOING
+from abm.population import ASSESSMENT, CIN, CP, EARLY_HELP, LOOKED_AFTER, NEVER, NONE
 from abm.waiting import join
 from abm.workforce import AGENCY
 
@@ -319,12 +319,7 @@ class Journey:
         pop = self.pop
         idx = np.concatenate(self.changed)
         self.changed.clear()
-        unhelped = pop.status[idx] == NONE
-        ebbing = pop.ebb_from[idx] != ONGOING
-        ending = idx[unhelped & ~ebbing & ~pop.permanent_home[idx]]
-        pop.start_ebbing(ending, self.quality[ending])
-        self.quality[ending] = 0.0
-        pop.stop_ebbing(idx[~unhelped & ebbing])
+        pop.settle_mitigation(idx, self.quality)
         pop.refresh(idx)
 
     def turn_away(self, idx: np.ndarray) -> None:

@@ -162,18 +162,16 @@ class Population:
         return _risk(np.asarray(idx), self.base_risk, self.now, self.ebb_from, self.mitigation_durable,
                      self.mitigation_level, self.ebb_after)
 
-    def stop_ebbing(self, idx: np.ndarray) -> None:
-        """Help (re)starts: freeze mitigation at its current level."""
-        self.mitigation_level[idx] = self.mitigation(idx)
-        self.ebb_from[idx] = ONGOING
+    def settle_mitigation(self, idx: np.ndarray, quality: np.ndarray) -> None:
+        """Children `idx` whose status changed this week. Help (re)starts (a status, mitigation ebbing): freeze
+        mitigation at its current level. Help of `quality` (per child, of all children) ends (no status, mitigation
+        not ebbing, no permanent home): a share of what it built lasts, the rest ebbs from now on,
 
-    def start_ebbing(self, idx: np.ndarray, quality: np.ndarray) -> None:
-        """Help of `quality` ends: a share of what it built lasts, the rest ebbs from now on."""
-        level = self.mitigation(idx)
-        durable = self.mitigation_durable[idx]
-        self.mitigation_level[idx] = level
-        self.mitigation_durable[idx] = durable + self.p.help_durability_share * quality * np.maximum(level - durable, 0)
-        self.ebb_from[idx] = self.now
+            durable += help_durability_share * quality * max(level - durable, 0)
+
+        with level the mitigation now; that quality becomes 0."""
+        _settle_mitigation(np.asarray(idx), quality, self.status, self.permanent_home, self.now, self.ebb_from,
+                           self.mitigation_durable, self.mitigation_level, self.ebb_after, self.p.help_durability_share)
 
     def refresh(self, idx: np.ndarray) -> None:
         """Recompute base risk and hazard bound of children `idx`, and when their need began."""
@@ -238,6 +236,39 @@ def _risk(idx, base_risk, now, ebb_from, durable, level, ebb_after):
     for i in range(len(idx)):
         out[i] = base_risk[idx[i]] - mitigation_of(idx[i], now, ebb_from, durable, level, ebb_after)
     return out
+
+
+@numba.njit(cache=True, nogil=True)
+def _settle_mitigation(idx, quality, status, permanent_home, now, ebb_from, durable, level, ebb_after, share):
+    """Population.settle_mitigation, reading each child's state before writing any (as numpy's indexing would):
+    first the ends of help, then the (re)starts."""
+    n = len(idx)
+    ending, starting = np.zeros(n, dtype=np.bool_), np.zeros(n, dtype=np.bool_)
+    level_now, durable_now, quality_now = np.empty(n), np.empty(n), np.empty(n)
+    for i in range(n):
+        child = idx[i]
+        unhelped = status[child] == NONE
+        ebbing = ebb_from[child] != ONGOING
+        ending[i] = unhelped and not ebbing and not permanent_home[child]
+        starting[i] = not unhelped and ebbing
+        if ending[i]:
+            level_now[i] = mitigation_of(child, now, ebb_from, durable, level, ebb_after)
+            durable_now[i], quality_now[i] = durable[child], quality[child]
+    for i in range(n):
+        if ending[i]:
+            child = idx[i]
+            built = level_now[i] - durable_now[i]
+            level[child] = level_now[i]
+            durable[child] = durable_now[i] + share * quality_now[i] * (0.0 if built < 0 else built)
+            ebb_from[child] = now
+            quality[child] = 0.0
+    for i in range(n):
+        if starting[i]:
+            level_now[i] = mitigation_of(idx[i], now, ebb_from, durable, level, ebb_after)
+    for i in range(n):
+        if starting[i]:
+            level[idx[i]] = level_now[i]
+            ebb_from[idx[i]] = ONGOING
 
 
 @numba.njit(cache=True, nogil=True)
