@@ -87,10 +87,13 @@ class Journey:
         ledger.help_starts += starts
         ledger.weeks_to_help_total += float(weeks)
 
-    def _engage(self, idx: np.ndarray, quality: np.ndarray | float) -> None:
+    def _engage(self, idx: np.ndarray, quality: np.ndarray) -> None:
+        """Whether each family engages: its uniform below the chance, engagement_base_probability +
+        engagement_quality_weight * (quality - engagement_reference_quality), within [0, 1]."""
         p = self.p
-        chance = np.clip(p.engagement_base_probability + p.engagement_quality_weight * (quality - p.engagement_reference_quality), 0.0, 1.0)
-        self.engaged[idx] = self.model.child_uniforms(idx, self.model.week, crn.ENGAGE) < chance
+        _engage(np.asarray(idx), self.model.child_uniforms(idx, self.model.week, crn.ENGAGE), quality,
+                p.engagement_base_probability, p.engagement_quality_weight, p.engagement_reference_quality,
+                self.engaged)
 
     def refer(self, idx: np.ndarray) -> None:
         now, pop, ledger = self.model.week, self.pop, self.model.ledger
@@ -260,7 +263,7 @@ class Journey:
         pop.status[idx] = EARLY_HELP
         self.changed.append(idx)
         self.stage_start[idx] = self.model.week
-        self._engage(idx, self.p.early_help_quality)
+        self._engage(idx, np.full(len(idx), self.p.early_help_quality))
 
     def close(self, idx: np.ndarray) -> None:
         """Close cases (no further action, plan ended, return home, left care, early help ended)."""
@@ -367,6 +370,18 @@ def _start_plans(idx, status, statuses, cp_plans, section47, next_review, week, 
         section47[child] = False
         next_review[child] = week + (cp_first_review if protect else cin_review)
     return protections, repeats
+
+
+@numba.njit(cache=True, nogil=True)
+def _engage(idx, uniforms, quality, base, weight, reference, engaged):
+    """Journey._engage per child (its chance clipped to [0, 1] as np.clip does)."""
+    for i in range(len(idx)):
+        chance = base + weight * (quality[i] - reference)
+        if chance < 0.0:
+            chance = 0.0
+        if chance > 1.0:
+            chance = 1.0
+        engaged[idx[i]] = uniforms[i] < chance
 
 
 @numba.njit(cache=True, nogil=True)
