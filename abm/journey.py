@@ -270,20 +270,13 @@ class Journey:
         if not len(idx):
             return
         pop, model = self.pop, self.model
-        status = pop.status[idx]
-        model.early_help_open -= int((status == EARLY_HELP).sum())
-        model.ledger.looked_after_ends += int((status == LOOKED_AFTER).sum())
-        model.workforce.release(self.worker[idx])
-        pending = idx[pop.in_proceedings[idx]]
+        early_help, looked_after, pending = _close(
+            np.asarray(idx), pop.status, self.worker, self.section47, self.task_hours, pop.in_care_order,
+            pop.last_closed, pop.in_proceedings, model.workforce.caseload, model.week)
+        model.early_help_open -= early_help
+        model.ledger.looked_after_ends += looked_after
         if len(pending):
-            pop.in_proceedings[pending] = False
             model.court.withdraw(pending)
-        self.worker[idx] = -1
-        self.section47[idx] = False
-        self.task_hours[idx] = 0.0
-        pop.status[idx] = NONE
-        pop.in_care_order[idx] = False
-        pop.last_closed[idx] = model.week
         self.changed.append(idx)
 
     def queue_care(self, idx: np.ndarray) -> None:
@@ -382,6 +375,36 @@ def _engage(idx, uniforms, quality, base, weight, reference, engaged):
         if chance > 1.0:
             chance = 1.0
         engaged[idx[i]] = uniforms[i] < chance
+
+
+@numba.njit(cache=True, nogil=True)
+def _close(idx, status, worker, section47, task_hours, in_care_order, last_closed, in_proceedings, caseload, week):
+    """Close the cases of children `idx`, reading each child's state before writing any (as numpy's indexing
+    would): their workers' caseloads fall, and no worker, enquiry, task, status, care order or proceedings
+    remain; closed in `week`. Returns how many were in early help and looked after, and those in proceedings."""
+    n = len(idx)
+    early_help = looked_after = 0
+    pending = np.empty(n, dtype=np.int64)
+    in_court = 0
+    for i in range(n):
+        child = idx[i]
+        early_help += status[child] == EARLY_HELP
+        looked_after += status[child] == LOOKED_AFTER
+        if worker[child] >= 0:
+            caseload[worker[child]] -= 1
+        if in_proceedings[child]:
+            pending[in_court] = child
+            in_court += 1
+    for i in range(n):
+        child = idx[i]
+        in_proceedings[child] = False
+        worker[child] = -1
+        section47[child] = False
+        task_hours[child] = 0.0
+        status[child] = NONE
+        in_care_order[child] = False
+        last_closed[child] = week
+    return early_help, looked_after, pending[:in_court]
 
 
 @numba.njit(cache=True, nogil=True)

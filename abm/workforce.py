@@ -130,9 +130,6 @@ class Workforce:
         self.planned[slot] = 0.0
         self.model.journey.unallocate_slot(slot)
 
-    def release(self, workers: np.ndarray) -> None:
-        self.caseload -= np.bincount(workers[workers >= 0], minlength=self.posts)
-
     def in_post(self) -> np.ndarray:
         return self.filled != VACANT
 
