@@ -98,23 +98,16 @@ class Journey:
     def refer(self, idx: np.ndarray) -> None:
         now, pop, ledger = self.model.week, self.pop, self.model.ledger
         ledger.referrals += len(idx)
-        again = pop.last_referral[idx] >= now - self.p.re_referral_window_weeks
-        ledger.re_referrals += int(again.sum())
-        pop.re_referrals[idx] += again
-        pop.last_referral[idx] = now
+        ledger.re_referrals += _refer(np.asarray(idx), pop.last_referral, pop.re_referrals, now,
+                                      now - self.p.re_referral_window_weeks)
 
     def start_assessment(self, idx: np.ndarray, section47: np.ndarray | bool = False) -> None:
         """Open cases for assessment (unallocated until a manager allocates them), reading each child's need."""
         p, pop = self.p, self.pop
-        self.model.early_help_open -= int((pop.status[idx] == EARLY_HELP).sum())
         self.model.needs.read(idx)
-        pop.status[idx] = ASSESSMENT
-        self.quality[idx] = 0.0
+        self.model.early_help_open -= _open_cases(np.asarray(idx), pop.status, pop.assessments, self.quality,
+                                                  self.worker, self.waiting_since, self.section47, self.model.week)
         self.changed.append(idx)
-        pop.assessments[idx] += 1
-        self.worker[idx] = -1
-        self.waiting_since[idx] = self.model.week
-        self.section47[idx] = False
         if p.assessment_timescales_prescribed:
             self._stage(idx, INITIAL, p.initial_assessment_direct_hours, p.initial_assessment_recording_hours)
             self.model.ledger.initial_assessments += len(idx)
@@ -405,6 +398,43 @@ def _close(idx, status, worker, section47, task_hours, in_care_order, last_close
         in_care_order[child] = False
         last_closed[child] = week
     return early_help, looked_after, pending[:in_court]
+
+
+@numba.njit(cache=True, nogil=True)
+def _refer(idx, last_referral, re_referrals, week, window_start):
+    """Children `idx` are referred in `week`: a re-referral when the last was at or after window_start (counted on
+    the child once, as numpy's indexing would). Returns the number of re-referrals."""
+    n = len(idx)
+    again = np.empty(n, dtype=np.bool_)
+    counts = np.empty(n, dtype=re_referrals.dtype)
+    for i in range(n):
+        again[i] = last_referral[idx[i]] >= window_start
+        counts[i] = re_referrals[idx[i]] + again[i]
+    for i in range(n):
+        re_referrals[idx[i]] = counts[i]
+        last_referral[idx[i]] = week
+    return again.sum()
+
+
+@numba.njit(cache=True, nogil=True)
+def _open_cases(idx, status, assessments, quality, worker, waiting_since, section47, week):
+    """Children `idx` open cases for assessment in `week`, unallocated, with no quality of help or enquiry yet, and
+    one more assessment each (counted once, as numpy's indexing would). Returns how many were in early help."""
+    n = len(idx)
+    early_help = 0
+    counts = np.empty(n, dtype=assessments.dtype)
+    for i in range(n):
+        early_help += status[idx[i]] == EARLY_HELP
+        counts[i] = assessments[idx[i]] + 1
+    for i in range(n):
+        child = idx[i]
+        status[child] = ASSESSMENT
+        quality[child] = 0.0
+        assessments[child] = counts[i]
+        worker[child] = -1
+        waiting_since[child] = week
+        section47[child] = False
+    return early_help
 
 
 @numba.njit(cache=True, nogil=True)
