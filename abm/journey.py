@@ -124,16 +124,12 @@ class Journey:
     def start_section47(self, idx: np.ndarray) -> None:
         """Begin section 47 enquiries: a strategy discussion for the worker, and joint direct work added to the
         assessment under way (for a child on a plan, a task of that many hours)."""
-        idx = idx[~self.section47[idx]]
         if not len(idx):
             return
-        self.section47[idx] = True
-        self.model.ledger.section47_enquiries += len(idx)
-        self.task_hours[idx] += self.p.section47_task_hours
-        assessing = idx[self.pop.status[idx] == ASSESSMENT]
-        self.hours_needed[assessing] += self.p.section47_direct_hours
-        self.hours_rate[assessing] += self.p.section47_direct_hours / self.spread_weeks(self.kind[assessing])
-        self.task_hours[idx[self.pop.status[idx] != ASSESSMENT]] += self.p.section47_direct_hours
+        p = self.p
+        self.model.ledger.section47_enquiries += _start_section47(
+            np.asarray(idx), self.section47, self.pop.status, self.kind, self.task_hours, self.hours_needed,
+            self.hours_rate, self.spread_weeks(np.arange(3)), p.section47_task_hours, p.section47_direct_hours)
 
     def spread_weeks(self, kind: np.ndarray) -> np.ndarray:
         """Each stage's timescale in weeks, or a single assessment's nominal length when it has none."""
@@ -435,6 +431,45 @@ def _open_cases(idx, status, assessments, quality, worker, waiting_since, sectio
         waiting_since[child] = week
         section47[child] = False
     return early_help
+
+
+@numba.njit(cache=True, nogil=True)
+def _start_section47(idx, section47, status, kind, task_hours, hours_needed, hours_rate, spread, task, direct):
+    """Journey.start_section47 for those of children `idx` without an enquiry under way, step by step as numpy's
+    indexing would (each step reads before it writes, a child once): the enquiry starts with `task` hours; an
+    assessment needs `direct` more hours, spread over its stage's weeks; a plan gets them as a task. Returns the
+    number of enquiries started."""
+    n = len(idx)
+    fresh = np.empty(n, dtype=np.int64)
+    m = 0
+    for i in range(n):
+        if not section47[idx[i]]:
+            fresh[m] = idx[i]
+            m += 1
+    fresh = fresh[:m]
+    added = np.empty(m)
+    for i in range(m):
+        added[i] = task_hours[fresh[i]] + task
+    for i in range(m):
+        section47[fresh[i]] = True
+        task_hours[fresh[i]] = added[i]
+    needed, rate = np.empty(m), np.empty(m)
+    for i in range(m):
+        child = fresh[i]
+        if status[child] == ASSESSMENT:
+            needed[i] = hours_needed[child] + direct
+            rate[i] = hours_rate[child] + direct / spread[kind[child]]
+    for i in range(m):
+        child = fresh[i]
+        if status[child] == ASSESSMENT:
+            hours_needed[child], hours_rate[child] = needed[i], rate[i]
+    for i in range(m):
+        if status[fresh[i]] != ASSESSMENT:
+            added[i] = task_hours[fresh[i]] + direct
+    for i in range(m):
+        if status[fresh[i]] != ASSESSMENT:
+            task_hours[fresh[i]] = added[i]
+    return m
 
 
 @numba.njit(cache=True, nogil=True)
