@@ -209,13 +209,11 @@ class Journey:
         if not len(idx):
             return
         pop, ledger = self.pop, self.model.ledger
-        idx = idx[pop.status[idx] != LOOKED_AFTER]
-        self._record_help_start(idx[pop.status[idx] == ASSESSMENT])
+        idx, assessed = _entering_care(np.asarray(idx), pop.status)
+        self._record_help_start(assessed)
         self._engage(idx, self.quality_of(idx))
         ledger.looked_after_starts += len(idx)
-        pop.status[idx] = LOOKED_AFTER
-        pop.in_care_order[idx] = False
-        self.next_review[idx] = self.model.week + self.p.cin_review_weeks
+        _accommodate(idx, pop.status, pop.in_care_order, self.next_review, self.model.week + self.p.cin_review_weeks)
         self.changed.append(idx)
         apply = idx[self.model.child_uniforms(idx, self.model.week, crn.APPLY) < self.application_share()]
         self.model.court.apply(apply)
@@ -470,6 +468,30 @@ def _start_section47(idx, section47, status, kind, task_hours, hours_needed, hou
         if status[fresh[i]] != ASSESSMENT:
             task_hours[fresh[i]] = added[i]
     return m
+
+
+@numba.njit(cache=True, nogil=True)
+def _entering_care(idx, status):
+    """Those of children `idx` not looked after already, and those of them being assessed."""
+    entering, assessed = np.empty(len(idx), dtype=np.int64), np.empty(len(idx), dtype=np.int64)
+    e = a = 0
+    for child in idx:
+        if status[child] != LOOKED_AFTER:
+            entering[e] = child
+            e += 1
+            if status[child] == ASSESSMENT:
+                assessed[a] = child
+                a += 1
+    return entering[:e], assessed[:a]
+
+
+@numba.njit(cache=True, nogil=True)
+def _accommodate(idx, status, in_care_order, next_review, review_week):
+    """Children `idx` become looked after, without a care order yet, their first review in `review_week`."""
+    for child in idx:
+        status[child] = LOOKED_AFTER
+        in_care_order[child] = False
+        next_review[child] = review_week
 
 
 @numba.njit(cache=True, nogil=True)
