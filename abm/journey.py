@@ -354,14 +354,10 @@ def _start_plans(idx, status, statuses, cp_plans, section47, next_review, week, 
 
 @numba.njit(cache=True, nogil=True)
 def _engage(idx, uniforms, quality, base, weight, reference, engaged):
-    """Journey._engage per child (its chance clipped to [0, 1] as np.clip does)."""
+    """Journey._engage per child (its chance clipped to [0, 1])."""
     for i in range(len(idx)):
         chance = base + weight * (quality[i] - reference)
-        if chance < 0.0:
-            chance = 0.0
-        if chance > 1.0:
-            chance = 1.0
-        engaged[idx[i]] = uniforms[i] < chance
+        engaged[idx[i]] = uniforms[i] < min(max(chance, 0.0), 1.0)
 
 
 @numba.njit(cache=True, nogil=True)
