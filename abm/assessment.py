@@ -78,7 +78,8 @@ class Assessment:
         """A worker's estimate of the log-hazard of children `idx` (unallocated cases: a manager's, at mean skill)."""
         p, wf, journey, pop = self.p, self.model.workforce, self.model.journey, self.model.population
         in_post = wf.in_post()
-        mean_skill = float(wf.skill[in_post].mean()) if in_post.any() else p.skill_newly_qualified
+        skills = wf.skill[in_post]
+        mean_skill = float(skills.sum() / len(skills)) if len(skills) else p.skill_newly_qualified  # = mean()
         idx = np.asarray(idx)
         anchored = np.full(len(idx), anchored, dtype=bool) if np.ndim(anchored) == 0 else anchored
         return _estimate(idx, np.asarray(time_fraction, dtype=float), anchored,
@@ -108,19 +109,19 @@ class Assessment:
             wf.recording_done, wf.compliance, journey.spread_weeks(np.arange(3)), p.assessment_overrun_limit_factor)
         ledger = model.ledger
         ledger.assessments_completed += len(finished)
-        kind = journey.kind[finished]
-        timed_by_kind = np.bincount(kind[timed], minlength=3)
-        in_time_by_kind = np.bincount(kind[in_time], minlength=3)
-        for stage, name in ((INITIAL, "initial"), (CORE, "core"), (SINGLE, "single")):
-            setattr(ledger, f"{name}_timed", getattr(ledger, f"{name}_timed") + int(timed_by_kind[stage]))
-            setattr(ledger, f"{name}_in_timescale", getattr(ledger, f"{name}_in_timescale") + int(in_time_by_kind[stage]))
-        ledger.assessments_in_timescale += int(np.count_nonzero(in_time))
-        reported = timed & (slot >= 0)  # a manager's indicator counts the team's own assessments
-        model.management.report_timeliness(wf.team[slot[reported]], in_time[reported])
-        first_view = kind != CORE
-        estimate = self.estimate(finished, fraction, anchored=~first_view)
-        journey.first_estimate[finished[first_view]] = estimate[first_view]
-        journey.estimate[finished] = estimate
+        # a manager's indicator counts the team's own assessments
+        timed_by_kind, in_time_by_kind, teams, reported_in_time, core = _completed(
+            finished, slot, timed, in_time, journey.kind, wf.team)
+        ledger.initial_timed += int(timed_by_kind[INITIAL])
+        ledger.core_timed += int(timed_by_kind[CORE])
+        ledger.single_timed += int(timed_by_kind[SINGLE])
+        ledger.initial_in_timescale += int(in_time_by_kind[INITIAL])
+        ledger.core_in_timescale += int(in_time_by_kind[CORE])
+        ledger.single_in_timescale += int(in_time_by_kind[SINGLE])
+        ledger.assessments_in_timescale += int(in_time_by_kind.sum())
+        model.management.report_timeliness(teams, reported_in_time)
+        estimate = self.estimate(finished, fraction, anchored=core)
+        _keep_estimates(finished, estimate, core, journey.first_estimate, journey.estimate)
         self.finished = finished
 
     def decide(self) -> None:
@@ -158,6 +159,36 @@ class Assessment:
         noise = self.model.child_uniforms.normal(idx, self.model.week, crn.CONFERENCE)
         judged = estimate + p.conference_noise_sd * noise
         return judged >= self.cp_threshold - self.shift()
+
+
+@numba.njit(cache=True, nogil=True)
+def _completed(finished, slot, timed, in_time, kind, team):
+    """Of the assessments `finished`: how many had a timescale and how many ended in it, by kind; the teams of those
+    with a timescale and a worker, and whether each ended in it (for the managers' indicator); which were core
+    assessments (anchored on the first view)."""
+    n = len(finished)
+    timed_by_kind, in_time_by_kind = np.zeros(3, dtype=np.int64), np.zeros(3, dtype=np.int64)
+    teams, reported_in_time = np.empty(n, dtype=team.dtype), np.empty(n, dtype=np.bool_)
+    core = np.empty(n, dtype=np.bool_)
+    reported = 0
+    for i in range(n):
+        stage = kind[finished[i]]
+        core[i] = stage == CORE
+        timed_by_kind[stage] += timed[i]
+        in_time_by_kind[stage] += in_time[i]
+        if timed[i] and slot[i] >= 0:
+            teams[reported], reported_in_time[reported] = team[slot[i]], in_time[i]
+            reported += 1
+    return timed_by_kind, in_time_by_kind, teams[:reported], reported_in_time[:reported], core
+
+
+@numba.njit(cache=True, nogil=True)
+def _keep_estimates(finished, estimate, core, first_estimate, estimates):
+    """Keep each finished assessment's estimate, and as the first view too unless it was a core assessment."""
+    for i in range(len(finished)):
+        if not core[i]:
+            first_estimate[finished[i]] = estimate[i]
+        estimates[finished[i]] = estimate[i]
 
 
 @numba.njit(cache=True, nogil=True)

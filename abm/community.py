@@ -17,7 +17,7 @@ import numpy as np
 
 from abm import crn
 from abm.calendar import WEEKS_PER_YEAR
-from abm.population import AGE_OUT_WEEKS, CIN, DV, EARLY_HELP, NONE, OPEN, THINNING_BOUND
+from abm.population import AGE_OUT_WEEKS, CIN, DV, EARLY_HELP, NONE, OPEN, THINNING_BOUND, mitigation_of
 
 
 def community_step(model) -> None:
@@ -31,28 +31,49 @@ def community_step(model) -> None:
 
 def _problem_transitions(pop, rng, now) -> np.ndarray:
     due = np.flatnonzero(pop.next_transition.ravel() == now)
-    households = _flip_problems(due, pop.problems, pop.violent_flag)
+    households, pop.violent = _flip_problems(due, pop.problems, pop.violent_flag, pop.violent)
     pop.update_household_risk(households)
     pop.schedule_transitions(rng, due, now)
     return households
 
 
 @numba.njit(cache=True, nogil=True)
-def _flip_problems(due, problems, violent_flag):
-    """The problems `due` start or stop (domestic violence flags follow); returns their households."""
+def _flip_problems(due, problems, violent_flag, violent):
+    """The problems `due` (ascending) start or stop (domestic violence flags follow); returns their households and
+    the violent households afterwards (`violent`, ascending, with those whose violence started or stopped: as
+    np.flatnonzero(violent_flag))."""
     households = due // 3
+    toggled = np.empty(len(due), dtype=np.int64)
+    flips = 0
     for i in range(len(due)):
         bit = due[i] % 3
         problems[households[i]] ^= np.uint8(1 << bit)
         if bit == DV:
             violent_flag[households[i]] = not violent_flag[households[i]]
-    return households
+            toggled[flips] = households[i]
+            flips += 1
+    out = np.empty(len(violent) + flips, dtype=np.int64)
+    kept = j = 0
+    for hh in violent:
+        while j < flips and toggled[j] < hh:
+            out[kept] = toggled[j]
+            kept += 1
+            j += 1
+        if j < flips and toggled[j] == hh:
+            j += 1
+        else:
+            out[kept] = hh
+            kept += 1
+    while j < flips:
+        out[kept] = toggled[j]
+        kept += 1
+        j += 1
+    return households, out[:kept]
 
 
 def _escalations(pop, p, rng, now) -> np.ndarray:
     ending = pop.escalations_ending.pop(now, np.empty(0, dtype=np.int64))
     ending = ending[pop.escalated_until[ending] == now]
-    pop.violent = np.flatnonzero(pop.violent_flag)
     starting = pop.violent[rng.random(len(pop.violent)) < p.escalation_rate_per_week]
     pop.escalated_until[starting] = now + p.escalation_weeks
     pop.escalations_ending[now + p.escalation_weeks] = starting
@@ -103,13 +124,12 @@ def _harm(model, pop, p, rng, now) -> None:
     """
     uniform = model.child_uniforms
     high = np.flatnonzero(pop.high_hazard)
-    high = high[uniform(high, now, crn.HARM) < pop.hazard_bound[high] * np.exp(-pop.mitigation(high))]
-    candidates = (rng.random(rng.poisson(THINNING_BOUND * pop.n)) * pop.n).astype(np.int64)
-    accept = rng.random(len(candidates)) * THINNING_BOUND
-    low = ~pop.high_hazard[candidates]
-    candidates, accept = candidates[low], accept[low]
-    keep = accept < pop.hazard_bound[candidates] * np.exp(-pop.mitigation(candidates))
-    harmed = pop.sorted_unique(np.concatenate([high, candidates[keep]]))
+    high_draws = uniform(high, now, crn.HARM)
+    candidates = rng.random(rng.poisson(THINNING_BOUND * pop.n))
+    children, draws, minus_mitigation = _harm_draws(
+        high, high_draws, candidates, rng.random(len(candidates)), pop.n, pop.high_hazard, now, pop.ebb_from,
+        pop.mitigation_durable, pop.mitigation_level, pop.ebb_after)
+    harmed = _harmed(children, draws, pop.hazard_bound, np.exp(minus_mitigation))
     if not len(harmed):
         return
     ledger = model.ledger
@@ -134,6 +154,43 @@ def _harm(model, pop, p, rng, now) -> None:
         model.journey.close(dead[pop.status[dead] != NONE])
         _newborn(pop, model.rngs["population"], dead, now)  # off the community stream: deaths differ by scenario
         pop.refresh(dead)
+
+
+@numba.njit(cache=True, nogil=True)
+def _harm_draws(high, high_draws, candidates, accept, n, high_hazard, now, ebb_from, durable, level, ebb_after):
+    """The children who may be harmed this week, their draws and minus their mitigation (for numpy's exp): the
+    `high` hazard children with their own uniforms; then the thinning candidates, child int(u * n) for each
+    uniform of `candidates`, that are not of high hazard, with their `accept` uniform times THINNING_BOUND."""
+    m = len(high)
+    children, draws = np.empty(m + len(candidates), dtype=np.int64), np.empty(m + len(candidates))
+    children[:m], draws[:m] = high, high_draws
+    for i in range(len(candidates)):
+        child = np.int64(candidates[i] * n)
+        if not high_hazard[child]:
+            children[m], draws[m] = child, accept[i] * THINNING_BOUND
+            m += 1
+    minus_mitigation = np.empty(m)
+    for i in range(m):
+        minus_mitigation[i] = -mitigation_of(children[i], now, ebb_from, durable, level, ebb_after)
+    return children[:m], draws[:m], minus_mitigation
+
+
+@numba.njit(cache=True, nogil=True)
+def _harmed(children, draws, hazard_bound, exp_minus_mitigation):
+    """The children harmed (sorted, each once): a draw below the hazard bound times exp(-mitigation)."""
+    harmed = np.empty(len(children), dtype=np.int64)
+    k = 0
+    for i in range(len(children)):
+        if draws[i] < hazard_bound[children[i]] * exp_minus_mitigation[i]:
+            harmed[k] = children[i]
+            k += 1
+    harmed = np.sort(harmed[:k])
+    distinct = 0
+    for i in range(k):
+        if i == 0 or harmed[i] != harmed[i - 1]:
+            harmed[distinct] = harmed[i]
+            distinct += 1
+    return harmed[:distinct]
 
 
 @numba.njit(cache=True, nogil=True)

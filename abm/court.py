@@ -28,6 +28,7 @@ child goes home on a child-in-need plan. Each week beyond 26 in proceedings adds
 from __future__ import annotations
 
 import mesa
+import numba
 import numpy as np
 
 from abm import crn
@@ -90,23 +91,12 @@ class FamilyCourt(mesa.Agent):
         if not self.backlog:
             return
         model, p, now = self.model, self.p, self.model.week
-        waiting = np.flatnonzero(~self.guardian)
-        free = self.guardians - int(self.guardian.sum())
-        self.guardian[waiting[np.argsort(self.started[waiting], kind="stable")[:max(free, 0)]]] = True
-        ready = np.flatnonzero(self.guardian & (self.ready <= now))
-        late = (now - self.started[ready] >= p.court_timetable_target_weeks) if p.court_timetable_target_weeks > 0 \
-            else np.zeros(len(ready), dtype=bool)
-        heard = ready[np.lexsort((self.ready[ready], ~late))[:self.weekly_capacity()]]
-        model.ledger.hearings += len(heard)
-        self.hearings_done[heard] += 1
-        commissioned = self.experts_left[heard] > 0
-        commission = heard[commissioned]
-        self.experts_left[commission] -= 1
-        self.ready[heard] = now + p.court_hearing_interval_weeks
-        self.ready[commission] = now + max(p.expert_report_weeks, p.court_hearing_interval_weeks)
+        heard, done = _hear(now, self.guardians, self.weekly_capacity(), p.court_timetable_target_weeks,
+                            now + p.court_hearing_interval_weeks,
+                            now + max(p.expert_report_weeks, p.court_hearing_interval_weeks), self.started, self.ready,
+                            self.guardian, self.hearings_done, self.hearings_needed, self.experts_left)
+        model.ledger.hearings += heard
         self._harm_of_delay(now)
-        done = heard[(self.hearings_done[heard] >= self.hearings_needed[heard]) & (self.experts_left[heard] == 0)
-                     & ~commissioned]
         if len(done):
             self._conclude(done, now)
 
@@ -142,3 +132,50 @@ class FamilyCourt(mesa.Agent):
         keep = ~self.model.population.isin(self.child, idx)
         for name in FIELDS:
             setattr(self, name, getattr(self, name)[keep])
+
+
+@numba.njit(cache=True, nogil=True)
+def _hear(now, guardians, capacity, target, next_hearing, next_report, started, ready, guardian, hearings_done,
+          hearings_needed, experts_left):
+    """The court's week (the module's rules) over its cases: guardians for the longest waiting while there are
+    free ones; the ready cases heard up to `capacity`, those past the `target` (when set) first, then by the week
+    they became ready (ties in case order); at each hearing the next outstanding expert is commissioned (ready
+    again at `next_report`), else the case is ready again at `next_hearing`. Returns how many were heard and the
+    cases that conclude (hearings complete, no expert outstanding or commissioned)."""
+    n = len(started)
+    waiting = np.flatnonzero(~guardian)
+    free = guardians - (n - len(waiting))
+    if free > 0:
+        for case in waiting[np.argsort(started[waiting], kind="mergesort")[:free]]:
+            guardian[case] = True
+    due = np.flatnonzero(guardian & (ready <= now))
+    by_ready = due[np.argsort(ready[due], kind="mergesort")]
+    heard = np.empty(len(by_ready), dtype=np.int64)
+    k = 0
+    if target > 0:
+        for case in by_ready:
+            if now - started[case] >= target:
+                heard[k] = case
+                k += 1
+        for case in by_ready:
+            if not now - started[case] >= target:
+                heard[k] = case
+                k += 1
+    else:
+        heard[:] = by_ready
+        k = len(by_ready)
+    heard = heard[:min(k, capacity)]
+    done = np.empty(len(heard), dtype=np.int64)
+    concluded = 0
+    for case in heard:
+        hearings_done[case] += 1
+        commissioned = experts_left[case] > 0
+        if commissioned:
+            experts_left[case] -= 1
+            ready[case] = next_report
+        else:
+            ready[case] = next_hearing
+        if hearings_done[case] >= hearings_needed[case] and experts_left[case] == 0 and not commissioned:
+            done[concluded] = case
+            concluded += 1
+    return len(heard), done[:concluded]

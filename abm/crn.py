@@ -29,6 +29,7 @@ GOLDEN = 0x9E3779B97F4A7C15
 MIX1 = 0xBF58476D1CE4E5B9
 MIX2 = 0x94D049BB133111EB
 SCALE = 1.0 / (1 << 53)
+TWO_PI = 2.0 * np.pi
 # Purposes (a normal uses its purpose and the next one).
 HARM, SERIOUS, DEATH, REVIEW, FRONT_DOOR, _, ESTIMATE, _, ON_TIME, CONFERENCE, _, LEAVE_CARE, ENGAGE, APPLY, \
     ADOLESCENT, SEXUAL_ABUSE, POLICE, _, NOTICED, COURT, _, COMPLEXITY, _ = range(23)
@@ -65,6 +66,28 @@ class ChildUniforms:
         return out[0] if count == 1 else out
 
     def normal(self, idx: np.ndarray, week: int, purpose: int) -> np.ndarray:
-        """Standard normals by Box and Muller (1958) from the uniforms of `purpose` and `purpose + 1`."""
-        u = self(idx, week, purpose, count=2)
-        return np.sqrt(-2.0 * np.log1p(-u[0])) * np.cos(2.0 * np.pi * u[1])
+        """Standard normals by Box and Muller (1958) from the uniforms of `purpose` and `purpose + 1`
+        (the logarithm and cosine are numpy's; the arithmetic around them is in kernels)."""
+        minus_u1, angle = _box_muller_arguments(np.asarray(idx, dtype=np.int64), self.key,
+                                                np.uint64(week * 256 + purpose))
+        return _box_muller(np.log1p(minus_u1), np.cos(angle))
+
+
+@numba.njit(cache=True, nogil=True)
+def _box_muller_arguments(children: np.ndarray, key: np.uint64, first: np.uint64):
+    """-u1 and 2 pi u2 for every child, u1 and u2 the uniforms of purposes `first` and `first + 1` (as _uniforms)."""
+    u = _uniforms(children, key, first, 2)
+    minus_u1, angle = np.empty(len(children)), np.empty(len(children))
+    for col in range(len(children)):
+        minus_u1[col] = -u[0, col]
+        angle[col] = TWO_PI * u[1, col]
+    return minus_u1, angle
+
+
+@numba.njit(cache=True, nogil=True)
+def _box_muller(log1p_minus_u1: np.ndarray, cos_angle: np.ndarray) -> np.ndarray:
+    """sqrt(-2 ln(1 - u1)) cos(2 pi u2) from numpy's ln(1 - u1) and cos(2 pi u2) (sqrt is exact in both)."""
+    out = np.empty(len(cos_angle))
+    for i in range(len(cos_angle)):
+        out[i] = np.sqrt(-2.0 * log1p_minus_u1[i]) * cos_angle[i]
+    return out

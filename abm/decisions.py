@@ -8,6 +8,7 @@ threshold are kept for the scatter of the four quadrants.
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 import pandas as pd
 
@@ -27,10 +28,8 @@ class DecisionLog:
             return
         model = self.model
         risk = model.population.risk(idx)
-        truth = risk >= model.population.z_significant
+        positives, at_risk, true_positives = _counts(risk, intervene, model.population.z_significant)
         ledger = model.ledger
-        positives, at_risk = np.count_nonzero(intervene), np.count_nonzero(truth)
-        true_positives = np.count_nonzero(intervene & truth)
         ledger.true_positives += true_positives
         ledger.false_positives += positives - true_positives
         ledger.false_negatives += at_risk - true_positives
@@ -46,3 +45,15 @@ class DecisionLog:
         frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
         frame["stage"] = pd.Categorical.from_codes(frame["stage"].astype(int), STAGES)
         return frame
+
+
+@numba.njit(cache=True, nogil=True)
+def _counts(risk, intervene, z_significant):
+    """Decisions to intervene, children truly at risk (risk at z_significant or above), and both."""
+    positives = at_risk = true_positives = 0
+    for i in range(len(risk)):
+        truth = risk[i] >= z_significant
+        positives += intervene[i]
+        at_risk += truth
+        true_positives += intervene[i] and truth
+    return positives, at_risk, true_positives

@@ -18,6 +18,7 @@ decision and is recorded as one.
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
 from abm import crn
@@ -73,13 +74,43 @@ class FrontDoor:
         noise = p.front_door_noise_sd * (1.0 + p.front_door_overload_noise_gain * min(max(self.load - 1.0, 0.0), 1.0))
         estimate = pop.risk(idx) + noise * model.child_uniforms.normal(idx, model.week, crn.FRONT_DOOR)
         shift = model.assessment.shift()
-        refer = estimate >= self.referral_threshold - shift
-        assess = estimate >= self.assessment_threshold - shift
-        model.journey.refer(idx[refer])
+        assess, referred, assessed, section47, turned_away, signposted = _screen(
+            idx, estimate, self.referral_threshold - shift, self.assessment_threshold - shift,
+            model.assessment.section47_threshold - shift, self.early_help_threshold - shift)
+        model.journey.refer(referred)
         model.decisions.record("front door", idx, estimate, self.assessment_threshold - shift, assess)
-        section47 = estimate[assess] >= model.assessment.section47_threshold - shift
-        model.journey.start_assessment(idx[assess], section47)
-        model.journey.turn_away(idx[~assess])
-        signpost = ~refer & (estimate >= self.early_help_threshold - shift)
-        model.journey.offer_early_help(np.concatenate([consulted, idx[signpost]]))
+        model.journey.start_assessment(assessed, section47)
+        model.journey.turn_away(turned_away)
+        model.journey.offer_early_help(np.concatenate([consulted, signposted]))
+
+
+@numba.njit(cache=True, nogil=True)
+def _screen(idx, estimate, referral_at, assessment_at, section47_at, early_help_at):
+    """The front door's decisions on contacts `idx` from their estimates: whether each is assessed (at
+    assessment_at or above); then the children referred (at referral_at or above), assessed (with whether each
+    starts a section 47 enquiry, at section47_at or above), turned away (not assessed) and signposted to early
+    help (not referred, at early_help_at or above)."""
+    n = len(idx)
+    assess = np.zeros(n, dtype=np.bool_)
+    referred, assessed, turned_away, signposted = (np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64),
+                                                   np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64))
+    section47 = np.zeros(n, dtype=np.bool_)
+    r = a = t = s = 0
+    for i in range(n):
+        refer = estimate[i] >= referral_at
+        assess[i] = estimate[i] >= assessment_at
+        if refer:
+            referred[r] = idx[i]
+            r += 1
+        if assess[i]:
+            assessed[a] = idx[i]
+            section47[a] = estimate[i] >= section47_at
+            a += 1
+        else:
+            turned_away[t] = idx[i]
+            t += 1
+        if not refer and estimate[i] >= early_help_at:
+            signposted[s] = idx[i]
+            s += 1
+    return assess, referred[:r], assessed[:a], section47[:a], turned_away[:t], signposted[:s]
 

@@ -62,38 +62,106 @@ class Help:
         model, journey, assessment, p = self.model, self.model.journey, self.model.assessment, self.p
         if not len(idx):
             return idx
-        slot = np.maximum(journey.worker[idx], 0)
-        estimate = assessment.estimate(idx, model.workforce.time_factor[slot] * (journey.worker[idx] >= 0))
-        journey.estimate[idx] = estimate
+        estimate = assessment.estimate(idx, _time_fraction(idx, journey.worker, model.workforce.time_factor))
         shift = assessment.shift()
-        on_cp = model.population.status[idx] == CP
-        care = on_cp & (estimate >= assessment.care_threshold - shift)
-        conference = ~on_cp & (estimate >= assessment.conference_threshold - shift)
-        up = np.zeros(len(idx), dtype=bool)
-        up[conference] = assessment.confer(idx[conference], estimate[conference])
-        down = on_cp & ~care & (estimate < self.step_down_threshold - shift)
         close_at = (assessment.close_threshold - p.closure_anxiety_sensitivity * model.public.anxiety
                     + p.rationing_threshold_sensitivity * model.workforce.pressure)
-        close = estimate < close_at
+        care, conference, down, close = _review(
+            idx, estimate, model.population.status, journey.estimate, journey.next_review, model.week,
+            assessment.care_threshold - shift, assessment.conference_threshold - shift,
+            self.step_down_threshold - shift, close_at, p.cp_review_weeks, p.cin_review_weeks)
+        up = np.zeros(len(idx), dtype=bool)
+        up[conference] = assessment.confer(idx[conference], estimate[conference])
         model.decisions.record("review", idx, estimate, close_at, ~close)
-        journey.queue_care(idx[care])
-        moved = (up | down) & ~close
-        journey.queue_plan(idx[moved], np.where(up[moved], CP, CIN))
-        journey.next_review[idx] = model.week + np.where(on_cp, p.cp_review_weeks, p.cin_review_weeks)
-        return idx[close & ~care]
+        to_care, moved, status, closed = _review_outcomes(idx, care, up, down, close)
+        journey.queue_care(to_care)
+        journey.queue_plan(moved, status)
+        return closed
 
     def leave_care(self, idx: np.ndarray) -> np.ndarray:
         """Looked-after children who go home or to permanence this week (to be closed)."""
         p, pop = self.p, self.model.population
-        order = pop.in_care_order[idx]
-        draw = self.model.child_uniforms(idx, self.model.week, crn.LEAVE_CARE)
         permanence_rate = p.looked_after_permanence_rate_per_week * (
             1.0 + p.parallel_planning_permanence_gain * p.parallel_planning)
-        home = idx[~order & ~pop.in_proceedings[idx] & (draw < p.looked_after_return_home_rate_per_week)]
-        permanent = idx[order & (draw < permanence_rate)]
-        pop.mitigation_level[permanent] = p.help_effect_log_hazard
-        pop.permanent_home[permanent] = True
-        return np.concatenate([home, permanent])
+        return _leave_care(idx, self.model.child_uniforms(idx, self.model.week, crn.LEAVE_CARE), pop.in_care_order,
+                           pop.in_proceedings, p.looked_after_return_home_rate_per_week, permanence_rate,
+                           pop.mitigation_level, pop.permanent_home, p.help_effect_log_hazard)
+
+
+@numba.njit(cache=True, nogil=True)
+def _time_fraction(idx, worker, time_factor):
+    """The share of their plans' direct work the workers of children `idx` deliver (0 while unallocated)."""
+    out = np.empty(len(idx))
+    for i in range(len(idx)):
+        w = worker[idx[i]]
+        out[i] = time_factor[max(w, 0)] * (1.0 if w >= 0 else 0.0)
+    return out
+
+
+@numba.njit(cache=True, nogil=True)
+def _review(idx, estimate, status, estimates, next_review, week, care_at, conference_at, step_down_at, close_at,
+            cp_weeks, cin_weeks):
+    """A review of each child's plan from the estimate: care for a protection plan at care_at or above; an initial
+    conference for a child-in-need plan at conference_at or above; a protection plan steps down below step_down_at
+    (unless care); the plan closes below close_at. Keeps the estimate and sets the next review (in cp_weeks on a
+    protection plan, else cin_weeks). Returns the four masks."""
+    n = len(idx)
+    care, conference = np.zeros(n, dtype=np.bool_), np.zeros(n, dtype=np.bool_)
+    down, close = np.zeros(n, dtype=np.bool_), np.zeros(n, dtype=np.bool_)
+    for i in range(n):
+        child = idx[i]
+        on_cp = status[child] == CP
+        estimates[child] = estimate[i]
+        care[i] = on_cp and estimate[i] >= care_at
+        conference[i] = not on_cp and estimate[i] >= conference_at
+        down[i] = on_cp and not care[i] and estimate[i] < step_down_at
+        close[i] = estimate[i] < close_at
+        next_review[child] = week + (cp_weeks if on_cp else cin_weeks)
+    return care, conference, down, close
+
+
+@numba.njit(cache=True, nogil=True)
+def _review_outcomes(idx, care, up, down, close):
+    """The reviewed children `idx` that go into care; that move plan (stepped up to protection, `up`, or down to
+    child in need) and do not close, with their new status; and whose plans close without care."""
+    n = len(idx)
+    to_care, moved, closed = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64)
+    status = np.empty(n, dtype=np.int64)
+    cared = shifted = ended = 0
+    for i in range(n):
+        if care[i]:
+            to_care[cared] = idx[i]
+            cared += 1
+        if (up[i] or down[i]) and not close[i]:
+            moved[shifted] = idx[i]
+            status[shifted] = CP if up[i] else CIN
+            shifted += 1
+        if close[i] and not care[i]:
+            closed[ended] = idx[i]
+            ended += 1
+    return to_care[:cared], moved[:shifted], status[:shifted], closed[:ended]
+
+
+@numba.njit(cache=True, nogil=True)
+def _leave_care(idx, draws, in_care_order, in_proceedings, home_rate, permanence_rate, level, permanent_home, effect):
+    """The looked-after children `idx` who leave care this week: home (no care order, no proceedings, draw below
+    home_rate), then to permanence (a care order, draw below permanence_rate; their mitigation becomes `effect`
+    and their home permanent)."""
+    out = np.empty(len(idx), dtype=np.int64)
+    left = 0
+    for i in range(len(idx)):
+        child = idx[i]
+        if not in_care_order[child] and not in_proceedings[child] and draws[i] < home_rate:
+            out[left] = child
+            left += 1
+    for i in range(len(idx)):
+        child = idx[i]
+        if in_care_order[child] and draws[i] < permanence_rate:
+            level[child] = effect
+            permanent_home[child] = True
+            out[left] = child
+            left += 1
+    return out[:left]
 
 
 @numba.njit(cache=True, nogil=True)

@@ -25,7 +25,7 @@ import numba
 import numpy as np
 
 from abm import crn
-from abm.population import ASSESSMENT, CIN, CP, EARLY_HELP, LOOKED_AFTER, NEVER, NONE, ONGOING
+from abm.population import ASSESSMENT, CIN, CP, EARLY_HELP, LOOKED_AFTER, NEVER, NONE
 from abm.waiting import join
 from abm.workforce import AGENCY
 
@@ -87,31 +87,27 @@ class Journey:
         ledger.help_starts += starts
         ledger.weeks_to_help_total += float(weeks)
 
-    def _engage(self, idx: np.ndarray, quality: np.ndarray | float) -> None:
+    def _engage(self, idx: np.ndarray, quality: np.ndarray) -> None:
+        """Whether each family engages: its uniform below the chance, engagement_base_probability +
+        engagement_quality_weight * (quality - engagement_reference_quality), within [0, 1]."""
         p = self.p
-        chance = np.clip(p.engagement_base_probability + p.engagement_quality_weight * (quality - p.engagement_reference_quality), 0.0, 1.0)
-        self.engaged[idx] = self.model.child_uniforms(idx, self.model.week, crn.ENGAGE) < chance
+        _engage(np.asarray(idx), self.model.child_uniforms(idx, self.model.week, crn.ENGAGE), quality,
+                p.engagement_base_probability, p.engagement_quality_weight, p.engagement_reference_quality,
+                self.engaged)
 
     def refer(self, idx: np.ndarray) -> None:
         now, pop, ledger = self.model.week, self.pop, self.model.ledger
         ledger.referrals += len(idx)
-        again = pop.last_referral[idx] >= now - self.p.re_referral_window_weeks
-        ledger.re_referrals += int(again.sum())
-        pop.re_referrals[idx] += again
-        pop.last_referral[idx] = now
+        ledger.re_referrals += _refer(np.asarray(idx), pop.last_referral, pop.re_referrals, now,
+                                      now - self.p.re_referral_window_weeks)
 
     def start_assessment(self, idx: np.ndarray, section47: np.ndarray | bool = False) -> None:
         """Open cases for assessment (unallocated until a manager allocates them), reading each child's need."""
         p, pop = self.p, self.pop
-        self.model.early_help_open -= int((pop.status[idx] == EARLY_HELP).sum())
         self.model.needs.read(idx)
-        pop.status[idx] = ASSESSMENT
-        self.quality[idx] = 0.0
+        self.model.early_help_open -= _open_cases(np.asarray(idx), pop.status, pop.assessments, self.quality,
+                                                  self.worker, self.waiting_since, self.section47, self.model.week)
         self.changed.append(idx)
-        pop.assessments[idx] += 1
-        self.worker[idx] = -1
-        self.waiting_since[idx] = self.model.week
-        self.section47[idx] = False
         if p.assessment_timescales_prescribed:
             self._stage(idx, INITIAL, p.initial_assessment_direct_hours, p.initial_assessment_recording_hours)
             self.model.ledger.initial_assessments += len(idx)
@@ -128,16 +124,12 @@ class Journey:
     def start_section47(self, idx: np.ndarray) -> None:
         """Begin section 47 enquiries: a strategy discussion for the worker, and joint direct work added to the
         assessment under way (for a child on a plan, a task of that many hours)."""
-        idx = idx[~self.section47[idx]]
         if not len(idx):
             return
-        self.section47[idx] = True
-        self.model.ledger.section47_enquiries += len(idx)
-        self.task_hours[idx] += self.p.section47_task_hours
-        assessing = idx[self.pop.status[idx] == ASSESSMENT]
-        self.hours_needed[assessing] += self.p.section47_direct_hours
-        self.hours_rate[assessing] += self.p.section47_direct_hours / self.spread_weeks(self.kind[assessing])
-        self.task_hours[idx[self.pop.status[idx] != ASSESSMENT]] += self.p.section47_direct_hours
+        p = self.p
+        self.model.ledger.section47_enquiries += _start_section47(
+            np.asarray(idx), self.section47, self.pop.status, self.kind, self.task_hours, self.hours_needed,
+            self.hours_rate, self.spread_weeks(np.arange(3)), p.section47_task_hours, p.section47_direct_hours)
 
     def spread_weeks(self, kind: np.ndarray) -> np.ndarray:
         """Each stage's timescale in weeks, or a single assessment's nominal length when it has none."""
@@ -152,16 +144,11 @@ class Journey:
         now, sd = self.model.week + begins, self.p.assessment_complexity_sd
         timescale = self.timescale_weeks[kind]
         spread = self.spread_weeks(np.array([kind]))[0]
-        self.kind[idx] = kind
-        self.stage_start[idx] = now
-        self.due[idx] = now + timescale if timescale > 0 else np.inf
-        self.hours_done[idx] = 0.0
         complexity = np.exp(sd * self.model.child_uniforms.normal(idx, now, crn.COMPLEXITY) - sd * sd / 2)
-        self.hours_needed[idx] = hours * complexity
-        self.hours_rate[idx] = hours / spread
-        self.recorded[idx] = 0.0
-        self.recording_needed[idx] = recording * complexity
-        self.recording_rate[idx] = recording / spread
+        _start_stage(np.asarray(idx), complexity, kind, now, now + timescale if timescale > 0 else np.inf, hours,
+                     hours / spread, recording, recording / spread, self.kind, self.stage_start, self.due,
+                     self.hours_done, self.hours_needed, self.hours_rate, self.recorded, self.recording_needed,
+                     self.recording_rate)
 
     def start_plan(self, idx: np.ndarray, status: np.ndarray | int) -> None:
         """Put children on child-in-need (CIN) or child protection (CP) plans, `status` per child."""
@@ -175,15 +162,12 @@ class Journey:
         self._record_help_start(idx[before == ASSESSMENT])
         new_help = idx[(before == ASSESSMENT) | (before == LOOKED_AFTER)]
         self._engage(new_help, self.quality_of(new_help))
-        protect = status == CP
-        children = idx[protect]
-        ledger.cin_starts += len(idx) - len(children)
-        ledger.cp_starts += len(children)
-        ledger.repeat_cp_starts += int((pop.cp_plans[children] > 0).sum())
-        pop.cp_plans[children] = np.minimum(pop.cp_plans[children] + 1, 100)
-        pop.status[idx] = status
-        self.section47[idx] = False  # an enquiry ends with the plan; a later step-up needs a new one
-        self.next_review[idx] = self.model.week + np.where(protect, p.cp_first_review_weeks, p.cin_review_weeks)
+        # an enquiry ends with the plan (a later step-up needs a new one)
+        protections, repeats = _start_plans(idx, status, pop.status, pop.cp_plans, self.section47, self.next_review,
+                                            self.model.week, p.cp_first_review_weeks, p.cin_review_weeks)
+        ledger.cin_starts += len(idx) - protections
+        ledger.cp_starts += protections
+        ledger.repeat_cp_starts += repeats
         self.changed.append(idx)
 
     def quality_of(self, idx: np.ndarray) -> np.ndarray:
@@ -225,13 +209,11 @@ class Journey:
         if not len(idx):
             return
         pop, ledger = self.pop, self.model.ledger
-        idx = idx[pop.status[idx] != LOOKED_AFTER]
-        self._record_help_start(idx[pop.status[idx] == ASSESSMENT])
+        idx, assessed = _entering_care(np.asarray(idx), pop.status)
+        self._record_help_start(assessed)
         self._engage(idx, self.quality_of(idx))
         ledger.looked_after_starts += len(idx)
-        pop.status[idx] = LOOKED_AFTER
-        pop.in_care_order[idx] = False
-        self.next_review[idx] = self.model.week + self.p.cin_review_weeks
+        _accommodate(idx, pop.status, pop.in_care_order, self.next_review, self.model.week + self.p.cin_review_weeks)
         self.changed.append(idx)
         apply = idx[self.model.child_uniforms(idx, self.model.week, crn.APPLY) < self.application_share()]
         self.model.court.apply(apply)
@@ -268,27 +250,20 @@ class Journey:
         pop.status[idx] = EARLY_HELP
         self.changed.append(idx)
         self.stage_start[idx] = self.model.week
-        self._engage(idx, self.p.early_help_quality)
+        self._engage(idx, np.full(len(idx), self.p.early_help_quality))
 
     def close(self, idx: np.ndarray) -> None:
         """Close cases (no further action, plan ended, return home, left care, early help ended)."""
         if not len(idx):
             return
         pop, model = self.pop, self.model
-        status = pop.status[idx]
-        model.early_help_open -= int((status == EARLY_HELP).sum())
-        model.ledger.looked_after_ends += int((status == LOOKED_AFTER).sum())
-        model.workforce.release(self.worker[idx])
-        pending = idx[pop.in_proceedings[idx]]
+        early_help, looked_after, pending = _close(
+            np.asarray(idx), pop.status, self.worker, self.section47, self.task_hours, pop.in_care_order,
+            pop.last_closed, pop.in_proceedings, model.workforce.caseload, model.week)
+        model.early_help_open -= early_help
+        model.ledger.looked_after_ends += looked_after
         if len(pending):
-            pop.in_proceedings[pending] = False
             model.court.withdraw(pending)
-        self.worker[idx] = -1
-        self.section47[idx] = False
-        self.task_hours[idx] = 0.0
-        pop.status[idx] = NONE
-        pop.in_care_order[idx] = False
-        pop.last_closed[idx] = model.week
         self.changed.append(idx)
 
     def queue_care(self, idx: np.ndarray) -> None:
@@ -327,17 +302,192 @@ class Journey:
         pop = self.pop
         idx = np.concatenate(self.changed)
         self.changed.clear()
-        unhelped = pop.status[idx] == NONE
-        ebbing = pop.ebb_from[idx] != ONGOING
-        ending = idx[unhelped & ~ebbing & ~pop.permanent_home[idx]]
-        pop.start_ebbing(ending, self.quality[ending])
-        self.quality[ending] = 0.0
-        pop.stop_ebbing(idx[~unhelped & ebbing])
+        pop.settle_mitigation(idx, self.quality)
         pop.refresh(idx)
 
     def turn_away(self, idx: np.ndarray) -> None:
         """No further action at the front door (early help, if any, goes on)."""
         self.pop.last_turned_away[idx] = self.model.week
+
+
+@numba.njit(cache=True, nogil=True)
+def _start_stage(idx, complexity, kind, start, due, hours, hours_rate, recording, recording_rate, kinds, stage_start,
+                 dues, hours_done, hours_needed, hours_rates, recorded, recording_needed, recording_rates):
+    """Journey._stage's arrays for children `idx`: the stage, its start and due time, nothing done yet, the hours
+    and recording needed (the standard ones times each child's `complexity`) and their planned rates."""
+    for i in range(len(idx)):
+        child = idx[i]
+        kinds[child] = kind
+        stage_start[child] = start
+        dues[child] = due
+        hours_done[child] = 0.0
+        hours_needed[child] = hours * complexity[i]
+        hours_rates[child] = hours_rate
+        recorded[child] = 0.0
+        recording_needed[child] = recording * complexity[i]
+        recording_rates[child] = recording_rate
+
+
+@numba.njit(cache=True, nogil=True)
+def _start_plans(idx, status, statuses, cp_plans, section47, next_review, week, cp_first_review, cin_review):
+    """Children `idx` start plans of `status`: a protection plan adds to their count of plans (at most 100), no
+    enquiry goes on, the first review falls due. Reads every child's state before writing any (as numpy's
+    indexing would). Returns the number of protection plans and of those that are repeats."""
+    n = len(idx)
+    plans = np.empty(n, dtype=np.int64)
+    protections = repeats = 0
+    for i in range(n):
+        plans[i] = cp_plans[idx[i]]
+        if status[i] == CP:
+            protections += 1
+            repeats += plans[i] > 0
+    for i in range(n):
+        child = idx[i]
+        protect = status[i] == CP
+        if protect:
+            cp_plans[child] = min(plans[i] + 1, 100)
+        statuses[child] = status[i]
+        section47[child] = False
+        next_review[child] = week + (cp_first_review if protect else cin_review)
+    return protections, repeats
+
+
+@numba.njit(cache=True, nogil=True)
+def _engage(idx, uniforms, quality, base, weight, reference, engaged):
+    """Journey._engage per child (its chance clipped to [0, 1])."""
+    for i in range(len(idx)):
+        chance = base + weight * (quality[i] - reference)
+        engaged[idx[i]] = uniforms[i] < min(max(chance, 0.0), 1.0)
+
+
+@numba.njit(cache=True, nogil=True)
+def _close(idx, status, worker, section47, task_hours, in_care_order, last_closed, in_proceedings, caseload, week):
+    """Close the cases of children `idx`, reading each child's state before writing any (as numpy's indexing
+    would): their workers' caseloads fall, and no worker, enquiry, task, status, care order or proceedings
+    remain; closed in `week`. Returns how many were in early help and looked after, and those in proceedings."""
+    n = len(idx)
+    early_help = looked_after = 0
+    pending = np.empty(n, dtype=np.int64)
+    in_court = 0
+    for i in range(n):
+        child = idx[i]
+        early_help += status[child] == EARLY_HELP
+        looked_after += status[child] == LOOKED_AFTER
+        if worker[child] >= 0:
+            caseload[worker[child]] -= 1
+        if in_proceedings[child]:
+            pending[in_court] = child
+            in_court += 1
+    for i in range(n):
+        child = idx[i]
+        in_proceedings[child] = False
+        worker[child] = -1
+        section47[child] = False
+        task_hours[child] = 0.0
+        status[child] = NONE
+        in_care_order[child] = False
+        last_closed[child] = week
+    return early_help, looked_after, pending[:in_court]
+
+
+@numba.njit(cache=True, nogil=True)
+def _refer(idx, last_referral, re_referrals, week, window_start):
+    """Children `idx` are referred in `week`: a re-referral when the last was at or after window_start (counted on
+    the child once, as numpy's indexing would). Returns the number of re-referrals."""
+    n = len(idx)
+    again = np.empty(n, dtype=np.bool_)
+    counts = np.empty(n, dtype=re_referrals.dtype)
+    for i in range(n):
+        again[i] = last_referral[idx[i]] >= window_start
+        counts[i] = re_referrals[idx[i]] + again[i]
+    for i in range(n):
+        re_referrals[idx[i]] = counts[i]
+        last_referral[idx[i]] = week
+    return again.sum()
+
+
+@numba.njit(cache=True, nogil=True)
+def _open_cases(idx, status, assessments, quality, worker, waiting_since, section47, week):
+    """Children `idx` open cases for assessment in `week`, unallocated, with no quality of help or enquiry yet, and
+    one more assessment each (counted once, as numpy's indexing would). Returns how many were in early help."""
+    n = len(idx)
+    early_help = 0
+    counts = np.empty(n, dtype=assessments.dtype)
+    for i in range(n):
+        early_help += status[idx[i]] == EARLY_HELP
+        counts[i] = assessments[idx[i]] + 1
+    for i in range(n):
+        child = idx[i]
+        status[child] = ASSESSMENT
+        quality[child] = 0.0
+        assessments[child] = counts[i]
+        worker[child] = -1
+        waiting_since[child] = week
+        section47[child] = False
+    return early_help
+
+
+@numba.njit(cache=True, nogil=True)
+def _start_section47(idx, section47, status, kind, task_hours, hours_needed, hours_rate, spread, task, direct):
+    """Journey.start_section47 for those of children `idx` without an enquiry under way, step by step as numpy's
+    indexing would (each step reads before it writes, a child once): the enquiry starts with `task` hours; an
+    assessment needs `direct` more hours, spread over its stage's weeks; a plan gets them as a task. Returns the
+    number of enquiries started."""
+    n = len(idx)
+    fresh = np.empty(n, dtype=np.int64)
+    m = 0
+    for i in range(n):
+        if not section47[idx[i]]:
+            fresh[m] = idx[i]
+            m += 1
+    fresh = fresh[:m]
+    added = np.empty(m)
+    for i in range(m):
+        added[i] = task_hours[fresh[i]] + task
+    for i in range(m):
+        section47[fresh[i]] = True
+        task_hours[fresh[i]] = added[i]
+    needed, rate = np.empty(m), np.empty(m)
+    for i in range(m):
+        child = fresh[i]
+        if status[child] == ASSESSMENT:
+            needed[i] = hours_needed[child] + direct
+            rate[i] = hours_rate[child] + direct / spread[kind[child]]
+    for i in range(m):
+        child = fresh[i]
+        if status[child] == ASSESSMENT:
+            hours_needed[child], hours_rate[child] = needed[i], rate[i]
+    for i in range(m):
+        if status[fresh[i]] != ASSESSMENT:
+            added[i] = task_hours[fresh[i]] + direct
+    for i in range(m):
+        if status[fresh[i]] != ASSESSMENT:
+            task_hours[fresh[i]] = added[i]
+    return m
+
+
+@numba.njit(cache=True, nogil=True)
+def _entering_care(idx, status):
+    """Those of children `idx` not looked after already, and those of them being assessed."""
+    entering, assessed = np.empty(len(idx), dtype=np.int64), np.empty(len(idx), dtype=np.int64)
+    e = a = 0
+    for child in idx:
+        if status[child] != LOOKED_AFTER:
+            entering[e] = child
+            e += 1
+            if status[child] == ASSESSMENT:
+                assessed[a] = child
+                a += 1
+    return entering[:e], assessed[:a]
+
+
+@numba.njit(cache=True, nogil=True)
+def _accommodate(idx, status, in_care_order, next_review, review_week):
+    """Children `idx` become looked after, without a care order yet, their first review in `review_week`."""
+    for child in idx:
+        status[child] = LOOKED_AFTER
+        in_care_order[child] = False
+        next_review[child] = review_week
 
 
 @numba.njit(cache=True, nogil=True)

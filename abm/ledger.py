@@ -7,10 +7,11 @@ start again at zero.
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
 from abm.calendar import WEEKS_PER_YEAR
-from abm.population import ASSESSMENT, CIN, CP, LOOKED_AFTER, NONE
+from abm.population import ASSESSMENT, CIN, CP, LOOKED_AFTER, NONE, mitigation_of
 from abm.risk import annual_risk
 from abm.workforce import AGENCY, PERMANENT, VACANT
 
@@ -41,7 +42,7 @@ class Ledger:
     def outcomes(self, model) -> dict[str, float]:
         p, pop, wf, gov = model.p, model.population, model.workforce, model.governance
         y = float(WEEKS_PER_YEAR)
-        status_counts = np.bincount(pop.status[model.known], minlength=LOOKED_AFTER + 1)
+        status_counts, open_cases, unallocated = _cases(model.known, pop.status, model.journey.worker)
         in_post = wf.filled != VACANT
         permanent = int((wf.filled == PERMANENT).sum())
         agency = int((wf.filled == AGENCY).sum())
@@ -54,8 +55,6 @@ class Ledger:
                        + model.court.backlog * p.court_cost_per_case_week))
         completed = self.assessments_completed
         helped = model.help.helped
-        open_cases = model.known[pop.status[model.known] >= ASSESSMENT]
-        unallocated = open_cases[model.journey.worker[open_cases] < 0]
         shift = model.assessment.shift()
         means = worker_means(wf, in_post)
         return {
@@ -89,7 +88,7 @@ class Ledger:
             "cp_plans_open": float(status_counts[CP]),
             "repeat_cp_plans_per_year": self.repeat_cp_starts * y,
             "repeat_cp_plan_rate": self.repeat_cp_starts / self.cp_starts if self.cp_starts else np.nan,
-            "unallocated_cases": float(len(unallocated)),
+            "unallocated_cases": float(unallocated),
             "allocations_per_year": self.allocations * y,
             "allocation_wait_weeks_total_per_year": self.allocation_wait_weeks * y,
             "weeks_waiting_allocation_mean": self.allocation_wait_weeks / self.allocations if self.allocations else np.nan,
@@ -171,14 +170,40 @@ class Ledger:
         }
 
 
+@numba.njit(cache=True, nogil=True)
+def _cases(known, status, worker):
+    """Of the children `known`: how many have each status, the open cases (assessment or above) and how many of
+    those have no worker."""
+    counts = np.zeros(LOOKED_AFTER + 1, dtype=np.int64)
+    open_cases = np.empty(len(known), dtype=np.int64)
+    opened = unallocated = 0
+    for child in known:
+        counts[status[child]] += 1
+        if status[child] >= ASSESSMENT:
+            open_cases[opened] = child
+            opened += 1
+            unallocated += worker[child] < 0
+    return counts, open_cases[:opened], unallocated
+
+
 def unmet_risk(model) -> int:
     """Children at significant risk this week without help: not helped at all, being assessed, or unallocated."""
     pop = model.population
     candidates = np.flatnonzero(pop.base_risk >= pop.z_significant)  # mitigation only lowers risk
-    at_risk = candidates[pop.risk(candidates) >= pop.z_significant]
-    status = pop.status[at_risk]
-    unhelped = (status == NONE) | (status == ASSESSMENT) | ((status > ASSESSMENT) & (model.journey.worker[at_risk] < 0))
-    return int(unhelped.sum())
+    return _unmet_risk(candidates, pop.base_risk, pop.z_significant, pop.status, model.journey.worker, pop.now,
+                       pop.ebb_from, pop.mitigation_durable, pop.mitigation_level, pop.ebb_after)
+
+
+@numba.njit(cache=True, nogil=True)
+def _unmet_risk(candidates, base_risk, z_significant, status, worker, now, ebb_from, durable, level, ebb_after):
+    """unmet_risk's count among the `candidates`: risk (base less mitigation) at z_significant or above, and not
+    helped, being assessed, or on a plan or looked after without a worker."""
+    count = 0
+    for child in candidates:
+        if base_risk[child] - mitigation_of(child, now, ebb_from, durable, level, ebb_after) >= z_significant:
+            stage = status[child]
+            count += stage == NONE or stage == ASSESSMENT or (stage > ASSESSMENT and worker[child] < 0)
+    return count
 
 
 WORKER_MEANS = ("caseload", "direct_share", "recording_share", "worked", "overtime", "time_factor", "supervision",

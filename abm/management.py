@@ -33,6 +33,7 @@ the perceived effectiveness of prescription (double-loop learning, loop B2).
 from __future__ import annotations
 
 import mesa
+import numba
 import numpy as np
 
 from abm.calendar import WEEKS_PER_YEAR
@@ -179,21 +180,46 @@ class Management:
     def supervise(self) -> None:
         """Managers' time left for supervision, its style, and what workers get of both."""
         p, wf = self.p, self.model.workforce
-        teams = len(self.managers)
-        filled = wf.filled != VACANT
-        in_post = np.bincount(wf.team[filled], minlength=teams)
-        cases = np.bincount(wf.team, weights=wf.caseload, minlength=teams)
-        left = np.maximum(p.manager_hours_per_week - p.manager_compliance_hours_per_week * self.enforcement
-                          - p.manager_hours_per_case_week * cases, 0.0)
-        hours = np.minimum(left / np.maximum(in_post, 1), p.supervision_hours_needed_per_worker_week)
-        reflective = np.minimum(
-            p.supervision_reflective_share * (1 - p.supervision_enforcement_crowding * self.enforcement)
-            + p.principal_social_worker_feedback * (1 - p.supervision_reflective_share), 1.0)
-        amount = hours / p.supervision_hours_needed_per_worker_week
-        self.supervision = amount * reflective
-        wf.supervision = self.supervision[wf.team]
-        wf.compliance_supervision = (amount * (1 - reflective))[wf.team]
-        wf.supervision_hours = hours[wf.team]
-        wf.enforcement = self.enforcement[wf.team]
+        (self.supervision, wf.supervision, wf.compliance_supervision, wf.supervision_hours,
+         wf.enforcement) = _supervise(
+            wf.team, wf.filled, wf.caseload, self.enforcement, p.manager_hours_per_week,
+            p.manager_compliance_hours_per_week, p.manager_hours_per_case_week,
+            p.supervision_hours_needed_per_worker_week, p.supervision_reflective_share,
+            p.supervision_enforcement_crowding, p.principal_social_worker_feedback * (1 - p.supervision_reflective_share))
         wf.judgment = judgment(p, self.enforcement)[wf.team]
         wf.compliance = compliance(p, self.enforcement)[wf.team]
+
+
+@numba.njit(cache=True, nogil=True)
+def _supervise(team, filled, caseload, enforcement, manager_hours, compliance_hours, hours_per_case, needed,
+               reflective_share, crowding, feedback):
+    """Management.supervise per team (the module's equations; `feedback` is the principal social worker's feedback
+    times the non-reflective share): supervision hours and reflective style; returns each team's supervision and
+    each worker's supervision, compliance-checking supervision, supervision hours and enforcement."""
+    teams, workers = len(enforcement), len(team)
+    in_post, cases = np.zeros(teams, dtype=np.int64), np.zeros(teams)
+    for w in range(workers):
+        if filled[w] != VACANT:
+            in_post[team[w]] += 1
+        cases[team[w]] += caseload[w]
+    supervision, checking, hours = np.empty(teams), np.empty(teams), np.empty(teams)
+    for t in range(teams):
+        left = _maximum(manager_hours - compliance_hours * enforcement[t] - hours_per_case * cases[t], 0.0)
+        hours[t] = _minimum(left / max(in_post[t], 1), needed)
+        reflective = _minimum(reflective_share * (1 - crowding * enforcement[t]) + feedback, 1.0)
+        amount = hours[t] / needed
+        supervision[t] = amount * reflective
+        checking[t] = amount * (1 - reflective)
+    return supervision, supervision[team], checking[team], hours[team], enforcement[team]
+
+
+@numba.njit(cache=True, nogil=True)
+def _maximum(a, b):
+    """np.maximum of two floats (a NaN wins)."""
+    return a if a >= b or np.isnan(a) else b
+
+
+@numba.njit(cache=True, nogil=True)
+def _minimum(a, b):
+    """np.minimum of two floats (a NaN wins)."""
+    return a if a <= b or np.isnan(a) else b

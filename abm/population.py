@@ -72,7 +72,7 @@ class Population:
         self.escalated_until = np.zeros(self.h, dtype=np.int32)
         self.escalations_ending: dict[int, np.ndarray] = {}
         self.violent_flag = active[:, DV].copy()
-        self.violent = np.flatnonzero(self.violent_flag)  # refreshed weekly by the community process
+        self.violent = np.flatnonzero(self.violent_flag)  # kept with the flags by the community process
 
         self.birth_week = -rng.integers(0, AGE_OUT_WEEKS, n).astype(np.int32)
         order = np.argsort(self.birth_week, kind="stable")
@@ -114,17 +114,12 @@ class Population:
         """Draw the own characteristics of children `idx` (at the start, or when born)."""
         p = self.p
         k = len(idx)
-        self.disabled[idx] = rng.random(k) < p.disability_share
-        self.vulnerability[idx] = rng.normal(0.0, p.child_vulnerability_sd, k) + p.risk_weight_disability * self.disabled[idx]
-        for arr, value in ((self.status, NONE), (self.variety, 0.0), (self.need_type, 0), (self.cp_plans, 0),
-                           (self.mitigation_level, 0.0), (self.mitigation_durable, 0.0),
-                           (self.ebb_from, ONGOING),
-                           (self.in_care_order, False),
-                           (self.in_proceedings, False), (self.permanent_home, False), (self.need_since, NEVER),
-                           (self.last_referral, NEVER), (self.last_closed, NEVER),
-                           (self.last_turned_away, NEVER), (self.harm_count, 0),
-                           (self.assessments, 0), (self.re_referrals, 0)):
-            arr[idx] = value
+        _new_children(np.asarray(idx), rng.random(k), rng.normal(0.0, p.child_vulnerability_sd, k), p.disability_share,
+                      p.risk_weight_disability, self.disabled, self.vulnerability, self.status, self.variety,
+                      self.need_type, self.cp_plans, self.mitigation_level, self.mitigation_durable, self.ebb_from,
+                      self.in_care_order, self.in_proceedings, self.permanent_home, self.need_since,
+                      self.last_referral, self.last_closed, self.last_turned_away, self.harm_count, self.assessments,
+                      self.re_referrals)
 
     def schedule_transitions(self, rng: np.random.Generator, flat: np.ndarray, now: int) -> None:
         """Draw the week of the next onset or remission of household problems (flat = h*3 + problem)."""
@@ -167,18 +162,16 @@ class Population:
         return _risk(np.asarray(idx), self.base_risk, self.now, self.ebb_from, self.mitigation_durable,
                      self.mitigation_level, self.ebb_after)
 
-    def stop_ebbing(self, idx: np.ndarray) -> None:
-        """Help (re)starts: freeze mitigation at its current level."""
-        self.mitigation_level[idx] = self.mitigation(idx)
-        self.ebb_from[idx] = ONGOING
+    def settle_mitigation(self, idx: np.ndarray, quality: np.ndarray) -> None:
+        """Children `idx` whose status changed this week. Help (re)starts (a status, mitigation ebbing): freeze
+        mitigation at its current level. Help of `quality` (per child, of all children) ends (no status, mitigation
+        not ebbing, no permanent home): a share of what it built lasts, the rest ebbs from now on,
 
-    def start_ebbing(self, idx: np.ndarray, quality: np.ndarray) -> None:
-        """Help of `quality` ends: a share of what it built lasts, the rest ebbs from now on."""
-        level = self.mitigation(idx)
-        durable = self.mitigation_durable[idx]
-        self.mitigation_level[idx] = level
-        self.mitigation_durable[idx] = durable + self.p.help_durability_share * quality * np.maximum(level - durable, 0)
-        self.ebb_from[idx] = self.now
+            durable += help_durability_share * quality * max(level - durable, 0)
+
+        with level the mitigation now; that quality becomes 0."""
+        _settle_mitigation(np.asarray(idx), quality, self.status, self.permanent_home, self.now, self.ebb_from,
+                           self.mitigation_durable, self.mitigation_level, self.ebb_after, self.p.help_durability_share)
 
     def refresh(self, idx: np.ndarray) -> None:
         """Recompute base risk and hazard bound of children `idx`, and when their need began."""
@@ -192,6 +185,35 @@ class Population:
 
     def truly_at_risk(self, idx) -> np.ndarray:
         return self.risk(idx) >= self.z_significant
+
+
+@numba.njit(cache=True, nogil=True)
+def _new_children(idx, uniforms, normals, disability_share, disability_weight, disabled, vulnerability, status, variety,
+                  need_type, cp_plans, level, durable, ebb_from, in_care_order, in_proceedings, permanent_home,
+                  need_since, last_referral, last_closed, last_turned_away, harm_count, assessments, re_referrals):
+    """Children `idx` start afresh: disabled when their uniform is below disability_share, vulnerability their
+    normal plus disability_weight if disabled, and every other state at its value for a child never known."""
+    for i in range(len(idx)):
+        child = idx[i]
+        disabled[child] = uniforms[i] < disability_share
+        vulnerability[child] = normals[i] + disability_weight * (1.0 if disabled[child] else 0.0)
+        status[child] = NONE
+        variety[child] = 0.0
+        need_type[child] = 0
+        cp_plans[child] = 0
+        level[child] = 0.0
+        durable[child] = 0.0
+        ebb_from[child] = ONGOING
+        in_care_order[child] = False
+        in_proceedings[child] = False
+        permanent_home[child] = False
+        need_since[child] = NEVER
+        last_referral[child] = NEVER
+        last_closed[child] = NEVER
+        last_turned_away[child] = NEVER
+        harm_count[child] = 0
+        assessments[child] = 0
+        re_referrals[child] = 0
 
 
 @numba.njit(cache=True, nogil=True)
@@ -214,6 +236,39 @@ def _risk(idx, base_risk, now, ebb_from, durable, level, ebb_after):
     for i in range(len(idx)):
         out[i] = base_risk[idx[i]] - mitigation_of(idx[i], now, ebb_from, durable, level, ebb_after)
     return out
+
+
+@numba.njit(cache=True, nogil=True)
+def _settle_mitigation(idx, quality, status, permanent_home, now, ebb_from, durable, level, ebb_after, share):
+    """Population.settle_mitigation, reading each child's state before writing any (as numpy's indexing would):
+    first the ends of help, then the (re)starts."""
+    n = len(idx)
+    ending, starting = np.zeros(n, dtype=np.bool_), np.zeros(n, dtype=np.bool_)
+    level_now, durable_now, quality_now = np.empty(n), np.empty(n), np.empty(n)
+    for i in range(n):
+        child = idx[i]
+        unhelped = status[child] == NONE
+        ebbing = ebb_from[child] != ONGOING
+        ending[i] = unhelped and not ebbing and not permanent_home[child]
+        starting[i] = not unhelped and ebbing
+        if ending[i]:
+            level_now[i] = mitigation_of(child, now, ebb_from, durable, level, ebb_after)
+            durable_now[i], quality_now[i] = durable[child], quality[child]
+    for i in range(n):
+        if ending[i]:
+            child = idx[i]
+            built = level_now[i] - durable_now[i]
+            level[child] = level_now[i]
+            durable[child] = durable_now[i] + share * quality_now[i] * (0.0 if built < 0 else built)
+            ebb_from[child] = now
+            quality[child] = 0.0
+    for i in range(n):
+        if starting[i]:
+            level_now[i] = mitigation_of(idx[i], now, ebb_from, durable, level, ebb_after)
+    for i in range(n):
+        if starting[i]:
+            level[idx[i]] = level_now[i]
+            ebb_from[idx[i]] = ONGOING
 
 
 @numba.njit(cache=True, nogil=True)

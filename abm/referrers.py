@@ -81,7 +81,7 @@ class Referrers:
     def step(self) -> None:
         model, p, stream, pop = self.model, self.model.p, self.stream, self.model.population
         thresholds = np.array([agency.adapt() for agency in self.agencies])
-        self.threshold_mean = float(thresholds.mean())
+        self.threshold_mean = float(thresholds.sum() / len(thresholds))  # = mean(), without its overhead
         looks = stream.poisson(self.looks_per_child_week * pop.n)
         total = int(looks.sum())
         seen, perceived, kind = _possible(looks, stream.random(total), stream.standard_normal(total), pop.n,
@@ -102,12 +102,13 @@ class Referrers:
         model, p, stream, pop = self.model, self.model.p, self.stream, self.model.population
         police = self.by_kind["police"]
         violent = pop.violent
-        calls = violent[stream.random(len(violent)) < p.domestic_violence_incidents_per_household_year / WEEKS_PER_YEAR]
-        children = pop.children_of(calls)
-        children = children[self.eligible(children)]
+        children = _called_out(violent, stream.random(len(violent)),
+                               p.domestic_violence_incidents_per_household_year / WEEKS_PER_YEAR, pop.first, pop.count,
+                               pop.birth_week, pop.status, model.week, p.referral_age_limit_years * WEEKS_PER_YEAR)
         if not p.police_auto_refer_domestic_violence:
-            perceived = pop.risk(children) + police.noise_sd * model.child_uniforms.normal(children, model.week, crn.POLICE)
-            children = children[perceived >= threshold]
+            children = _perceived(children, model.child_uniforms.normal(children, model.week, crn.POLICE),
+                                  police.noise_sd, threshold, pop.base_risk, pop.now, pop.ebb_from,
+                                  pop.mitigation_durable, pop.mitigation_level, pop.ebb_after)
         police.contacts += len(children)
         model.front_door.receive(children)
 
@@ -163,3 +164,39 @@ def _concerns(seen, perceived, kind, uniforms, thresholds, min_age_weeks, consul
                 referred += 1
                 contacts[k] += 1
     return consult[:consulted], refer[:referred], contacts
+
+
+@numba.njit(cache=True, nogil=True)
+def _called_out(violent, uniforms, rate, first, count, birth_week, status, week, age_limit_weeks):
+    """The children the police can refer (Referrers.eligible: born, under the age limit, not open cases) in the
+    `violent` households with a call-out this week (uniform below `rate`), household by household."""
+    total = 0
+    for i in range(len(violent)):
+        if uniforms[i] < rate:
+            total += count[violent[i]]
+    out = np.empty(total, dtype=np.int64)
+    k = 0
+    for i in range(len(violent)):
+        if uniforms[i] < rate:
+            hh = violent[i]
+            for child in range(first[hh], first[hh] + count[hh]):
+                age = week - birth_week[child]
+                if age >= 0 and age < age_limit_weeks and status[child] < OPEN:
+                    out[k] = child
+                    k += 1
+    return out[:k]
+
+
+@numba.njit(cache=True, nogil=True)
+def _perceived(children, normals, noise_sd, threshold, base_risk, now, ebb_from, durable, level, ebb_after):
+    """The `children` whose risk as the police perceive it, risk (Population.risk) + noise_sd * normal, reaches
+    `threshold`."""
+    out = np.empty(len(children), dtype=np.int64)
+    k = 0
+    for i in range(len(children)):
+        child = children[i]
+        risk = base_risk[child] - mitigation_of(child, now, ebb_from, durable, level, ebb_after)
+        if risk + noise_sd * normals[i] >= threshold:
+            out[k] = child
+            k += 1
+    return out[:k]

@@ -68,7 +68,7 @@ def split_week(model, open_cases: np.ndarray) -> None:
         p.inspection_preparation_hours_per_week * p.inspection_announced * p.inspection_process_focus,
         p.weekly_hours, p.overtime_hours_max_per_week, p.supervision_compliance_protection,
         p.travel_hours_per_direct_hour)
-    wf.recording_needed_per_case = float(recording.mean()) if len(recording) else 0.0
+    wf.recording_needed_per_case = float(recording.sum() / len(recording)) if len(recording) else 0.0  # = mean()
 
 
 @numba.njit(cache=True, nogil=True)

@@ -130,9 +130,6 @@ class Workforce:
         self.planned[slot] = 0.0
         self.model.journey.unallocate_slot(slot)
 
-    def release(self, workers: np.ndarray) -> None:
-        self.caseload -= np.bincount(workers[workers >= 0], minlength=self.posts)
-
     def in_post(self) -> np.ndarray:
         return self.filled != VACANT
 
@@ -141,14 +138,15 @@ class Workforce:
         p, gov = self.p, self.model.governance
         split_week(self.model, open_cases)
         in_post = self.in_post()
-        load = float(self.caseload[in_post].mean() / p.caseload_reference - 1.0) if in_post.any() else 0.0
+        caseloads = self.caseload[in_post]  # small whole numbers: their sum over their count is mean()
+        load = float(caseloads.sum() / len(caseloads) / p.caseload_reference - 1.0) if len(caseloads) else 0.0
         self.pressure = max(load, 0.0)
-        logit = _strain(self.burnout, self.overtime, self.judgment, self.direct_share, self.caseload, self.supervision,
-                        p.burnout_gain_per_overtime_hour, p.burnout_recovery_per_week, p.satisfaction_intercept,
-                        p.satisfaction_judgment_weight, p.satisfaction_direct_work_weight,
-                        p.satisfaction_caseload_weight, p.caseload_reference, p.satisfaction_supervision_weight,
-                        p.satisfaction_blame_weight * gov.blame_stress)
-        _grow(1.0 / (1.0 + np.exp(-logit)), in_post, self.satisfaction, self.skill, self.experience, self.proficiency,
+        minus_logit = _strain(self.burnout, self.overtime, self.judgment, self.direct_share, self.caseload,
+                              self.supervision, p.burnout_gain_per_overtime_hour, p.burnout_recovery_per_week,
+                              p.satisfaction_intercept, p.satisfaction_judgment_weight,
+                              p.satisfaction_direct_work_weight, p.satisfaction_caseload_weight, p.caseload_reference,
+                              p.satisfaction_supervision_weight, p.satisfaction_blame_weight * gov.blame_stress)
+        _grow(np.exp(minus_logit), in_post, self.satisfaction, self.skill, self.experience, self.proficiency,
               self.supervision, p.satisfaction_adaptation_per_week, p.skill_growth_per_year / WEEKS_PER_YEAR,
               p.skill_growth_unsupervised_share, p.evidence_based_method_effect > 0, p.method_learning_weeks)
         self._leave(in_post)
@@ -157,11 +155,12 @@ class Workforce:
 
     def _leave(self, in_post: np.ndarray) -> None:
         p = self.p
-        hazard = (p.turnover_base_rate_per_year / WEEKS_PER_YEAR
-                  * np.exp(p.turnover_satisfaction_weight * (p.satisfaction_reference - self.satisfaction)
-                           + p.turnover_burnout_weight * self.burnout)
-                  * np.where(self.filled == AGENCY, p.agency_turnover_multiplier, 1.0))
-        leaving = np.flatnonzero(in_post & (self.rng.random(self.posts) < hazard))
+        # hazard = base rate * exp(satisfaction weight * (reference - satisfaction) + burnout weight * burnout),
+        # times the agency multiplier for agency workers
+        exp_part = np.exp(_turnover_exponent(self.satisfaction, self.burnout, p.turnover_satisfaction_weight,
+                                             p.satisfaction_reference, p.turnover_burnout_weight))
+        leaving = _leaving(exp_part, self.rng.random(self.posts), in_post, self.filled,
+                           p.turnover_base_rate_per_year / WEEKS_PER_YEAR, p.agency_turnover_multiplier)
         for slot in leaving:
             self.agents[slot].leave()
 
@@ -191,33 +190,58 @@ class Workforce:
 
     def experience_mean(self) -> float:
         in_post = self.filled != VACANT
-        return float(self.experience[in_post].mean()) if in_post.any() else 0.0
+        experience = self.experience[in_post]
+        return float(experience.sum() / len(experience)) if len(experience) else 0.0  # = mean()
 
 
 @numba.njit(cache=True, nogil=True)
 def _strain(burnout, overtime, judgment, direct_share, caseload, supervision, burnout_gain, recovery, intercept,
             judgment_weight, direct_weight, caseload_weight, caseload_reference, supervision_weight, blame):
-    """The module's burnout update, in place, and each worker's logit of target satisfaction (`blame`: the blame
-    weight times the blame stress)."""
-    logit = np.empty(len(burnout))
+    """The module's burnout update, in place, and minus each worker's logit of target satisfaction (`blame`: the
+    blame weight times the blame stress)."""
+    minus_logit = np.empty(len(burnout))
     for w in range(len(burnout)):
         burnout[w] += burnout_gain * overtime[w] * (1.0 - burnout[w]) - recovery * burnout[w]
-        logit[w] = (intercept + judgment_weight * judgment[w] + direct_weight * direct_share[w]
-                    - caseload_weight * (caseload[w] / caseload_reference - 1.0)
-                    + supervision_weight * supervision[w] - blame)
-    return logit
+        minus_logit[w] = -(intercept + judgment_weight * judgment[w] + direct_weight * direct_share[w]
+                           - caseload_weight * (caseload[w] / caseload_reference - 1.0)
+                           + supervision_weight * supervision[w] - blame)
+    return minus_logit
 
 
 @numba.njit(cache=True, nogil=True)
-def _grow(target, in_post, satisfaction, skill, experience, proficiency, supervision, adaptation, growth,
+def _grow(exp_minus_logit, in_post, satisfaction, skill, experience, proficiency, supervision, adaptation, growth,
           unsupervised_share, learning, learning_weeks):
-    """In place: satisfaction moves towards its `target`; the skill (at `growth` a week, for the supervised share),
-    experience and, while an evidence-based method is `learning`, proficiency of the workers in post grow."""
-    for w in range(len(target)):
+    """In place: satisfaction moves towards its target, 1 / (1 + exp(-logit)); the skill (at `growth` a week, for
+    the supervised share), experience and, while an evidence-based method is `learning`, proficiency of the workers
+    in post grow."""
+    for w in range(len(exp_minus_logit)):
         on = 1.0 if in_post[w] else 0.0
-        satisfaction[w] += adaptation * (target[w] - satisfaction[w])
+        satisfaction[w] += adaptation * (1.0 / (1.0 + exp_minus_logit[w]) - satisfaction[w])
         supervised = unsupervised_share + (1 - unsupervised_share) * supervision[w]
         skill[w] += growth * (1.0 - skill[w]) * supervised * on
         experience[w] += on / WEEKS_PER_YEAR
         if learning:
             proficiency[w] = min(proficiency[w] + on / learning_weeks, 1.0)
+
+
+@numba.njit(cache=True, nogil=True)
+def _turnover_exponent(satisfaction, burnout, satisfaction_weight, reference, burnout_weight):
+    """The exponent of each worker's leaving hazard (Workforce._leave)."""
+    out = np.empty(len(satisfaction))
+    for w in range(len(satisfaction)):
+        out[w] = satisfaction_weight * (reference - satisfaction[w]) + burnout_weight * burnout[w]
+    return out
+
+
+@numba.njit(cache=True, nogil=True)
+def _leaving(exp_part, uniforms, in_post, filled, base_rate, agency_multiplier):
+    """The workers in post who leave this week: uniform below base_rate * exp_part (times agency_multiplier for
+    agency workers)."""
+    out = np.empty(len(exp_part), dtype=np.int64)
+    k = 0
+    for w in range(len(exp_part)):
+        hazard = base_rate * exp_part[w] * (agency_multiplier if filled[w] == AGENCY else 1.0)
+        if in_post[w] and uniforms[w] < hazard:
+            out[k] = w
+            k += 1
+    return out[:k]
