@@ -2,12 +2,13 @@
 // the page's language, its h1s, the controls without an accessible name (aria-label, aria-labelledby,
 // a <label>, or a title), the images without alt text, whether the page is wider than the window, and
 // pieces of visible text that overlap one another (each text's own boxes, from a Range over its text node,
-// so a wide block does not count as text; boxes overlapping by more than 2 px both ways).
+// so a wide block does not count as text; boxes overlapping by more than 2 px both ways; a focused slider's
+// value bubble and tooltips float over the page on purpose and are left out).
 () => {
   const boxes = [];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    if (!node.textContent.trim()) continue;
+    if (!node.textContent.trim() || node.parentElement.closest(".v-slider__thumb-label, [role=tooltip]")) continue;
     const style = getComputedStyle(node.parentElement);
     if (style.visibility === "hidden" || Number(style.opacity) === 0) continue;
     const range = document.createRange();
