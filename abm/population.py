@@ -183,9 +183,6 @@ class Population:
                      self.high_hazard, self.need_since, self.base_risk, self.z_need, self.now, self.ebb_from,
                      self.mitigation_durable, self.mitigation_level, self.ebb_after)
 
-    def truly_at_risk(self, idx) -> np.ndarray:
-        return self.risk(idx) >= self.z_significant
-
 
 @numba.njit(cache=True, nogil=True)
 def _new_children(idx, uniforms, normals, disability_share, disability_weight, disabled, vulnerability, status, variety,
