@@ -329,17 +329,23 @@ def calibrate(
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 2,
     method: Annotated[str, typer.Option(
         help="cma-es (optuna's CMA-ES sampler), levenberg-marquardt (damped Gauss-Newton steps on the "
-             "targets' misfits, a Jacobian by finite differences) or abc-smc (a posterior ensemble by "
-             "approximate Bayesian computation with pyabc; --seeds is then the seeds of each particle): "
-             "docs/calibration.md.")] = "cma-es",
+             "targets' misfits, a Jacobian by finite differences), emulator (the calibration posterior from "
+             "emulators of the targets about the point fit) or abc-smc (a posterior by approximate "
+             "Bayesian computation from the prior); for emulator and abc-smc --seeds is the seeds of each "
+             "draw: docs/calibration.md.")] = "cma-es",
     population: Annotated[int, typer.Option(help="abc-smc: particles in the population (the posterior's members).")]
     = 100,
     generations: Annotated[int, typer.Option(
         help="abc-smc: generations the search should hold (with --resume: in all).")] = 40,
     max_minutes: Annotated[float, typer.Option(
-        help="abc-smc: stop at the end of the generation under way after this many minutes.")] = 60.0,
+        help="abc-smc: stop at the end of the generation under way after this many minutes; emulator: after the "
+             "chunk of runs under way.")] = 60.0,
+    draws: Annotated[int, typer.Option(help="emulator: parameter sets drawn and run in each design.")] = 1000,
+    rounds: Annotated[int, typer.Option(
+        help="emulator: designs the search should hold (each drawn where the emulators of the ones before put "
+             "the posterior; with --resume: in all).")] = 2,
     address: Annotated[str | None, typer.Option(
-        help="abc-smc: a running Dask scheduler to run the particles on [default: local worker processes].",
+        help="abc-smc, emulator: a running Dask scheduler to run the runs on [default: local worker processes].",
         show_default=False)] = None,
     report: Annotated[Path | None, typer.Option(
         help="Search nothing: write the posterior's diagnostics (marginals, correlated pairs, posterior predictive "
@@ -367,6 +373,10 @@ def calibrate(
     workers = _workers(workers)
     if report is not None:
         _posterior_report(report, posterior_file, scenario, parameters, targets, workers)
+        return
+    if method == "emulator":
+        _calibrate_emulator(scenario, parameters, targets, out, seeds, draws, rounds, max_minutes, resume, workers,
+                            address, write)
         return
     if method == "abc-smc":
         _calibrate_abc(scenario, parameters, targets, out, seeds, population, generations, max_minutes, resume, workers,
@@ -419,6 +429,35 @@ def _calibrate_abc(scenario, parameters, targets, out, seeds, population, genera
     median = float(sorted(state.distance)[len(state.distance) // 2])
     typer.echo(f"posterior: {len(post.members)} distinct members of {len(state.u)} particles, effective sample size "
                f"{post.effective_sample_size:.1f}, median distance {median:.1f}; saved as {saved}")
+    typer.echo(f"written: {written}" if written else "not written (pass --write to write it to scenarios/posterior/)")
+
+
+def _calibrate_emulator(scenario, parameters, targets, out, seeds, draws, rounds, max_minutes, resume, workers,
+                        address, write) -> None:
+    import numpy as np
+
+    from abm.calibration import CalibrationError
+    from abm.calibration.emulator import calibrate_emulator
+    from abm.calibration.posterior import load_posterior
+    from abm.calibration.search import SCENARIO_FILE, SPACE_FILE
+    from abm.validation import TARGETS_FILE, TargetsError
+
+    try:
+        state, saved, written = calibrate_emulator(scenario or SCENARIO_FILE, parameters or SPACE_FILE,
+                                                   targets or TARGETS_FILE, out, seeds, draws, rounds, max_minutes,
+                                                   resume, workers, "dask" if address else "local", address, write)
+    except (CalibrationError, ScenarioError, TargetsError, OutputError) as e:
+        _fail(str(e))
+    except KeyboardInterrupt:
+        typer.echo(f"interrupted: the finished runs are saved in {out}; continue with --resume", err=True)
+        raise typer.Exit(130) from None
+    p = load_posterior(saved, parameters or SPACE_FILE).provenance
+    typer.echo(f"{len(state.sizes)} designs, {int(state.run.sum()):,} parameter sets run; the point fit's own "
+               f"distance {np.median(state.fit['pilot']):.1f} (median of {len(state.fit['pilot'])} sets of seeds)")
+    low, median, high = p["emulated_loss_of_members"]
+    typer.echo(f"emulators of {p['targets_used']} targets (R^2 on held-out draws: median "
+               f"{p['emulator_r2_held_out'][1]:.2f}); emulated loss {p['emulated_loss_at_point_fit']:.1f} at the point "
+               f"fit, {median:.1f} ({low:.1f} to {high:.1f}) over the members; posterior saved as {saved}")
     typer.echo(f"written: {written}" if written else "not written (pass --write to write it to scenarios/posterior/)")
 
 

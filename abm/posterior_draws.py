@@ -114,6 +114,13 @@ def sentence(result: dict) -> str:
     from abm.calibration.posterior import POSTERIOR_FILE
 
     if not result.get(OFFERED, POSTERIOR_FILE.exists()):
-        return ("Intervals include seed noise only (the single calibrated fit: no calibration posterior is "
-                "committed yet, docs/calibration.md).")
+        return f"Intervals include seed noise only (the single calibrated fit: {absence()}, docs/calibration.md)."
     return "Intervals include seed noise only (the single calibrated fit, chosen instead of the calibration posterior)."
+
+
+def absence() -> str:
+    """Why runs that did not choose the single fit are on it: none is committed, or (one is) none is offered."""
+    from abm.calibration.posterior import POSTERIOR_FILE
+
+    return ("this app offers no calibration posterior" if POSTERIOR_FILE.exists() else
+            "no calibration posterior is committed yet")

@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import parse_qsl, quote, urlencode
 
+from abm.posterior_draws import absence
 from abm.reforms import REFORMS
 from abm.scenario import Scenario, ScenarioError, load_scenario
 from app.state import MAX_SCENARIOS, SEEDS, START_YEARS, YEARS, CompareSetup, ScenarioDraft, SetupError
@@ -159,8 +160,7 @@ def _point(given: dict, posterior: bool, notes: list[str]) -> bool | None:
         notes.append(f"params: {_shown(value)} was ignored (allowed: {', '.join(PARAMETERS)}).")
         return None
     if not PARAMETERS[value] and not posterior:
-        notes.append("params: 'posterior' was ignored: no calibration posterior is committed yet, so the runs use "
-                     "the single calibrated fit.")
+        notes.append(f"params: 'posterior' was ignored: {absence()}, so the runs use the single calibrated fit.")
         return None
     return PARAMETERS[value]
 

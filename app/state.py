@@ -50,6 +50,7 @@ SCENARIO_DIR_VARIABLE = "CPSIM_APP_SCENARIOS"
 WORKERS_VARIABLE = "CPSIM_APP_WORKERS"
 PROVISIONAL_SECONDS = 2.0  # the least time between two provisional comparisons (each costs a second or so)
 POSTERIOR_VARIABLE = "CPSIM_APP_POSTERIOR"
+NO_POSTERIOR = "none"  # CPSIM_APP_POSTERIOR's value that offers the single calibrated fit only
 
 
 class SetupError(ValueError):
@@ -388,10 +389,13 @@ def run_comparison(setup: CompareSetup, job: RunJob, on_progress: Callable[[int,
 
 def posterior_file() -> Path | None:
     """The calibration posterior the app offers (CPSIM_APP_POSTERIOR, else the committed one); None if there is
-    none."""
+    none, or CPSIM_APP_POSTERIOR is `none` (the app then offers the single calibrated fit only)."""
     from abm.calibration.posterior import POSTERIOR_FILE
 
-    path = Path(os.environ.get(POSTERIOR_VARIABLE) or POSTERIOR_FILE)
+    named = os.environ.get(POSTERIOR_VARIABLE)
+    if named is not None and named.strip().lower() == NO_POSTERIOR:
+        return None
+    path = Path(named or POSTERIOR_FILE)
     return path if path.is_file() else None
 
 

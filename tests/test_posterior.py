@@ -22,7 +22,7 @@ from abm.calibration import CalibrationError
 from abm.calibration.abc import (MOVES_LEAST, MOVES_MOST, STATE_FILE, STAY, Distance, Search, State, _settings,
                                   calibrate_abc, moves, reflect, run_seeds, simulate)
 from abm.calibration.loss import loss
-from abm.calibration.posterior import POSTERIOR_FILE, PosteriorError, load_posterior
+from abm.calibration.posterior import PosteriorError, load_posterior
 from abm.calibration.search import prepare
 from abm.cli import app
 from tests.conftest import ROOT
@@ -133,13 +133,19 @@ def test_posterior_summarises_a_file_as_json_and_as_a_table(tmp_path, files):  #
     assert missing.exit_code == 2 and "nowhere.toml" in missing.output
 
 
-@pytest.mark.skipif(not POSTERIOR_FILE.exists(), reason="no posterior committed yet")
-def test_the_committed_posterior_loads_within_its_priors():
+def test_the_committed_posterior_loads_within_its_priors_and_is_what_its_committed_search_draws():
+    from abm.calibration import emulator
+
     post = load_posterior()
     assert 50 <= len(post.members) <= 200
     assert math.isclose(post.weights.sum(), 1.0)
     assert all(d.low <= m[d.name] <= d.high for m in post.members for d in post.space)
-    assert post.provenance["method"].startswith("ABC-SMC")
+    assert post.provenance["method"].startswith("Bayesian calibration with quadratic emulators")
+    setup = prepare(seeds=emulator.JACOBIAN_SEEDS, holdout_seeds=1)
+    search = ROOT / "results" / "emulator-2026-12-07" / emulator.STATE_FILE
+    state = emulator.State.load(search, emulator._settings(setup, post.provenance["seeds_per_draw"], 1000))
+    points, _ = emulator.members(setup, state)
+    assert [{k: float(f"{v:.6g}") for k, v in p.items()} for p in points] == list(post.members)
 
 
 COMMITTED_SEARCH = ROOT / "results" / "abc-2026-12-07d" / STATE_FILE

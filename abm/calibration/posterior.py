@@ -1,6 +1,7 @@
 """The calibration posterior: an ensemble of weighted parameter sets, written and read as TOML.
 
-`cpsim calibrate --method abc-smc --write` writes it to `scenarios/posterior/<history>.toml`:
+`cpsim calibrate --method emulator --write` (or `--method abc-smc --write`) writes it to
+`scenarios/posterior/<history>.toml`:
 
     [provenance]                      how it was drawn (method, generations, epsilons, code, ...)
     [provenance.space]                each searched dimension's bounds: NAME = [low, high, log]
@@ -91,12 +92,12 @@ def load_posterior(path: str | Path = POSTERIOR_FILE, space_path: str | Path = S
     provenance = raw.get("provenance", {})
     members = raw.get("member")
     if not isinstance(members, list) or not members:
-        raise PosteriorError(f"{path}: holds no [[member]]; write one with `cpsim calibrate --method abc-smc --write`")
+        raise PosteriorError(f"{path}: holds no [[member]]; write one with `cpsim calibrate --method emulator --write`")
     space = load_space(space_path)
     drawn = provenance.get("space") if isinstance(provenance, dict) else None
     if drawn != {k: list(v) for k, v in space_table(space).items()}:
         raise PosteriorError(f"{path}: was drawn over other calibration parameters than {space_path} (their names "
-                             "or bounds changed since); draw it again with `cpsim calibrate --method abc-smc --write`")
+                             "or bounds changed since); draw it again with `cpsim calibrate --method emulator --write`")
     points, weights = [], []
     for i, member in enumerate(members, 1):
         where = f"{path}: member {i}"
@@ -128,7 +129,7 @@ def posterior_text(space: tuple[Dimension, ...], members: list[dict[str, float]]
     w = np.asarray(weights, dtype=float)
     w = w / w.sum()
     lines = ["# The calibration posterior of the historical baseline, written by",
-             "# `cpsim calibrate --method abc-smc --write` (docs/calibration.md). Summarise it with",
+             "# `cpsim calibrate --method emulator --write` (docs/calibration.md). Summarise it with",
              "# `cpsim posterior`; each member is a point of abm/calibration/parameters.toml.", "", "[provenance]"]
     lines += [f"{k} = {_toml(v)}" for k, v in provenance.items()]
     lines += ["", "[provenance.space]  # each dimension's prior: [low, high, log-uniform]"]

@@ -473,7 +473,7 @@ def calibrate(scenario_path: str | Path = SCENARIO_FILE, space_path: str | Path 
 
     check_counts({"--trials": trials})
     if method not in METHODS:
-        raise CalibrationError(f"--method: unknown method '{method}' (allowed: {', '.join((*METHODS, 'abc-smc'))})")
+        raise CalibrationError(f"--method: unknown method '{method}' (allowed: {', '.join((*METHODS, 'emulator', 'abc-smc'))})")
     if workers < 1:
         raise CalibrationError(f"--workers must be at least 1, not {workers}")
     out = Path(out)

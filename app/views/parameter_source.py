@@ -8,14 +8,14 @@ from __future__ import annotations
 import solara
 
 from abm.compare import CompareError
+from abm.posterior_draws import absence
 from app.session import use_session
 from app.state import posterior_members
 
 POINT = "Single calibrated fit"
 POINT_MEANS = "Intervals show seed noise only."
 DRAWN_MEANS = "Each seed draws one of its members: intervals show seed noise and parameter uncertainty."
-NONE_YET = ("Parameters: the single calibrated fit (no calibration posterior is committed yet, docs/calibration.md): "
-            "intervals show seed noise only.")
+NONE = "Parameters: the single calibrated fit ({absence}, docs/calibration.md): intervals show seed noise only."
 
 
 @solara.component
@@ -28,7 +28,7 @@ def ParameterSource(disabled: bool = False):
         solara.Error(f"The calibration posterior cannot be used: {e}", classes=["cpsim-parameters"])
         return
     if members is None:
-        solara.Text(NONE_YET, classes=["cpsim-parameters"])
+        solara.Text(NONE.format(absence=absence()), classes=["cpsim-parameters"])
         return
     drawn = f"Calibration posterior ({members} members)"
     point = session.point.value

@@ -48,16 +48,17 @@ INTERVALS = """\
   verdict flips across those draws is shown as uncertain. It still leaves out what the model's
   structure gets wrong.
 """
-NO_POSTERIOR = ("No posterior is committed yet (the searches so far have not passed its checks: "
-                "docs/calibration.md), so today an interval is the chance in one history with the calibrated "
-                "parameters, not what the 2006-2011 figures leave unsettled about them.")
+NO_POSTERIOR = ("Here {absence} (docs/calibration.md), so an interval is the chance in one history with the "
+                "calibrated parameters, not what the 2006-2011 figures leave unsettled about them.")
 POSTERIOR = ("This app offers a calibration posterior: the runs use it unless **Parameters the runs use** "
              "chooses the single calibrated fit.")
 
 
 def intervals_bullet(offered: bool) -> str:
     """What the intervals include, as the start page says it: whether a posterior is offered (app.state)."""
-    return INTERVALS.format(now=POSTERIOR if offered else NO_POSTERIOR)
+    from abm.posterior_draws import absence
+
+    return INTERVALS.format(now=POSTERIOR if offered else NO_POSTERIOR.format(absence=absence()))
 
 
 @solara.component

@@ -29,6 +29,7 @@ from playwright.sync_api import expect
 
 from abm.scenario import load_scenario, scenario_toml
 from app.assets import DEFAULT_CACHE, build_cache
+from app.state import NO_POSTERIOR, POSTERIOR_VARIABLE
 from app.server import ServerError, free_port, server_command, stop_server, wait_until_up
 from app.state import SCENARIO_DIR_VARIABLE, WORKERS_VARIABLE
 
@@ -147,8 +148,9 @@ def running_app(folder: Path, log_folder: Path, **env: str):
 
 @pytest.fixture(scope="module")
 def app_url(scenario_folder, tmp_path_factory):
-    """The address of a running app server offering the small scenario."""
-    with running_app(scenario_folder, tmp_path_factory.mktemp("app-server")) as url:
+    """The address of a running app server offering the small scenario on the single calibrated fit (the posterior's
+    own browser tests start their own server: test_browser_preparing_parameters.py)."""
+    with running_app(scenario_folder, tmp_path_factory.mktemp("app-server"), **{POSTERIOR_VARIABLE: NO_POSTERIOR}) as url:
         yield url
 
 

@@ -42,7 +42,7 @@ def test_back_and_forward_move_between_views_and_setups_and_a_reload_keeps_the_w
     expect(page.get_by_text("= 8 runs of 1 year.")).to_be_visible()
     expect(page).to_have_url(re.compile(r"view=workshop&.*&package=two_families&wseeds=2&wyears=1$"))
     expect(page.locator(".cpsim-parameters")).to_have_text(  # no posterior here: no choice, none in the address
-        "Parameters: the single calibrated fit (no calibration posterior is committed yet, docs/calibration.md): "
+        "Parameters: the single calibrated fit (this app offers no calibration posterior, docs/calibration.md): "
         "intervals show seed noise only.")
     app.go("compare")
     expect(page.get_by_role("heading", name="Compare reforms")).to_be_visible()

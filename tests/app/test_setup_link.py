@@ -162,7 +162,7 @@ def test_a_link_gives_back_the_workshop_settings_its_step_and_the_parameters(set
     ("wyears=3", "wyears", "allowed whole numbers 1 to 2"),  # longer than the package's own years
     ("step=0", "step", "allowed whole numbers 1 to 99"),
     ("params=both", "params", "allowed: posterior, point"),
-    ("params=posterior", "params", "no calibration posterior is committed yet"),
+    ("params=posterior", "params", "this app offers no calibration posterior"),  # one is committed
 ])
 def test_a_workshop_or_parameters_value_that_cannot_be_used_is_ignored_with_a_note(setup, files, two_family_package,
                                                                                   query, key, allowed):

@@ -227,7 +227,10 @@ def test_the_workshop_shows_its_complete_seeds_as_they_land_as_the_workshop_of_t
     from abm.workshop.planning import plan
     from abm.workshop.running import run_plan
 
+    from app.state import NO_POSTERIOR, POSTERIOR_VARIABLE
+
     monkeypatch.setattr("app.state.PROVISIONAL_SECONDS", 0)  # as soon as seeds are complete, however quick the runs
+    monkeypatch.setenv(POSTERIOR_VARIABLE, NO_POSTERIOR)  # the single fit, as run_plan runs it below
     partial = []
     job = WorkshopJob(two_family_package, seeds=3, years=1)
     final = job.run(lambda done, total: None, on_partial=partial.append)
@@ -254,12 +257,12 @@ def test_provisional_results_scroll_and_are_announced_once_a_run_then_again_when
     assert ready_message(partial[0]) == "First results: 4 combinations x 1 year, shown as their seeds finish"
 
 
-def test_the_start_page_says_no_posterior_is_committed_only_when_none_is_offered():
+def test_the_start_page_says_no_posterior_is_offered_only_when_none_is():
     from app.views.start import intervals_bullet
 
-    assert "No posterior is committed yet" in intervals_bullet(False)
+    assert "Here this app offers no calibration posterior (docs/calibration.md)" in intervals_bullet(False)
     offered = intervals_bullet(True)
-    assert "offers a calibration posterior" in offered and "No posterior" not in offered
+    assert "offers a calibration posterior" in offered and "no calibration posterior" not in offered
 
 
 def test_a_workshop_read_from_the_run_cache_shows_at_once_with_no_provisional_grid(two_family_package, tmp_path,
@@ -275,7 +278,7 @@ def test_a_workshop_read_from_the_run_cache_shows_at_once_with_no_provisional_gr
 def test_a_run_on_the_single_fit_says_a_posterior_was_offered_when_the_environment_names_one(tmp_path, monkeypatch):
     import abm.calibration.posterior as committed
     from abm.posterior_draws import sentence
-    from app.state import POSTERIOR_VARIABLE, posterior_offered
+    from app.state import POSTERIOR_VARIABLE, posterior_file, posterior_offered
 
     monkeypatch.setattr(committed, "POSTERIOR_FILE", tmp_path / "none.toml")  # none committed
     monkeypatch.delenv(POSTERIOR_VARIABLE, raising=False)
@@ -286,6 +289,12 @@ def test_a_run_on_the_single_fit_says_a_posterior_was_offered_when_the_environme
     monkeypatch.setenv(POSTERIOR_VARIABLE, str(named))
     assert sentence({**single_fit, **posterior_offered()}) == (
         "Intervals include seed noise only (the single calibrated fit, chosen instead of the calibration posterior).")
+    monkeypatch.setattr(committed, "POSTERIOR_FILE", named)  # one committed, and the app told to offer none
+    monkeypatch.setenv(POSTERIOR_VARIABLE, " None ")
+    assert posterior_file() is None
+    assert sentence({**single_fit, **posterior_offered()}) == (
+        "Intervals include seed noise only (the single calibrated fit: this app offers no calibration posterior, "
+        "docs/calibration.md).")
 
 
 def test_the_saved_states_a_branched_run_needs_are_prepared_first_and_said(branched_folder, tmp_path, monkeypatch):
