@@ -69,7 +69,6 @@ from abm.calibration.search import Setup, _code, _labels
 from abm.calibration.space import CalibrationError
 
 STATE_FILE = "abc_state.npz"
-POSTERIOR_OUT = "posterior.toml"
 STREAM = 0xABC  # the search's own random stream under the root seed
 KEEP = 0.75  # the share of the population under each generation's epsilon
 MOVES_LEAST, MOVES_MOST = 4, 20  # MCMC moves each replenished copy tries in a generation: at least, at most
@@ -248,20 +247,12 @@ def run_abc(setup: Setup, out: Path, resume: bool, seeds: int, population: int, 
     """Run (or continue with `resume`) the search in `out` until it holds `generations` generations in all."""
     from tqdm import tqdm
 
-    from abm.calibration.search import STUDY_FILE
+    from abm.calibration.search import STUDY_FILE, claim
 
     path = out / STATE_FILE
     settings = _settings(setup, seeds, population)
-    if path.exists() and not resume:
-        raise CalibrationError(f"{out}: already holds an ABC search ({STATE_FILE}); continue it with --resume, "
-                               "or give another --out")
-    if resume and not path.exists():
-        other = " (it holds an optuna search: resume it with its own --method)" if (out / STUDY_FILE).exists() else ""
-        raise CalibrationError(f"{out}: holds no ABC search to resume (no {STATE_FILE}){other}; run without --resume")
-    if not resume and out.is_dir() and any(out.iterdir()):
-        raise CalibrationError(f"--out: {out} is not empty and holds no search; a new search needs a new or empty "
-                               "folder (its files would be overwritten)")
-    out.mkdir(parents=True, exist_ok=True)
+    other = " (it holds an optuna search: resume it with its own --method)" if (out / STUDY_FILE).exists() else ""
+    claim(out, STATE_FILE, resume, "ABC search", "an", other)
     search = Search(setup, engine, seeds, population)
     start = time.perf_counter()
     state = State.load(path, settings) if resume else None
@@ -308,11 +299,10 @@ def calibrate_abc(scenario_path, space_path, targets_path, out, seeds: int = 1, 
                   engine: str = "local", address: str | None = None, write: bool = False, progress: bool = True):
     """Run or continue the ABC-SMC search in `out`, save its posterior as `out/posterior.toml`, and with `write`
     also where the rest of the tool reads it (scenarios/posterior/). Returns (state, saved path, written path)."""
-    from abm.calibration.posterior import POSTERIOR_FILE, load_posterior, posterior_text
+    from abm.calibration.posterior import POSTERIOR_FILE, posterior_text, save_posterior
     from abm.calibration.search import prepare
     from abm.engines import ENGINES
     from abm.folders import check_output
-    from abm.results import atomic_write_bytes
 
     for option, value in (("--population", population), ("--generations", generations),
                           ("--max-minutes", max_minutes)):
@@ -330,17 +320,5 @@ def calibrate_abc(scenario_path, space_path, targets_path, out, seeds: int = 1, 
         state = run_abc(setup, out, resume, seeds, population, generations, max_minutes, pool, progress)
     points, weights = members(setup, state)
     text = posterior_text(setup.space, points, weights, provenance(setup, state, seeds, population))
-    saved = out / POSTERIOR_OUT
-    try:
-        atomic_write_bytes(saved, text.encode())
-    except OSError as e:
-        raise CalibrationError(f"--out: cannot write {saved}: {e.strerror or e}; the search is saved in "
-                               f"{out / STATE_FILE}: `--resume` with the same options writes it without new runs") \
-            from None
-    load_posterior(saved, space_path)
-    written = None
-    if write:
-        POSTERIOR_FILE.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write_bytes(POSTERIOR_FILE, text.encode())
-        written = POSTERIOR_FILE
+    saved, written = save_posterior(text, out, STATE_FILE, space_path, write)
     return state, saved, written

@@ -60,11 +60,10 @@ import numpy as np
 
 from abm.calibration.abc import Distance, simulate
 from abm.calibration.loss import misfit
-from abm.calibration.search import Setup, _code
+from abm.calibration.search import Setup, _code, claim
 from abm.calibration.space import CalibrationError
 
 STATE_FILE = "emulator_state.npz"
-POSTERIOR_OUT = "posterior.toml"
 STREAM = 0xE3  # the search's own random stream under the root seed
 PILOT = 6  # sets of seeds on which the point fit's own distance is measured
 JACOBIAN_SEEDS = 8  # the calibration's search seeds the Jacobian is measured on (as the point fit was)
@@ -363,15 +362,7 @@ def run_search(setup: Setup, out: Path, resume: bool, seeds: int, draws: int, ro
 
     path = out / STATE_FILE
     settings = _settings(setup, seeds, draws)
-    if path.exists() and not resume:
-        raise CalibrationError(f"{out}: already holds an emulator search ({STATE_FILE}); continue it with --resume, "
-                               "or give another --out")
-    if resume and not path.exists():
-        raise CalibrationError(f"{out}: holds no emulator search to resume (no {STATE_FILE}); run without --resume")
-    if not resume and out.is_dir() and any(out.iterdir()):
-        raise CalibrationError(f"--out: {out} is not empty and holds no search; a new search needs a new or empty "
-                               "folder (its files would be overwritten)")
-    out.mkdir(parents=True, exist_ok=True)
+    claim(out, STATE_FILE, resume, "emulator search", "an")
     search = Search(setup, engine, seeds)
     deadline = time.perf_counter() + 60 * max_minutes
     state = State.load(path, settings) if resume else None
@@ -427,11 +418,10 @@ def calibrate_emulator(scenario_path, space_path, targets_path, out, seeds: int 
                        progress: bool = True):
     """Run or continue the search in `out`, save its posterior as `out/posterior.toml`, and with `write` also where
     the rest of the tool reads it (scenarios/posterior/). Returns (state, saved path, written path)."""
-    from abm.calibration.posterior import POSTERIOR_FILE, load_posterior, posterior_text
+    from abm.calibration.posterior import POSTERIOR_FILE, posterior_text, save_posterior
     from abm.calibration.search import prepare
     from abm.engines import ENGINES
     from abm.folders import check_output
-    from abm.results import atomic_write_bytes
 
     for option, value in (("--draws", draws), ("--rounds", rounds), ("--max-minutes", max_minutes)):
         low, high = RANGES[option]
@@ -451,17 +441,5 @@ def calibrate_emulator(scenario_path, space_path, targets_path, out, seeds: int 
         raise CalibrationError(f"{out}: no draw has run yet, so there is no posterior to write; continue with --resume")
     points, record = members(setup, state)
     text = posterior_text(setup.space, points, [1.0] * len(points), {**record, "seeds_per_draw": seeds})
-    saved = out / POSTERIOR_OUT
-    try:
-        atomic_write_bytes(saved, text.encode())
-    except OSError as e:
-        raise CalibrationError(f"--out: cannot write {saved}: {e.strerror or e}; the search is saved in "
-                               f"{out / STATE_FILE}: `--resume` with the same options writes it without new runs") \
-            from None
-    load_posterior(saved, space_path)
-    written = None
-    if write:
-        POSTERIOR_FILE.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write_bytes(POSTERIOR_FILE, text.encode())
-        written = POSTERIOR_FILE
+    saved, written = save_posterior(text, out, STATE_FILE, space_path, write)
     return state, saved, written

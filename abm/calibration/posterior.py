@@ -139,3 +139,23 @@ def posterior_text(space: tuple[Dimension, ...], members: list[dict[str, float]]
                           for d in space)
         lines += ["", "[[member]]", f"weight = {_toml(float(weight))}", f"searched = {{ {point} }}"]
     return "\n".join(lines) + "\n"
+
+
+def save_posterior(text: str, out: Path, state_file: str, space_path: str | Path, write: bool) -> tuple[Path, Path | None]:
+    """Write a search's posterior `text` as out/posterior.toml (checked by loading it) and, with `write`, where the
+    rest of the tool reads it (POSTERIOR_FILE); return both paths (the second None without `write`)."""
+    from abm.results import atomic_write_bytes
+
+    saved = out / "posterior.toml"
+    try:
+        atomic_write_bytes(saved, text.encode())
+    except OSError as e:
+        raise CalibrationError(f"--out: cannot write {saved}: {e.strerror or e}; the search is saved in "
+                               f"{out / state_file}: `--resume` with the same options writes it without new runs") \
+            from None
+    load_posterior(saved, space_path)
+    if not write:
+        return saved, None
+    POSTERIOR_FILE.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_bytes(POSTERIOR_FILE, text.encode())
+    return saved, POSTERIOR_FILE

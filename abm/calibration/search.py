@@ -187,15 +187,7 @@ def open_study(setup: Setup, out: Path, resume: bool, method: str = "cma-es"):
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     db = out / STUDY_FILE
-    if db.exists() and not resume:
-        raise CalibrationError(f"{out}: already holds a search ({STUDY_FILE}); continue it with --resume, "
-                               "or give another --out")
-    if resume and not db.exists():
-        raise CalibrationError(f"{out}: holds no search to resume (no {STUDY_FILE}); run without --resume")
-    if not resume and out.is_dir() and any(out.iterdir()):
-        raise CalibrationError(f"--out: {out} is not empty and holds no search; a new search needs a new or empty "
-                               "folder (its files would be overwritten)")
-    out.mkdir(parents=True, exist_ok=True)
+    claim(out, STUDY_FILE, resume, "search")
     storage = optuna.storages.RDBStorage(f"sqlite:///{db.resolve()}")
     study = optuna.create_study(storage=storage, study_name=STUDY_NAME, direction="minimize",
                                 load_if_exists=resume, sampler=_sampler(setup.scenario.root_seed, 0, guess(setup.space)))
@@ -224,6 +216,20 @@ def open_study(setup: Setup, out: Path, resume: bool, method: str = "cma-es"):
     for trial in stale:  # killed mid-trial: the sampler must not count them as pending
         storage.set_trial_state_values(trial._trial_id, state=optuna.trial.TrialState.FAIL)
     return study
+
+
+def claim(out: Path, marker: str, resume: bool, name: str, article: str = "a", other: str = "") -> None:
+    """Make `out` the folder of a search: never over a search it holds (`marker`) without `resume`, never resume where
+    it holds none (`other` may say what it holds instead), never start in a folder holding other files."""
+    if (out / marker).exists() and not resume:
+        raise CalibrationError(f"{out}: already holds {article} {name} ({marker}); continue it with --resume, "
+                               "or give another --out")
+    if resume and not (out / marker).exists():
+        raise CalibrationError(f"{out}: holds no {name} to resume (no {marker}){other}; run without --resume")
+    if not resume and out.is_dir() and any(out.iterdir()):
+        raise CalibrationError(f"--out: {out} is not empty and holds no search; a new search needs a new or empty "
+                               "folder (its files would be overwritten)")
+    out.mkdir(parents=True, exist_ok=True)
 
 
 def completed(study) -> list:
