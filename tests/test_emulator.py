@@ -142,7 +142,7 @@ def test_a_search_is_never_resumed_with_other_settings_or_from_a_damaged_state(t
     search(fitted, out)
     with pytest.raises(CalibrationError, match=r"already holds an emulator search \(emulator_state.npz\)"):
         search(fitted, out)
-    with pytest.raises(CalibrationError, match="its search was run with other draws_per_design"):
+    with pytest.raises(CalibrationError, match="its emulator search was run with other draws_per_design"):
         search(fitted, out, draws=12, resume=True)
     with pytest.raises(CalibrationError, match="holds no emulator search to resume"):
         search(fitted, tmp_path / "none", resume=True)

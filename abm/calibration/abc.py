@@ -65,7 +65,7 @@ from pathlib import Path
 import numpy as np
 
 from abm.calibration.loss import misfit
-from abm.calibration.search import Setup, _code, _labels
+from abm.calibration.search import Setup, _code, _labels, saved_state
 from abm.calibration.space import CalibrationError
 
 STATE_FILE = "abc_state.npz"
@@ -148,24 +148,14 @@ class State:
 
     @classmethod
     def load(cls, path: Path, settings: dict) -> State:
-        try:
-            with np.load(path, allow_pickle=False) as data:
-                u, distance, record = data["u"], data["distance"], json.loads(str(data["record"]))
-            state = cls(int(record["t"]), u, distance, float(record["scale"]), list(record["epsilons"]),
-                        list(record["acceptance"]), list(record["distinct"]), list(record["moves"]),
-                        int(record["simulations"]), float(record["seconds"]))
-        except (OSError, ValueError, KeyError, TypeError) as e:
-            raise CalibrationError(f"{path}: is not a state this tool saved, or is damaged ({e}); start the "
-                                   "search afresh with another --out") from None
-        if record["settings"] != settings:
-            changed = [k for k in settings if record["settings"].get(k) != settings[k]]
-            raise CalibrationError(f"{path.parent}: its ABC search was run with other {', '.join(changed)}; "
-                                   "resume it with the same settings, or start afresh with another --out")
-        if u.ndim != 2 or u.shape[0] != len(distance):
+        def build(data, record) -> State:
+            return cls(int(record["t"]), data["u"], data["distance"], float(record["scale"]), list(record["epsilons"]),
+                       list(record["acceptance"]), list(record["distinct"]), list(record["moves"]),
+                       int(record["simulations"]), float(record["seconds"]))
+
+        state = saved_state(path, settings, build, "ABC search")
+        if state.u.ndim != 2 or state.u.shape[0] != len(state.distance):
             raise CalibrationError(f"{path}: its population is damaged; start the search afresh with another --out")
-        if record.get("code") != _code():
-            print(f"warning: {path.parent}: the search's last generation ran under code {record.get('code')}, now "
-                  f"{_code()}; its distances may differ under the current model", file=sys.stderr)
         return state
 
 

@@ -60,7 +60,7 @@ import numpy as np
 
 from abm.calibration.abc import Distance, simulate
 from abm.calibration.loss import misfit
-from abm.calibration.search import Setup, _code, claim
+from abm.calibration.search import Setup, _code, claim, saved_state
 from abm.calibration.space import CalibrationError
 
 STATE_FILE = "emulator_state.npz"
@@ -218,25 +218,15 @@ class State:
 
     @classmethod
     def load(cls, path: Path, settings: dict) -> State:
-        try:
-            with np.load(path, allow_pickle=False) as data:
-                u, z, run, record = data["u"], data["z"], data["run"], json.loads(str(data["record"]))
-            state = cls(record["fit"], list(record["designs"]), list(record["sizes"]), u, z, run.astype(bool),
-                        float(record["seconds"]))
-        except (OSError, ValueError, KeyError, TypeError) as e:
-            raise CalibrationError(f"{path}: is not a state this tool saved, or is damaged ({e}); start the "
-                                   "search afresh with another --out") from None
-        if record["settings"] != settings:
-            changed = [k for k in settings if record["settings"].get(k) != settings[k]]
-            raise CalibrationError(f"{path.parent}: its search was run with other {', '.join(changed)}; "
-                                   "resume it with the same settings, or start afresh with another --out")
-        n = sum(state.sizes)
-        if len(state.designs) != len(state.sizes) or len(run) != n or (n and (
-                u.shape != (n, len(state.fit["u"])) or z.shape[0] != n)):
+        def build(data, record) -> State:
+            return cls(record["fit"], list(record["designs"]), list(record["sizes"]), data["u"], data["z"],
+                       data["run"].astype(bool), float(record["seconds"]))
+
+        state = saved_state(path, settings, build, "emulator search")
+        n, u = sum(state.sizes), state.u
+        if len(state.designs) != len(state.sizes) or len(state.run) != n or (n and (
+                u.shape != (n, len(state.fit["u"])) or state.z.shape[0] != n)):
             raise CalibrationError(f"{path}: its draws are damaged; start the search afresh with another --out")
-        if record.get("code") != _code():
-            print(f"warning: {path.parent}: the search last ran under code {record.get('code')}, now {_code()}; "
-                  "its runs may differ under the current model", file=sys.stderr)
         return state
 
     def emulator(self, cap: float) -> Emulator:

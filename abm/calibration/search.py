@@ -232,6 +232,27 @@ def claim(out: Path, marker: str, resume: bool, name: str, article: str = "a", o
     out.mkdir(parents=True, exist_ok=True)
 
 
+def saved_state(path: Path, settings: dict, build, name: str):
+    """A search's state that this tool saved at `path`: `build(data, record)` makes it from the file's arrays and its
+    JSON record. CalibrationError when the file is damaged or was saved with other settings; a warning when its
+    last runs were under other code."""
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            record = json.loads(str(data["record"]))
+            state = build(data, record)
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        raise CalibrationError(f"{path}: is not a state this tool saved, or is damaged ({e}); start the "
+                               "search afresh with another --out") from None
+    if record["settings"] != settings:
+        changed = [k for k in settings if record["settings"].get(k) != settings[k]]
+        raise CalibrationError(f"{path.parent}: its {name} was run with other {', '.join(changed)}; "
+                               "resume it with the same settings, or start afresh with another --out")
+    if record.get("code") != _code():
+        print(f"warning: {path.parent}: the search last ran under code {record.get('code')}, now {_code()}; "
+              "its runs may differ under the current model", file=sys.stderr)
+    return state
+
+
 def completed(study) -> list:
     import optuna
 
