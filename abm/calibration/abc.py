@@ -85,14 +85,14 @@ def reflect(u: np.ndarray) -> np.ndarray:
     return np.where(folded > 1.0, 2.0 - folded, folded)
 
 
-def run_seeds(root_seed: int, t: int, i: int, n: int) -> list[int]:
-    """The replicate seeds of run `i` of generation `t`."""
-    children = np.random.SeedSequence([root_seed % 2**63, STREAM, t, i]).spawn(n)
+def run_seeds(root_seed: int, t: int, i: int, n: int, stream: int = STREAM) -> list[int]:
+    """The replicate seeds of run `i` of generation `t` (of a search with its own `stream`)."""
+    children = np.random.SeedSequence([root_seed % 2**63, stream, t, i]).spawn(n)
     return [int(c.generate_state(1, np.uint64)[0] >> np.uint64(1)) for c in children]
 
 
-def _generator(root_seed: int, t: int) -> np.random.Generator:
-    return np.random.default_rng(np.random.SeedSequence([root_seed % 2**63, STREAM, t]))
+def _generator(root_seed: int, t: int, stream: int = STREAM) -> np.random.Generator:
+    return np.random.default_rng(np.random.SeedSequence([root_seed % 2**63, stream, t]))
 
 
 def simulate(item) -> dict[str, float]:
@@ -290,15 +290,11 @@ def calibrate_abc(scenario_path, space_path, targets_path, out, seeds: int = 1, 
     """Run or continue the ABC-SMC search in `out`, save its posterior as `out/posterior.toml`, and with `write`
     also where the rest of the tool reads it (scenarios/posterior/). Returns (state, saved path, written path)."""
     from abm.calibration.posterior import POSTERIOR_FILE, posterior_text, save_posterior
-    from abm.calibration.search import prepare
+    from abm.calibration.search import check_counts, prepare
     from abm.engines import ENGINES
     from abm.folders import check_output
 
-    for option, value in (("--population", population), ("--generations", generations),
-                          ("--max-minutes", max_minutes)):
-        low, high = RANGES[option]
-        if not low <= value <= high:
-            raise CalibrationError(f"{option}: {value} is out of range: allowed {low:,} to {high:,}")
+    check_counts({"--population": population, "--generations": generations, "--max-minutes": max_minutes}, RANGES)
     if workers < 1:
         raise CalibrationError(f"--workers must be at least 1, not {workers}")
     out = Path(out)

@@ -58,6 +58,7 @@ from pathlib import Path
 
 import numpy as np
 
+from abm.calibration import abc
 from abm.calibration.abc import Distance, simulate
 from abm.calibration.loss import misfit
 from abm.calibration.search import Setup, _code, claim, saved_state
@@ -83,12 +84,11 @@ RANGES = {"--draws": (10, 100_000), "--rounds": (1, 100), "--max-minutes": (1, 1
 
 def run_seeds(root_seed: int, r: int, i: int, n: int) -> list[int]:
     """The replicate seeds of run `i` of design `r` (r = 0: the point fit's pilot runs)."""
-    children = np.random.SeedSequence([root_seed % 2**63, STREAM, r, i]).spawn(n)
-    return [int(c.generate_state(1, np.uint64)[0] >> np.uint64(1)) for c in children]
+    return abc.run_seeds(root_seed, r, i, n, STREAM)
 
 
 def _generator(root_seed: int, r: int) -> np.random.Generator:
-    return np.random.default_rng(np.random.SeedSequence([root_seed % 2**63, STREAM, r]))
+    return abc._generator(root_seed, r, STREAM)
 
 
 def in_box(x: np.ndarray) -> np.ndarray:
@@ -268,7 +268,7 @@ class Search:
         self.setup, self.engine, self.seeds = setup, engine, seeds
         self.distance = Distance(setup)
         self.root = setup.scenario.root_seed
-        self.fitted = [(f"{t.name} {t.when}", t.value, t.tolerance) for t in setup.targets if not t.held_out]
+        self.fitted = self.distance.fitted
 
     def _items(self, rows: np.ndarray, seeds_of) -> list:
         space = self.setup.space
@@ -409,14 +409,11 @@ def calibrate_emulator(scenario_path, space_path, targets_path, out, seeds: int 
     """Run or continue the search in `out`, save its posterior as `out/posterior.toml`, and with `write` also where
     the rest of the tool reads it (scenarios/posterior/). Returns (state, saved path, written path)."""
     from abm.calibration.posterior import POSTERIOR_FILE, posterior_text, save_posterior
-    from abm.calibration.search import prepare
+    from abm.calibration.search import check_counts, prepare
     from abm.engines import ENGINES
     from abm.folders import check_output
 
-    for option, value in (("--draws", draws), ("--rounds", rounds), ("--max-minutes", max_minutes)):
-        low, high = RANGES[option]
-        if not low <= value <= high:
-            raise CalibrationError(f"{option}: {value} is out of range: allowed {low:,} to {high:,}")
+    check_counts({"--draws": draws, "--rounds": rounds, "--max-minutes": max_minutes}, RANGES)
     if workers < 1:
         raise CalibrationError(f"--workers must be at least 1, not {workers}")
     out = Path(out)

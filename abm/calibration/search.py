@@ -108,10 +108,11 @@ def prepare(scenario_path: str | Path = SCENARIO_FILE, space_path: str | Path = 
                  tuple(map(Path, (scenario_path, *named, space_path, targets_path))))
 
 
-def check_counts(counts: dict[str, int]) -> None:
-    """CalibrationError for the first count option (--trials, --seeds, --holdout-seeds) outside its range."""
+def check_counts(counts: dict[str, float], ranges: dict[str, tuple] = RANGES) -> None:
+    """CalibrationError for the first option outside its range in `ranges` (by default the point fit's --trials,
+    --seeds, --holdout-seeds)."""
     for option, value in counts.items():
-        low, high = RANGES[option]
+        low, high = ranges[option]
         if not low <= value <= high:
             raise CalibrationError(f"{option}: {value} is out of range: allowed {low:,} to {high:,}")
 
