@@ -123,7 +123,7 @@ def _harm(model, pop, p, rng, now) -> None:
     where children's hazards differ.
     """
     uniform = model.child_uniforms
-    high = np.flatnonzero(pop.high_hazard)
+    high = pop.high
     high_draws = uniform(high, now, crn.HARM)
     candidates = rng.random(rng.poisson(THINNING_BOUND * pop.n))
     children, draws, minus_mitigation = _harm_draws(

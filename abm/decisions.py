@@ -2,8 +2,9 @@
 
 Every decision to intervene or not (at the front door: to assess; after an assessment: a
 plan or care) is recorded against the child's true risk: true and false positives and
-negatives are counted for the outcomes, and each decision's true risk, estimate and
-threshold are kept for the scatter of the four quadrants.
+negatives are counted for the outcomes, and each decision after the warm-up (after the branch,
+for a branched run) has its true risk, estimate and threshold kept for the scatter of the four
+quadrants.
 """
 
 from __future__ import annotations
@@ -16,11 +17,29 @@ STAGES = ("front door", "assessment", "review")
 
 
 class DecisionLog:
-    """Counts and keeps every intervention decision with the truth it was made against."""
+    """Counts every intervention decision and keeps those after the warm-up with the truth they were made against.
+
+    The kept decisions are one row per week and stage (week, stage, then arrays of true risk, estimate, threshold
+    and whether to intervene); pickled (a saved state) they become a single row of columns, so that loading a
+    state does not rebuild thousands of small arrays.
+    """
 
     def __init__(self, model):
         self.model = model
         self.rows: list[tuple] = []
+
+    def __getstate__(self) -> dict:
+        rows = self.rows
+        if len(rows) > 1:
+            sizes = [len(risk) for _, _, risk, _, _, _ in rows]
+            rows = [(np.repeat([row[0] for row in rows], sizes), np.repeat([row[1] for row in rows], sizes),
+                     *(np.concatenate([np.broadcast_to(row[k], size) for row, size in zip(rows, sizes)])
+                       for k in range(2, 6)))]
+        return {"model": self.model, "rows": rows}
+
+    def forget(self) -> None:
+        """Drop the kept decisions (a branch keeps only its own)."""
+        self.rows = []
 
     def record(self, stage: str, idx: np.ndarray, estimate: np.ndarray, threshold: float | np.ndarray,
                intervene: np.ndarray) -> None:
@@ -34,7 +53,8 @@ class DecisionLog:
         ledger.false_positives += positives - true_positives
         ledger.false_negatives += at_risk - true_positives
         ledger.true_negatives += len(idx) - positives - at_risk + true_positives
-        self.rows.append((model.week, STAGES.index(stage), risk, estimate, threshold, intervene))
+        if model.week >= model.warmup_weeks:
+            self.rows.append((model.week, STAGES.index(stage), risk, estimate, threshold, intervene))
 
     def frame(self) -> pd.DataFrame:
         """One row per decision: week, stage, true and estimated log-hazard, threshold, intervened."""

@@ -42,11 +42,15 @@ class Ledger:
     def outcomes(self, model) -> dict[str, float]:
         p, pop, wf, gov = model.p, model.population, model.workforce, model.governance
         y = float(WEEKS_PER_YEAR)
-        status_counts, open_cases, unallocated = _cases(model.known, pop.status, model.journey.worker)
-        in_post = wf.filled != VACANT
-        permanent = int((wf.filled == PERMANENT).sum())
-        agency = int((wf.filled == AGENCY).sum())
-        filled = max(int(in_post.sum()), 1)
+        helped = model.help.helped
+        (status_counts, unallocated, unmet, quality, protection, continuity, variety, in_post, permanent, agency,
+         experience, direct_hours, cases, means) = _stocks(
+            model.known, pop.status, model.journey.worker, helped, model.journey.quality, model.help.continuity,
+            pop.variety, pop.significant, pop.base_risk, pop.z_significant, pop.now, pop.ebb_from,
+            pop.mitigation_durable, pop.mitigation_level, pop.ebb_after, wf.filled, wf.experience, wf.direct_hours, wf.caseload,
+            tuple(getattr(wf, name) for name in WORKER_MEANS[1:]))
+        means = dict(zip(WORKER_MEANS, means.tolist()))
+        filled = max(in_post, 1)
         looked_after = int(status_counts[LOOKED_AFTER])
         cost = (permanent * p.social_worker_cost_per_year + agency * p.social_worker_cost_per_year * p.agency_cost_multiplier
                 + wf.teams * p.manager_cost_per_year
@@ -54,9 +58,7 @@ class Ledger:
                        + model.early_help_open * p.early_help_cost_per_child_week
                        + model.court.backlog * p.court_cost_per_case_week))
         completed = self.assessments_completed
-        helped = model.help.helped
         shift = model.assessment.shift()
-        means = worker_means(wf, in_post)
         return {
             "contacts_per_year": self.contacts * y,
             "contact_wait_weeks_total_per_year": self.contact_wait_weeks * y,
@@ -122,7 +124,7 @@ class Ledger:
             "turnover_rate": wf.leavers * y / max(permanent, 1),
             "vacancy_rate": 1.0 - permanent / wf.posts,
             "agency_share": agency / filled,
-            "experience_years_mean": wf.experience_mean(),
+            "experience_years_mean": experience,
             "true_positives_per_year": self.true_positives * y,
             "false_positives_per_year": self.false_positives * y,
             "false_negatives_per_year": self.false_negatives * y,
@@ -139,21 +141,21 @@ class Ledger:
             "children_harmed_recently_known_per_year": self.children_harmed_recently_known * y,
             "errors_per_year": self.errors * y,
             "errors_reviewed_per_year": self.errors_reviewed * y,
-            "unmet_risk_child_weeks_per_year": unmet_risk(model) * y,
+            "unmet_risk_child_weeks_per_year": unmet * y,
             "serious_incidents_per_year": self.serious_incidents * y,
             "child_deaths_per_year": self.child_deaths * y,
             "weeks_to_help_mean": self.weeks_to_help_total / self.help_starts if self.help_starts else np.nan,
             "weeks_to_help_total_per_year": self.weeks_to_help_total * y,
             "help_starts_per_year": self.help_starts * y,
-            "help_quality_mean": float(model.journey.quality[helped].mean()) if len(helped) else np.nan,
-            "help_protection_mean": float(pop.mitigation(helped).mean()) if len(helped) else np.nan,
-            "continuity_mean": float(model.help.continuity.mean()) if len(helped) else np.nan,
-            "variety_mean": float(pop.variety[open_cases].mean()) if len(open_cases) else np.nan,
+            "help_quality_mean": quality,
+            "help_protection_mean": protection,
+            "continuity_mean": continuity,
+            "variety_mean": variety,
             "intervention_threshold_annual_risk": float(annual_risk(model.assessment.cin_threshold - shift,
                                                                     p.harm_hazard_base_per_week)),
             "referrer_threshold_annual_risk": float(annual_risk(model.referrers.threshold_mean,
                                                                 p.harm_hazard_base_per_week)),
-            "direct_hours_per_case_week": float(wf.direct_hours.sum() / max(wf.caseload.sum(), 1)),
+            "direct_hours_per_case_week": direct_hours / max(cases, 1),
             "prescription_level": gov.prescription,
             "perceived_effectiveness_of_prescription": gov.perceived_effectiveness,
             "timeliness_indicator": model.management.indicator(),
@@ -164,55 +166,61 @@ class Ledger:
             "reflection": gov.reflection,
             "profession_status": wf.status,
             "public_anxiety": model.public.anxiety,
-            "social_workers_in_post": float(in_post.sum()),
+            "social_workers_in_post": float(in_post),
             "recruits_per_year": self.recruits * y,
             "cost_per_year": cost,
         }
-
-
-@numba.njit(cache=True, nogil=True)
-def _cases(known, status, worker):
-    """Of the children `known`: how many have each status, the open cases (assessment or above) and how many of
-    those have no worker."""
-    counts = np.zeros(LOOKED_AFTER + 1, dtype=np.int64)
-    open_cases = np.empty(len(known), dtype=np.int64)
-    opened = unallocated = 0
-    for child in known:
-        counts[status[child]] += 1
-        if status[child] >= ASSESSMENT:
-            open_cases[opened] = child
-            opened += 1
-            unallocated += worker[child] < 0
-    return counts, open_cases[:opened], unallocated
-
-
-def unmet_risk(model) -> int:
-    """Children at significant risk this week without help: not helped at all, being assessed, or unallocated."""
-    pop = model.population
-    candidates = np.flatnonzero(pop.base_risk >= pop.z_significant)  # mitigation only lowers risk
-    return _unmet_risk(candidates, pop.base_risk, pop.z_significant, pop.status, model.journey.worker, pop.now,
-                       pop.ebb_from, pop.mitigation_durable, pop.mitigation_level, pop.ebb_after)
-
-
-@numba.njit(cache=True, nogil=True)
-def _unmet_risk(candidates, base_risk, z_significant, status, worker, now, ebb_from, durable, level, ebb_after):
-    """unmet_risk's count among the `candidates`: risk (base less mitigation) at z_significant or above, and not
-    helped, being assessed, or on a plan or looked after without a worker."""
-    count = 0
-    for child in candidates:
-        if base_risk[child] - mitigation_of(child, now, ebb_from, durable, level, ebb_after) >= z_significant:
-            stage = status[child]
-            count += stage == NONE or stage == ASSESSMENT or (stage > ASSESSMENT and worker[child] < 0)
-    return count
 
 
 WORKER_MEANS = ("caseload", "direct_share", "recording_share", "worked", "overtime", "time_factor", "supervision",
                 "supervision_hours", "burnout", "satisfaction")
 
 
-def worker_means(wf, in_post: np.ndarray) -> dict[str, float]:
-    """The mean over workers in post of each array of WORKER_MEANS (NaN when nobody is in post)."""
-    if not in_post.any():
-        return dict.fromkeys(WORKER_MEANS, np.nan)
-    values = np.vstack([getattr(wf, name) for name in WORKER_MEANS])[:, in_post].mean(axis=1)
-    return dict(zip(WORKER_MEANS, values.tolist()))
+@numba.njit(cache=True, nogil=True)
+def _stocks(known, status, worker, helped, quality, continuity, variety, significant, base_risk, z_significant, now,
+            ebb_from, durable, level, ebb_after, filled, experience, direct_hours, caseload, worker_arrays):
+    """The week's stocks and means, in one pass over each array: of the children `known`, how many have each status,
+    how many open cases (assessment or above) have no worker, and their mean variety (NaN without any); of the
+    children of `significant` base risk, those at significant risk (base risk less mitigation at z_significant or
+    above) without help (none, being assessed, or on a plan or looked after without a worker); the mean quality of
+    help, mitigation and continuity of the `helped` (NaN without any); workers in post, permanent and agency; over
+    workers in post the mean experience (0 without any) and the means of the caseload and the `worker_arrays`
+    (WORKER_MEANS in order; NaN without any); the sums of direct hours and caseload over every slot."""
+    counts = np.zeros(LOOKED_AFTER + 1, dtype=np.int64)
+    opened = unallocated = 0
+    varieties = 0.0
+    for child in known:
+        counts[status[child]] += 1
+        if status[child] >= ASSESSMENT:
+            opened += 1
+            unallocated += worker[child] < 0
+            varieties += variety[child]
+    unmet = 0
+    for child in significant:  # mitigation only lowers risk: only a base risk that reaches it can
+        if base_risk[child] - mitigation_of(child, now, ebb_from, durable, level, ebb_after) >= z_significant:
+            stage = status[child]
+            unmet += stage == NONE or stage == ASSESSMENT or (stage > ASSESSMENT and worker[child] < 0)
+    qualities = protections = continuities = 0.0
+    for i in range(len(helped)):
+        qualities += quality[helped[i]]
+        protections += mitigation_of(helped[i], now, ebb_from, durable, level, ebb_after)
+        continuities += continuity[i]
+    in_post = permanent = agency = cases = 0
+    years = hours = 0.0
+    sums = np.zeros(len(worker_arrays) + 1)
+    for w in range(len(filled)):
+        hours += direct_hours[w]
+        cases += caseload[w]
+        if filled[w] != VACANT:
+            in_post += 1
+            permanent += filled[w] == PERMANENT
+            agency += filled[w] == AGENCY
+            years += experience[w]
+            sums[0] += caseload[w]
+            for k in range(len(worker_arrays)):
+                sums[k + 1] += worker_arrays[k][w]
+    helped_n = len(helped)
+    return (counts, unallocated, unmet, qualities / helped_n if helped_n else np.nan,
+            protections / helped_n if helped_n else np.nan, continuities / helped_n if helped_n else np.nan,
+            varieties / opened if opened else np.nan, in_post, permanent, agency, years / in_post if in_post else 0.0,
+            hours, cases, sums / in_post if in_post else np.full(len(sums), np.nan))

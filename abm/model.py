@@ -106,6 +106,7 @@ class ChildProtectionModel(mesa.Model):
         self.set_params(params)
         self.reforms = reforms
         self.warmup_weeks = self.week
+        self.decisions.forget()
         self.datacollector = mesa.DataCollector(model_reporters={"outcomes": _outcomes})
         self.schedule_public_events(events)
 

@@ -101,9 +101,11 @@ class Population:
         self.new_children(rng, np.arange(n))
 
         self.now = 0
-        self.base_risk = np.zeros(n)
+        self.base_risk = np.full(n, -np.inf)  # below every threshold until the first refresh
         self.hazard_bound = np.zeros(n)
         self.high_hazard = np.zeros(n, dtype=bool)
+        self.high = np.empty(0, dtype=np.int64)  # the children of high_hazard, kept by `refresh` (in no order)
+        self.significant = np.empty(0, dtype=np.int64)  # those with base_risk >= z_significant, likewise
         self.ebb_after = (1.0 - p.mitigation_decay_per_week) ** np.arange(EBB_TABLE_WEEKS, dtype=float)
         self.base = p.harm_hazard_base_per_week
         self.z_need = threshold_log_hazard(p, "early_help_threshold_annual_risk")
@@ -153,10 +155,6 @@ class Population:
     def age_weeks(self, idx, now: int):
         return now - self.birth_week[idx]
 
-    def mitigation(self, idx: np.ndarray) -> np.ndarray:
-        return _mitigation(np.asarray(idx), self.now, self.ebb_from, self.mitigation_durable, self.mitigation_level,
-                           self.ebb_after)
-
     def risk(self, idx: np.ndarray) -> np.ndarray:
         """Latent risk (log-hazard) of children `idx` this week: base risk less mitigation."""
         return _risk(np.asarray(idx), self.base_risk, self.now, self.ebb_from, self.mitigation_durable,
@@ -174,14 +172,18 @@ class Population:
                            self.mitigation_durable, self.mitigation_level, self.ebb_after, self.p.help_durability_share)
 
     def refresh(self, idx: np.ndarray) -> None:
-        """Recompute base risk and hazard bound of children `idx`, and when their need began."""
+        """Recompute base risk and hazard bound of children `idx`, and when their need began; keep the lists of
+        children of high hazard and of significant base risk (so that no process scans the population for them)."""
         p = self.p
         idx = np.asarray(idx)
-        exponent = _base_risk(idx, self.base_risk, self.vulnerability, self.household_risk, self.household,
-                              self.escalated_until, self.now, p.escalation_risk_weight)
-        _settle_risk(idx, np.exp(exponent), self.status, self.base, p.care_harm_hazard_multiplier, self.hazard_bound,
-                     self.high_hazard, self.need_since, self.base_risk, self.z_need, self.now, self.ebb_from,
-                     self.mitigation_durable, self.mitigation_level, self.ebb_after)
+        exponent, significant = _base_risk(idx, self.base_risk, self.vulnerability, self.household_risk,
+                                           self.household, self.escalated_until, self.now, p.escalation_risk_weight,
+                                           self.z_significant)
+        self.high, self.significant = _settle_risk(
+            idx, np.exp(exponent), self.status, self.base, p.care_harm_hazard_multiplier, self.hazard_bound,
+            self.high_hazard, self.need_since, self.base_risk, self.z_need, self.now, self.ebb_from,
+            self.mitigation_durable, self.mitigation_level, self.ebb_after, self.high, self.significant, significant,
+            self.z_significant)
 
 
 @numba.njit(cache=True, nogil=True)
@@ -217,14 +219,6 @@ def _new_children(idx, uniforms, normals, disability_share, disability_weight, d
 def mitigation_of(child, now, ebb_from, durable, level, ebb_after):
     """A child's mitigation in week `now`: durable + (level - durable) * ebb_after[max(now - ebb_from, 0)]."""
     return durable[child] + (level[child] - durable[child]) * ebb_after[max(now - ebb_from[child], 0)]
-
-
-@numba.njit(cache=True, nogil=True)
-def _mitigation(idx, now, ebb_from, durable, level, ebb_after):
-    out = np.empty(len(idx))
-    for i in range(len(idx)):
-        out[i] = mitigation_of(idx[i], now, ebb_from, durable, level, ebb_after)
-    return out
 
 
 @numba.njit(cache=True, nogil=True)
@@ -269,30 +263,44 @@ def _settle_mitigation(idx, quality, status, permanent_home, now, ebb_from, dura
 
 
 @numba.njit(cache=True, nogil=True)
-def _base_risk(idx, base_risk, vulnerability, household_risk, household, escalated_until, now, escalation_weight):
+def _base_risk(idx, base_risk, vulnerability, household_risk, household, escalated_until, now, escalation_weight,
+               z_significant):
     """Sets base_risk = vulnerability + household risk + escalation weight while escalated, for children `idx`;
-    returns it for them (the exponent of their hazard bound, taken by numpy's exp)."""
+    returns it for them (the exponent of their hazard bound, taken by numpy's exp) and the children whose base
+    risk has just reached z_significant."""
     out = np.empty(len(idx))
+    reached = np.empty(len(idx), dtype=np.int64)
+    k = 0
     for i in range(len(idx)):
         child = idx[i]
         hh = household[child]
         risk = vulnerability[child] + household_risk[hh] + escalation_weight * (escalated_until[hh] > now)
+        if risk >= z_significant and not base_risk[child] >= z_significant:
+            reached[k] = child
+            k += 1
         base_risk[child] = risk
         out[i] = risk
-    return out
+    return out, reached[:k]
 
 
 @numba.njit(cache=True, nogil=True)
 def _settle_risk(idx, exp_risk, status, base, care_multiplier, hazard_bound, high_hazard, need_since, base_risk,
-                 z_need, now, ebb_from, durable, level, ebb_after):
+                 z_need, now, ebb_from, durable, level, ebb_after, high, significant, reached, z_significant):
     """For children `idx` (exp_risk = exp(base_risk)): hazard bound min(base exp_risk care, 1), looked-after
     children's times the care multiplier; whether it is high (above THINNING_BOUND); and since when an unhelped
-    child has been in need (risk, base less mitigation, at or above z_need), NEVER for the rest."""
+    child has been in need (risk, base less mitigation, at or above z_need), NEVER for the rest. Returns the lists
+    `high` and `significant` brought up to date: those still high (of significant base risk), then those that
+    have just become so (`reached`, for the significant)."""
+    became = np.empty(len(idx), dtype=np.int64)
+    k = 0
     for i in range(len(idx)):
         child = idx[i]
         care = care_multiplier if status[child] == LOOKED_AFTER else 1.0
         bound = min(base * exp_risk[i] * care, 1.0)
         hazard_bound[child] = bound
+        if bound > THINNING_BOUND and not high_hazard[child]:
+            became[k] = child
+            k += 1
         high_hazard[child] = bound > THINNING_BOUND
         risk = base_risk[child] - mitigation_of(child, now, ebb_from, durable, level, ebb_after)
         if risk >= z_need and status[child] == NONE:
@@ -300,6 +308,21 @@ def _settle_risk(idx, exp_risk, status, base, care_multiplier, hazard_bound, hig
                 need_since[child] = now
         else:
             need_since[child] = NEVER
+    still_high = np.empty(len(high) + k, dtype=np.int64)
+    m = 0
+    for child in high:
+        if high_hazard[child]:
+            still_high[m] = child
+            m += 1
+    still_high[m:m + k] = became[:k]
+    still_significant = np.empty(len(significant) + len(reached), dtype=np.int64)
+    m2 = 0
+    for child in significant:
+        if base_risk[child] >= z_significant:
+            still_significant[m2] = child
+            m2 += 1
+    still_significant[m2:m2 + len(reached)] = reached
+    return still_high[:m + k], still_significant[:m2 + len(reached)]
 
 
 @numba.njit(cache=True, nogil=True)

@@ -144,9 +144,10 @@ def _possible(looks, uniforms, normals, n, base_risk, noise_sd, thresholds):
 @numba.njit(cache=True, nogil=True)
 def _concerns(seen, perceived, kind, uniforms, thresholds, min_age_weeks, consultation_access, band, age_limit_weeks,
               week, birth_week, status, now, ebb_from, durable, level, ebb_after):
-    """Of the possible looks, those whose perceived risk less the child's mitigation (Population.mitigation) reaches
-    the threshold, about an eligible child (Referrers.eligible): talked through when within the consultation band
-    and the agency has access (uniform below it), else contacts. Returns both, and the contacts per agency."""
+    """Of the possible looks, those whose perceived risk less the child's mitigation (population.mitigation_of)
+    reaches the threshold, about an eligible child (Referrers.eligible): talked through when within the
+    consultation band and the agency has access (uniform below it), else contacts. Returns both, and the contacts
+    per agency."""
     consult = np.empty(len(seen), dtype=np.int64)
     refer = np.empty(len(seen), dtype=np.int64)
     contacts = np.zeros(len(thresholds), dtype=np.int64)

@@ -59,33 +59,38 @@ def write(path: Path, key: bytes, header: dict, payload: bytes) -> None:
     """Write `header` and `payload` to `path`, signed with `key`, atomically."""
     head = json.dumps(header, sort_keys=True).encode()
     signed = MAGIC + len(head).to_bytes(4, "big") + head
-    mac = hmac.new(key, signed + payload, "sha256").digest()
-    tmp = _temporary(path.parent, signed + mac + payload)
+    mac = hmac.new(key, signed, "sha256")
+    mac.update(payload)
+    tmp = _temporary(path.parent, signed, mac.digest(), payload)
     os.replace(tmp, path)
 
 
-def read(path: Path, key: bytes) -> tuple[dict, bytes]:
-    """The header and payload of the signed file at `path`; SignatureError (saying why) if `key` did not sign it."""
-    data = path.read_bytes()
-    if not data.startswith(MAGIC) or len(data) < len(MAGIC) + 4 + MAC_BYTES:
+def read(path: Path, key: bytes) -> tuple[dict, memoryview]:
+    """The header and payload (a view of the file's bytes) of the signed file at `path`; SignatureError (saying
+    why) if `key` did not sign it."""
+    data = memoryview(path.read_bytes())
+    if data[:len(MAGIC)] != MAGIC or len(data) < len(MAGIC) + 4 + MAC_BYTES:
         raise SignatureError("not a file cpsim wrote (no cpsim signature header)")
     n = int.from_bytes(data[len(MAGIC):len(MAGIC) + 4], "big")
     end = len(MAGIC) + 4 + n
     if end + MAC_BYTES > len(data):
         raise SignatureError("truncated (shorter than its header says)")
     mac, payload = data[end:end + MAC_BYTES], data[end + MAC_BYTES:]
-    if not hmac.compare_digest(mac, hmac.new(key, data[:end] + payload, "sha256").digest()):
+    expected = hmac.new(key, data[:end], "sha256")
+    expected.update(payload)
+    if not hmac.compare_digest(bytes(mac), expected.digest()):
         raise SignatureError("its signature does not match this cache's key (corrupt, changed since it was "
                              "written, or written elsewhere)")
-    return json.loads(data[len(MAGIC) + 4:end]), payload
+    return json.loads(bytes(data[len(MAGIC) + 4:end])), payload
 
 
-def _temporary(folder: Path, data: bytes) -> str:
-    """A new private file in `folder` holding `data`, flushed to disk; its path."""
+def _temporary(folder: Path, *parts: bytes) -> str:
+    """A new private file in `folder` holding the `parts` one after another, flushed to disk; its path."""
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(data)
+            for part in parts:
+                f.write(part)
             f.flush()
             os.fsync(f.fileno())
     except BaseException:

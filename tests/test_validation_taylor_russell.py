@@ -70,3 +70,15 @@ def test_lower_thresholds_trade_false_negatives_for_false_positives():
     mean, se = change.mean(axis=0), change.std(axis=0, ddof=1) / np.sqrt(len(SEEDS))
     assert mean[0] + 2 * se[0] < 0, f"false negative rate should fall: {mean[0]:.3f} +/- {se[0]:.3f}"
     assert mean[1] - 2 * se[1] > 0, f"false positive rate should rise: {mean[1]:.3f} +/- {se[1]:.3f}"
+
+
+def test_a_pickled_decision_log_gives_the_same_decisions():
+    """A saved state keeps its decisions as one row of columns: the frame read back is the frame before."""
+    import pickle
+
+    model = simulate(small(), SEEDS[0])
+    before = model.decisions.frame()
+    assert len(model.decisions.rows) > 1 and before["week"].min() >= model.warmup_weeks
+    restored = pickle.loads(pickle.dumps(model))
+    assert len(restored.decisions.rows) == 1
+    pd.testing.assert_frame_equal(restored.decisions.frame(), before)

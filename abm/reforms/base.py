@@ -19,7 +19,6 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import ClassVar
 
-import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from abm.calendar import WEEKS_PER_YEAR
@@ -115,7 +114,7 @@ class Reform(BaseModel):
         if week < first_week:
             return 0.0
         ramp = self.ramp_weeks
-        return 1.0 if ramp == 0 else float(np.clip((week - first_week) / ramp, 0.0, 1.0))
+        return 1.0 if ramp == 0 else min(max((week - first_week) / ramp, 0.0), 1.0)
 
     def apply(self, values: dict, week: int, first_week: int) -> None:
         """Move this reform's levers in `values` (a parameter -> value mapping) to their week-`week` values."""

@@ -13,9 +13,7 @@ changes never changes its parameters, and after the last of them nothing more is
 
 from __future__ import annotations
 
-import dataclasses
-
-from abm.parameters import as_dict
+from abm.parameters import as_dict, with_values
 from abm.reforms.registry import REFORMS
 from abm.reforms.base import Reform
 
@@ -26,6 +24,7 @@ class ReformSchedule:
     def __init__(self, base, reforms: list[tuple[Reform, int]], changes: list[tuple[int, dict]] = ()):
         order = list(REFORMS)
         self.base = base
+        self.base_values = as_dict(base)
         self.reforms = sorted(reforms, key=lambda pair: order.index(pair[0].name))
         self.changes = sorted(changes, key=lambda pair: pair[0])
         self.moving = {week for week, _ in self.changes}
@@ -45,11 +44,11 @@ class ReformSchedule:
         """The parameters of `week` (after the warm-up), or None when no ramp moves and no change begins in it."""
         if week not in self.moving:
             return None
-        values = as_dict(self.base)
+        values = dict(self.base_values)
         for first, constants in self.changes:
             if first <= week:
                 values.update(constants)
         for reform, first in self.reforms:
             reform.apply(values, week, first)
-        changed = {name: value for name, value in values.items() if value != getattr(self.base, name)}
-        return dataclasses.replace(self.base, **changed)
+        base = self.base_values
+        return with_values(self.base, {name: value for name, value in values.items() if value != base[name]})
