@@ -290,19 +290,12 @@ def calibrate_abc(scenario_path, space_path, targets_path, out, seeds: int = 1, 
     """Run or continue the ABC-SMC search in `out`, save its posterior as `out/posterior.toml`, and with `write`
     also where the rest of the tool reads it (scenarios/posterior/). Returns (state, saved path, written path)."""
     from abm.calibration.posterior import POSTERIOR_FILE, posterior_text, save_posterior
-    from abm.calibration.search import check_counts, prepare
-    from abm.engines import ENGINES
-    from abm.folders import check_output
+    from abm.calibration.search import checked, engine as started
 
-    check_counts({"--population": population, "--generations": generations, "--max-minutes": max_minutes}, RANGES)
-    if workers < 1:
-        raise CalibrationError(f"--workers must be at least 1, not {workers}")
-    out = Path(out)
-    setup = prepare(scenario_path, space_path, targets_path, seeds, 1)
-    check_output(out, "--out", None, setup.inputs)
-    if write:
-        check_output(POSTERIOR_FILE.parent, "--write", None)
-    with (ENGINES[engine](workers, address) if address else ENGINES[engine](workers)) as pool:
+    setup, out = checked({"--population": population, "--generations": generations, "--max-minutes": max_minutes},
+                         RANGES, workers, out, (lambda _: POSTERIOR_FILE.parent) if write else None, scenario_path,
+                         space_path, targets_path, seeds, 1)
+    with started(engine, workers, address) as pool:
         state = run_abc(setup, out, resume, seeds, population, generations, max_minutes, pool, progress)
     points, weights = members(setup, state)
     text = posterior_text(setup.space, points, weights, provenance(setup, state, seeds, population))

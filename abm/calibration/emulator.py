@@ -409,20 +409,13 @@ def calibrate_emulator(scenario_path, space_path, targets_path, out, seeds: int 
     """Run or continue the search in `out`, save its posterior as `out/posterior.toml`, and with `write` also where
     the rest of the tool reads it (scenarios/posterior/). Returns (state, saved path, written path)."""
     from abm.calibration.posterior import POSTERIOR_FILE, posterior_text, save_posterior
-    from abm.calibration.search import check_counts, prepare
-    from abm.engines import ENGINES
-    from abm.folders import check_output
+    from abm.calibration.search import checked, engine as started
 
-    check_counts({"--draws": draws, "--rounds": rounds, "--max-minutes": max_minutes}, RANGES)
-    if workers < 1:
-        raise CalibrationError(f"--workers must be at least 1, not {workers}")
-    out = Path(out)
-    setup = prepare(scenario_path, space_path, targets_path, JACOBIAN_SEEDS, 1)
+    setup, out = checked({"--draws": draws, "--rounds": rounds, "--max-minutes": max_minutes}, RANGES, workers, out,
+                         (lambda _: POSTERIOR_FILE.parent) if write else None, scenario_path, space_path,
+                         targets_path, JACOBIAN_SEEDS, 1)
     fitted_point(setup)  # refuse a scenario with no point fit before anything runs
-    check_output(out, "--out", None, setup.inputs)
-    if write:
-        check_output(POSTERIOR_FILE.parent, "--write", None)
-    with (ENGINES[engine](workers, address) if address else ENGINES[engine](workers)) as pool:
+    with started(engine, workers, address) as pool:
         state = run_search(setup, out, resume, seeds, draws, rounds, max_minutes, pool, progress)
     if not state.run.any():
         raise CalibrationError(f"{out}: no draw has run yet, so there is no posterior to write; continue with --resume")

@@ -108,6 +108,31 @@ def prepare(scenario_path: str | Path = SCENARIO_FILE, space_path: str | Path = 
                  tuple(map(Path, (scenario_path, *named, space_path, targets_path))))
 
 
+def checked(counts: dict[str, float], ranges: dict[str, tuple], workers: int, out, write_folder, scenario_path,
+            space_path, targets_path, seeds: int, holdout_seeds: int) -> tuple[Setup, Path]:
+    """A search's counts (within `ranges`), workers, inputs and output places checked before anything runs
+    (CalibrationError, ScenarioError, TargetsError or abm.folders.OutputError, saying what is wrong): its setup and
+    output folder. `write_folder(setup)` is the folder --write writes in (None: not asked to write)."""
+    from abm.folders import check_output
+
+    check_counts(counts, ranges)
+    if workers < 1:
+        raise CalibrationError(f"--workers must be at least 1, not {workers}")
+    out = Path(out)
+    setup = prepare(scenario_path, space_path, targets_path, seeds, holdout_seeds)
+    check_output(out, "--out", None, setup.inputs)
+    if write_folder is not None:
+        check_output(write_folder(setup), "--write", None)
+    return setup, out
+
+
+def engine(name: str, workers: int, address: str | None = None):
+    """The (unstarted) engine `name` with `workers`, on the cluster at `address` if one is given."""
+    from abm.engines import ENGINES
+
+    return ENGINES[name](workers, address) if address else ENGINES[name](workers)
+
+
 def check_counts(counts: dict[str, float], ranges: dict[str, tuple] = RANGES) -> None:
     """CalibrationError for the first option outside its range in `ranges` (by default the point fit's --trials,
     --seeds, --holdout-seeds)."""
@@ -497,18 +522,11 @@ def calibrate(scenario_path: str | Path = SCENARIO_FILE, space_path: str | Path 
 
     Every count, file and output place is checked before the first trial (abm.folders.OutputError
     for an output place that cannot be written)."""
-    from abm.folders import check_output
-
-    check_counts({"--trials": trials})
     if method not in METHODS:
         raise CalibrationError(f"--method: unknown method '{method}' (allowed: {', '.join((*METHODS, 'emulator', 'abc-smc'))})")
-    if workers < 1:
-        raise CalibrationError(f"--workers must be at least 1, not {workers}")
-    out = Path(out)
-    setup = prepare(scenario_path, space_path, targets_path, seeds, holdout_seeds)
-    check_output(out, "--out", None, setup.inputs)
-    if write:
-        check_output(parameter_file(setup).resolve().parent, "--write", None)
+    setup, out = checked({"--trials": trials}, RANGES, workers, out,
+                         (lambda s: parameter_file(s).resolve().parent) if write else None,
+                         scenario_path, space_path, targets_path, seeds, holdout_seeds)
     study = open_study(setup, out, resume, method)
     pool = min(workers, max(len(setup.search_seeds), len(setup.holdout_seeds)))
     with Runner(setup, pool) as runner:
