@@ -884,6 +884,10 @@ def links(
         help="Worker processes [default: one per core, at most one per seed].", show_default=False)] = None,
     scenario: Annotated[Path, typer.Option(
         help="Historical scenario [default: scenarios/england_2006_2011.toml].", show_default=False)] = _BASELINE,
+    posterior: Annotated[bool, typer.Option(
+        "--posterior", help="Measure across the calibration posterior (scenarios/posterior/): each seed's runs on "
+                            "its member, so the intervals include parameter uncertainty [default: the single "
+                            "calibrated fit].")] = False,
 ) -> None:
     """At the calibrated historical state (2009/10), move each cause of MODEL.md s4 by a small step on common
     random numbers and print each link's elasticity with its 90% interval and whether it is alive, and each
@@ -903,6 +907,7 @@ def links(
     if chosen.branch_from is not None:
         _fail(f"{scenario}: scenario.branch_from: the links are measured in 2009/10 on a run of its own; give the "
               f"history ({chosen.branch_from.history.source}) instead")
+    [chosen] = _drawn([chosen], point=not posterior)
     import sys
 
     from tqdm import tqdm
@@ -911,6 +916,7 @@ def links(
     from abm.engines.local import cores
     from abm.links import measure
     from abm.links.report import render
+    from abm.posterior_draws import uncertainty
     from abm.seeds import replicate_seeds
 
     seed_list = replicate_seeds(chosen.root_seed, seeds)
@@ -918,7 +924,7 @@ def links(
     with ENGINES["local"](pool) as engine, tqdm(total=len(seed_list), desc="links", unit="seed",
                                                 file=sys.stderr) as bar:
         try:
-            result = measure(chosen, seed_list, engine, progress=lambda: bar.update(1))
+            result = {**measure(chosen, seed_list, engine, progress=lambda: bar.update(1)), **uncertainty([chosen])}
         except ValueError as e:
             _fail(f"{scenario}: {e}")
     typer.echo(json.dumps(result) if as_json else render(result))

@@ -105,3 +105,26 @@ def test_the_unpushed_arm_of_a_seed_is_the_history_itself():
     weekly = run(HISTORY, SEEDS[0])
     window = weekly.iloc[start - HISTORY.warmup_years * 52:][:52]
     assert values["control"][0] == pytest.approx(window["contacts_per_year"].mean())
+
+
+def test_links_across_the_posterior_run_each_seed_on_its_member_and_say_so():
+    """`cpsim links --posterior`: each seed's arms on that seed's posterior member (parameter uncertainty in the
+    intervals), said in the JSON and the table's first line; the single fit's JSON says seeds only."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from abm.cli import app
+    from abm.links.report import render
+    from abm.posterior_draws import with_posterior
+
+    drawn = with_posterior(HISTORY)
+    assert scenario_params(drawn, SEEDS[0]) != scenario_params(HISTORY, SEEDS[0])
+    result = CliRunner().invoke(app, ["links", "--posterior", "--seeds", "2", "--workers", "2", "--json"])
+    assert result.exit_code in (0, 1), result.output
+    posterior = json.loads(result.stdout)
+    assert posterior["uncertainty"] == ["seeds", "parameters"] and posterior["posterior"]["members"] >= 100
+    assert len(posterior["links"]) == len(LINKS)
+    assert "each seed on its member of the posterior" in render(posterior).splitlines()[0]
+    point = {key: value for key, value in posterior.items() if key != "posterior"}
+    assert "each seed on its member" not in render(point).splitlines()[0]

@@ -28,8 +28,10 @@ def render(result: dict) -> str:
                   "yes" if link["alive"] else "NO") for link in result.get("loop_links", [])]
     weak = [f"  row {link['row']}, {link['from']} -> {link['to']}: {link['weak'] or 'not documented'}"
             for link in result["links"] if not link["alive"]]
+    drawn = result.get("posterior")
+    over = f", each seed on its member of the posterior ({drawn['members']} members)" if drawn else ""
     lines = [f"Causal links at the calibrated historical state ({result['state']}; window {result['window']}), "
-             f"{result['seeds']} seeds, common random numbers", "", line(head), *map(line, rows), "",
+             f"{result['seeds']} seeds, common random numbers{over}", "", line(head), *map(line, rows), "",
              f"{alive} of {len(rows)} links alive (the 90% interval excludes zero on the stated side).",
              *(["Not alive, and why (abm/links/table.py WEAK):", *weak] if weak else []), "",
              "Links the loops also need:", *map(line, loop_rows), "",
