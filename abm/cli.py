@@ -908,6 +908,10 @@ def links(
         _fail(f"{scenario}: scenario.branch_from: the links are measured in 2009/10 on a run of its own; give the "
               f"history ({chosen.branch_from.history.source}) instead")
     [chosen] = _drawn([chosen], point=not posterior)
+    if posterior and getattr(chosen, "posterior", None) is None:
+        _fail(f"{scenario}: --posterior: no calibration posterior applies to this scenario (none is committed in "
+              "scenarios/posterior/, or the scenario names no parameter file); measure on the single fit without "
+              "--posterior")
     import sys
 
     from tqdm import tqdm

@@ -140,7 +140,7 @@ def _secret() -> bytes:
         raise StateError(str(e)) from None
 
 
-def _read(path: Path) -> tuple[dict, bytes]:
+def _read(path: Path) -> tuple[dict, memoryview]:
     try:
         with _cache_io(path):
             return signed.read(path, _secret())

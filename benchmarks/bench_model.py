@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 import mesa  # noqa: E402
 
 from abm import (assessment, calendar, court, front_door, help, journey, ledger, management, model,  # noqa: E402
-                 referrers, workforce)
+                 public, referrers, workforce)
 from abm.reforms import schedule  # noqa: E402
 from abm.run import run, scenario_params  # noqa: E402
 from abm.seeds import replicate_seeds  # noqa: E402
@@ -107,6 +107,7 @@ def profile_cpsim(scenario, top: int = 25) -> None:
 
 # The weekly processes of abm/model.py's step, each as the methods (or module function) it runs.
 PHASES = {
+    # set_params also switches a branched run's parameters at its start: counted here, not under "other"
     "reforms (a week's parameters)": [(schedule.ReformSchedule, "params_at"), (model.ChildProtectionModel, "set_params")],
     "community": [(model, "community_step")],
     "referrers": [(referrers.Referrers, "step")],
@@ -117,6 +118,7 @@ PHASES = {
     "court": [(court.FamilyCourt, "step")],
     "workforce": [(workforce.Workforce, "step")],
     "management": [(management.Management, "step")],
+    "public": [(public.Public, "step")],
     "outcomes (collect)": [(ledger.Ledger, "outcomes"), (model.ChildProtectionModel, "collect")],
     "settle": [(journey.Journey, "settle")],
 }
@@ -180,8 +182,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", action="store_true",
                         help="also profile one cpsim run; top 25 functions to stderr")
     parser.add_argument("--phases", nargs="?", const=str(SCENARIO), default=None, metavar="SCENARIO",
-                        help="only time each weekly process of one run (of fresh_2011, or of SCENARIO) and print "
-                             "their shares to stderr")
+                        help="only time each weekly process of one run (of fresh_2011, or of SCENARIO, for "
+                             "--years years) and print their shares to stderr")
     args = parser.parse_args(argv)
     if args.phases is not None:
         phases(load_scenario(args.phases).with_overrides(years=args.years))

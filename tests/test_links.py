@@ -128,3 +128,16 @@ def test_links_across_the_posterior_run_each_seed_on_its_member_and_say_so():
     assert "each seed on its member of the posterior" in render(posterior).splitlines()[0]
     point = {key: value for key, value in posterior.items() if key != "posterior"}
     assert "each seed on its member" not in render(point).splitlines()[0]
+
+
+def test_links_refuse_posterior_when_no_posterior_applies(tmp_path):
+    """`--posterior` on a scenario no posterior applies to (it names no parameter file) stops before any run."""
+    from typer.testing import CliRunner
+
+    from abm.cli import app
+
+    source = Path(HISTORY.source).read_text().replace('parameters = "calibrated.toml"\n', "")
+    scenario = tmp_path / "history.toml"
+    scenario.write_text(source)
+    result = CliRunner().invoke(app, ["links", "--posterior", "--seeds", "2", "--scenario", str(scenario)])
+    assert result.exit_code == 2 and "--posterior: no calibration posterior applies" in result.output
