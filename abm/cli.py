@@ -875,10 +875,16 @@ def cache_clear(
     typer.echo(f"deleted {runs:,} finished runs{cleared} from {states.cache_folder()}")
 
 
+LINK_SEEDS = 24  # the single fit's default
+LINK_SEEDS_POSTERIOR = 48  # across the posterior: 24 seeds left two links' verdicts to noise (docs/validation.md)
+
+
 @app.command(short_help="Measure every causal link and loop at the calibrated state (elasticities, 90% intervals).")
 @_interruptible("nothing measured")
 def links(
-    seeds: Annotated[int, typer.Option(help="Replicate seeds (paired runs on common random numbers).")] = 24,
+    seeds: Annotated[int | None, typer.Option(
+        help=f"Replicate seeds (paired runs on common random numbers) [default: {LINK_SEEDS}, with --posterior "
+             f"{LINK_SEEDS_POSTERIOR}].", show_default=False)] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON instead of a table.")] = False,
     workers: Annotated[int | None, typer.Option(
         help="Worker processes [default: one per core, at most one per seed].", show_default=False)] = None,
@@ -895,6 +901,8 @@ def links(
     from abm.scenario import RANGES
 
     high = RANGES["seeds"][1]
+    if seeds is None:
+        seeds = LINK_SEEDS_POSTERIOR if posterior else LINK_SEEDS
     if not 2 <= seeds <= high:
         _fail(f"--seeds: {seeds} is out of range: allowed 2 to {high} (an interval needs two seeds or more)")
     workers = _workers(workers)
