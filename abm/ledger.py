@@ -47,8 +47,8 @@ class Ledger:
          experience, direct_hours, cases, means) = _stocks(
             model.known, pop.status, model.journey.worker, helped, model.journey.quality, model.help.continuity,
             pop.variety, pop.significant, pop.base_risk, pop.z_significant, pop.now, pop.ebb_from,
-            pop.mitigation_durable, pop.mitigation_level, pop.ebb_after, wf.filled, wf.experience, wf.direct_hours, wf.caseload,
-            tuple(getattr(wf, name) for name in WORKER_MEANS[1:]))
+            pop.mitigation_durable, pop.mitigation_level, pop.ebb_after, wf.filled, wf.experience, wf.direct_hours,
+            wf.caseload, tuple(getattr(wf, name) for name in WORKER_MEANS[1:]))
         means = dict(zip(WORKER_MEANS, means.tolist()))
         filled = max(in_post, 1)
         looked_after = int(status_counts[LOOKED_AFTER])

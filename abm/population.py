@@ -308,21 +308,8 @@ def _settle_risk(idx, exp_risk, status, base, care_multiplier, hazard_bound, hig
                 need_since[child] = now
         else:
             need_since[child] = NEVER
-    still_high = np.empty(len(high) + k, dtype=np.int64)
-    m = 0
-    for child in high:
-        if high_hazard[child]:
-            still_high[m] = child
-            m += 1
-    still_high[m:m + k] = became[:k]
-    still_significant = np.empty(len(significant) + len(reached), dtype=np.int64)
-    m2 = 0
-    for child in significant:
-        if base_risk[child] >= z_significant:
-            still_significant[m2] = child
-            m2 += 1
-    still_significant[m2:m2 + len(reached)] = reached
-    return still_high[:m + k], still_significant[:m2 + len(reached)]
+    return (np.concatenate((high[high_hazard[high]], became[:k])),
+            np.concatenate((significant[base_risk[significant] >= z_significant], reached)))
 
 
 @numba.njit(cache=True, nogil=True)

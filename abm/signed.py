@@ -59,9 +59,7 @@ def write(path: Path, key: bytes, header: dict, payload: bytes) -> None:
     """Write `header` and `payload` to `path`, signed with `key`, atomically."""
     head = json.dumps(header, sort_keys=True).encode()
     signed = MAGIC + len(head).to_bytes(4, "big") + head
-    mac = hmac.new(key, signed, "sha256")
-    mac.update(payload)
-    tmp = _temporary(path.parent, signed, mac.digest(), payload)
+    tmp = _temporary(path.parent, signed, _mac(key, signed, payload), payload)
     os.replace(tmp, path)
 
 
@@ -76,12 +74,17 @@ def read(path: Path, key: bytes) -> tuple[dict, memoryview]:
     if end + MAC_BYTES > len(data):
         raise SignatureError("truncated (shorter than its header says)")
     mac, payload = data[end:end + MAC_BYTES], data[end + MAC_BYTES:]
-    expected = hmac.new(key, data[:end], "sha256")
-    expected.update(payload)
-    if not hmac.compare_digest(bytes(mac), expected.digest()):
+    if not hmac.compare_digest(bytes(mac), _mac(key, data[:end], payload)):
         raise SignatureError("its signature does not match this cache's key (corrupt, changed since it was "
                              "written, or written elsewhere)")
     return json.loads(bytes(data[len(MAGIC) + 4:end])), payload
+
+
+def _mac(key: bytes, signed, payload) -> bytes:
+    """HMAC-SHA256(key, signed | payload), without joining the two."""
+    mac = hmac.new(key, signed, "sha256")
+    mac.update(payload)
+    return mac.digest()
 
 
 def _temporary(folder: Path, *parts: bytes) -> str:
