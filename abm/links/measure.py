@@ -33,7 +33,7 @@ import datetime as dt
 import numpy as np
 
 from abm import calendar
-from abm.links.table import LINKS, LOOP_LINKS, LOOPS, WEAK, Link, Push
+from abm.links.table import LINKS, LOOP_LINKS, LOOPS, WEAK, WEAK_LOOPS, Link, Push
 from abm.model import ChildProtectionModel
 from abm.outcomes import NAMES, OUTCOMES
 from abm.parameters import PARAMETERS
@@ -153,7 +153,7 @@ def summarise(per_seed: list[dict[str, np.ndarray]], resamples: int = BOOTSTRAP)
         gain = np.prod([draws[k] for k in keys], axis=0)
         p05, p95 = np.nanpercentile(gain[1:], [5, 95])
         loops.append({"name": name, "links": list(keys), "gain": _plain(gain[0]), "p05": _plain(p05),
-                      "p95": _plain(p95)})
+                      "p95": _plain(p95), "weak": WEAK_LOOPS.get(name)})
     return {"state": STATE, "seeds": n, "window": f"{WINDOW_START.isoformat()} + {WINDOW_WEEKS} weeks",
             "links": links, "loop_links": loop_links, "loops": loops}
 

@@ -39,4 +39,6 @@ def render(result: dict) -> str:
     for loop in result["loops"]:
         lines.append(f"  {loop['name']:<22} {loop['gain']:+.3g} ({loop['p05']:+.3g} to {loop['p95']:+.3g})"
                      if loop["gain"] is not None else f"  {loop['name']:<22} n/a")
+        if loop.get("weak"):
+            lines.append(f"    not clear of zero, and why (abm/links/table.py WEAK_LOOPS): {loop['weak']}")
     return "\n".join(lines)

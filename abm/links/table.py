@@ -188,16 +188,41 @@ LOOPS: dict[str, tuple[str, ...]] = {
                              "recording->direct hours", "direct hours->quality", "quality->errors"),
 }
 
+# Loops whose gain `cpsim links` does not find clear of zero at the calibrated state (24 seeds), and why: reported,
+# never hidden (docs/validation.md).
+WEAK_LOOPS: dict[str, str] = {
+    "B2": "passes through quality->errors, not alive at the fit of 7 December 2026, so its gain straddles zero "
+          "(+1.0e-4, -9.6e-5 to +3.2e-4; at 48 seeds +3.4e-5, -9.3e-5 to +1.7e-4; across the posterior +3.4e-5, "
+          "-5.0e-5 to +1.1e-4); every other link of it is alive",
+    "R (blame procedures)": "passes through quality->errors, as B2 (-3.8e-3, -1.2e-2 to +3.6e-3; at 48 seeds -1.2e-3, "
+                            "-5.9e-3 to +3.2e-3; across the posterior -1.5e-3, -5.0e-3 to +2.1e-3)",
+}
+
 # Links that `cpsim links` does not find alive at the calibrated state (24 seeds), and why: reported with the
 # link, never hidden, and not made stronger to pass (docs/ODD.md section 8, docs/validation.md, where the sources
 # cited here are given in full). Each was also measured with its push started one and two years ahead of the window;
 # none comes alive that way.
 WEAK: dict[str, str] = {
-    "referrals->caseload": "capped at the calibrated state, at any window (the push started one or two years ahead "
-                           "gives +0.005 and -0.097): in 2009/10 every worker is at the managers' allocation limit, "
-                           "so extra referrals wait unallocated instead of raising caseloads. A limit of the model, "
-                           "not of the period: authorities surveyed in 2009 reported caseloads rising with referrals "
-                           "(Holmes, Munro and Soper 2010)",
+    "quality->errors": "not alive at the fit of 7 December 2026 (+0.168, -0.160 to +0.493 at 24 seeds; +0.065, "
+                       "-0.181 to +0.311 at 48; across the posterior +0.078, -0.115 to +0.274), where the fit before "
+                       "had it alive (-0.253, -0.487 to -0.029): raising the quality of unskilled help two years ahead "
+                       "raises the quality of help 3.5% and leaves the errors (harm to children known or soon after "
+                       "they were turned away or closed) where they were. Better help lowers assessed risk, so plans "
+                       "close sooner and more children are in the weeks after closure that count as errors, as for "
+                       "re-referrals. Which of the refit's moves did it (help's effect 0.35 to 0.38, rationing 0.45 "
+                       "to 0.29, the allocation limit 1.30 to 1.16, 6% more posts) was not measured",
+    "applications->duration": "the other way at the fit of 7 December 2026 (-0.105, -0.226 to +0.007 at 24 seeds; "
+                              "-0.092, -0.163 to -0.025 at 48): with the court's load before the publicity now "
+                              "England's (a fitted target since 7 December), the fit gave the court more judicial "
+                              "time (1.51 hearings per 10,000 children a week) and the guardian service more places "
+                              "(17.5 per 10,000), so in 2009/10 it lists about two thirds of its capacity; a fifth "
+                              "more applications raises the backlog in proportion and, through a slack court, "
+                              "likely adds new cases whose first conclusions are the quick ones, so the mean "
+                              "duration of the cases concluded within the window falls (a reading, not measured). Across the posterior it is -0.025 (-0.083 to "
+                              "+0.028). England's court bound in 2009-2010 (Hedley, Public Accounts Committee, 12 "
+                              "October 2010: 'the same amount of cases is going through; it is just that the number "
+                              "of outstanding cases is rising'), which the targets (three durations) cannot tell "
+                              "from a slack court whose cases need fewer hearings",
     "agency->continuity": "weak at any window: continuity is back to full 12 weeks after a change of worker, so agency "
                           "workers' cases keep 0.93 of it against 0.98 on permanent workers' cases, and agency workers "
                           "hold about 8% of helped children's cases; doubling agency hiring (agency share +6%) lowers "
@@ -212,18 +237,15 @@ WEAK: dict[str, str] = {
                        "which outweighs agency workers' lower local knowledge and continuity. Research on the period "
                        "finds both sides: locums are a quick response to shortages of staff but carry risks to "
                        "practice (J. Care Services Management 2011; Cornes et al. 2013)",
-    "backlog->duration": "slack at the calibrated state (6 December 2026 fit): a tenth fewer hearings a week, started a "
-                         "year ahead, moves the court's backlog +0.4% in 2009/10, so the elasticity is noise (+0.269, "
-                         "-1.386 to +1.082); cutting the guardians by a tenth as well moves it +0.3%. The fit raised "
-                         "the hearing capacity (0.83 to 1.13 per 10,000 children a week) because a binding court made "
-                         "2010's proceedings 71 weeks against England's 55.7; it now matches 2008-2010 (50.9, 48.4, "
-                         "54.9 weeks against 53.0, 54.4, 55.7) through hearings per case and the expert cycle. More "
-                         "applications still lengthen proceedings (applications->duration is alive), so the court "
-                         "answers to demand but not, at this state, to a small cut in its capacity",
+    "backlog->duration": "slack at the calibrated state (the fit of 7 December 2026): a tenth fewer hearings a week, "
+                         "started a year ahead, moves the court's backlog +0.2% in 2009/10, so the elasticity is noise "
+                         "(-0.471, -0.943 to +2.429): the court lists about two thirds of its capacity (above). Across the "
+                         "posterior it is alive, where members with less judicial time bind",
     "proceedings->development": "its push cannot move the cause at the calibrated state: the same tenth fewer hearings "
-                                "moves proceedings' duration +0.1%, so the elasticity is noise (+5.8, -12.7 to +16.1); "
-                                "the mechanism itself (each week beyond 26 adds "
-                                "proceedings_delay_vulnerability_per_week to the child's hazard) is unchanged",
+                                "moves proceedings' duration -0.1%, so the elasticity is noise (-1.25, -2.32 to "
+                                "+1.50); the mechanism itself (each week beyond 26 adds "
+                                "proceedings_delay_vulnerability_per_week to the child's hazard) is unchanged, and "
+                                "across the posterior the link is alive",
     "quality->re-referrals": "not distinguishable from zero at any window (+0.010, -0.251 to +0.277 with the quality "
                              "raised two years ahead; +0.075, -0.023 to +0.169 one year ahead): better help lowers "
                              "assessed risk, so plans close sooner and more children are closed and can be referred "
