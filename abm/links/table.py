@@ -207,9 +207,9 @@ WEAK: dict[str, str] = {
                        "-0.181 to +0.311 at 48; across the posterior +0.078, -0.115 to +0.274), where the fit before "
                        "had it alive (-0.253, -0.487 to -0.029): raising the quality of unskilled help two years ahead "
                        "raises the quality of help 3.5% and leaves the errors (harm to children known or soon after "
-                       "they were turned away or closed) where they were. Better help lowers assessed risk, so plans "
-                       "close sooner and more children are in the weeks after closure that count as errors, as for "
-                       "re-referrals. Which of the refit's moves did it (help's effect 0.35 to 0.38, rationing 0.45 "
+                       "they were turned away or closed) where they were. A reading, not measured: better help lowers "
+                       "assessed risk, so plans close sooner and more children are in the weeks after closure that "
+                       "count as errors, as for re-referrals. Which of the refit's moves did it (help's effect 0.35 to 0.38, rationing 0.45 "
                        "to 0.29, the allocation limit 1.30 to 1.16, 6% more posts) was not measured",
     "applications->duration": "the other way at the fit of 7 December 2026 (-0.105, -0.226 to +0.007 at 24 seeds; "
                               "-0.092, -0.163 to -0.025 at 48): with the court's load before the publicity now "
