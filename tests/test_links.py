@@ -80,7 +80,7 @@ def test_loop_gain_has_its_polarity(name, sign):
     loop = {loop["name"]: loop for loop in measured()["loops"]}[name]
     assert set(loop["links"]) == set(LOOPS[name])
     if name in WEAK_LOOPS:
-        assert loop["p05"] < 0 < loop["p95"], f"loop {name} is clear of zero now: take it out of WEAK_LOOPS and the docs"
+        assert loop["p05"] < 0 < loop["p95"], f"loop {name} is clear of zero now: take it off WEAK_LOOPS and the docs"
         pytest.skip(f"documented as not clear of zero at the calibrated state: {WEAK_LOOPS[name]}")
     assert sign * loop["p05"] > 0 and sign * loop["p95"] > 0, (
         f"loop {name}: gain {loop['gain']:+.3g}, 90% interval {loop['p05']:+.3g} to {loop['p95']:+.3g}, "

@@ -153,7 +153,8 @@ COMMITTED_SEARCH = ROOT / "results" / "abc-2026-12-07d" / STATE_FILE
 
 @pytest.mark.skipif(not COMMITTED_SEARCH.exists(), reason="no ABC search committed")
 def test_the_committed_search_is_a_record_that_todays_targets_refuse_to_resume():
-    """The fourth ABC search ran on the 55 targets before care applications of 2007/08 were added (docs/calibration.md)."""
+    """The fourth ABC search ran on the 55 targets before care applications of 2007/08 were added
+    (docs/calibration.md)."""
     with pytest.raises(CalibrationError, match=r"abc-2026-12-07d: its ABC search was run with other setup"):
         State.load(COMMITTED_SEARCH, _settings(prepare(seeds=2), 2, 100))
 

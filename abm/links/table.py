@@ -209,8 +209,11 @@ WEAK: dict[str, str] = {
                        "raises the quality of help 3.5% and leaves the errors (harm to children known or soon after "
                        "they were turned away or closed) where they were. A reading, not measured: better help lowers "
                        "assessed risk, so plans close sooner and more children are in the weeks after closure that "
-                       "count as errors, as for re-referrals. Which of the refit's moves did it (help's effect 0.35 to 0.38, rationing 0.45 "
-                       "to 0.29, the allocation limit 1.30 to 1.16, 6% more posts) was not measured",
+                       "count as errors, as for re-referrals. No one move of the refit explains it: with one "
+                       "parameter put back to the fit before (24 seeds each) it is -0.159 (-0.378 to +0.081) with "
+                       "help's effect 0.35, -0.094 (-0.444 to +0.299) with 6% fewer posts, +0.039 with the "
+                       "allocation limit 1.30, +0.144 with rationing 0.45 and +0.145 with the section 47 threshold "
+                       "0.050, each straddling zero",
     "applications->duration": "the other way at the fit of 7 December 2026 (-0.105, -0.226 to +0.007 at 24 seeds; "
                               "-0.092, -0.163 to -0.025 at 48): with the court's load before the publicity now "
                               "England's (a fitted target since 7 December), the fit gave the court more judicial "
@@ -218,9 +221,10 @@ WEAK: dict[str, str] = {
                               "(17.5 per 10,000), so in 2009/10 it lists about two thirds of its capacity; a fifth "
                               "more applications raises the backlog in proportion and, through a slack court, "
                               "likely adds new cases whose first conclusions are the quick ones, so the mean "
-                              "duration of the cases concluded within the window falls (a reading, not measured). Across the posterior it is -0.025 (-0.083 to "
-                              "+0.028). England's court bound in 2009-2010 (Hedley, Public Accounts Committee, 12 "
-                              "October 2010: 'the same amount of cases is going through; it is just that the number "
+                              "duration of the cases concluded within the window falls (a reading, not measured). "
+                              "Across the posterior it is -0.025 (-0.083 to +0.028). England's court bound in "
+                              "2009-2010 (Hedley, Public Accounts Committee, 12 October 2010: 'the same amount of "
+                              "cases is going through; it is just that the number "
                               "of outstanding cases is rising'), which the targets (three durations) cannot tell "
                               "from a slack court whose cases need fewer hearings",
     "agency->continuity": "weak at any window: continuity is back to full 12 weeks after a change of worker, so agency "
@@ -239,8 +243,8 @@ WEAK: dict[str, str] = {
                        "practice (J. Care Services Management 2011; Cornes et al. 2013)",
     "backlog->duration": "slack at the calibrated state (the fit of 7 December 2026): a tenth fewer hearings a week, "
                          "started a year ahead, moves the court's backlog +0.2% in 2009/10, so the elasticity is noise "
-                         "(-0.471, -0.943 to +2.429): the court lists about two thirds of its capacity (above). Across the "
-                         "posterior it is alive, where members with less judicial time bind",
+                         "(-0.471, -0.943 to +2.429): the court lists about two thirds of its capacity (above). "
+                         "Across the posterior it is alive, where members with less judicial time bind",
     "proceedings->development": "its push cannot move the cause at the calibrated state: the same tenth fewer hearings "
                                 "moves proceedings' duration -0.1%, so the elasticity is noise (-1.25, -2.32 to "
                                 "+1.50); the mechanism itself (each week beyond 26 adds "
