@@ -894,15 +894,24 @@ def links(
         "--posterior", help="Measure across the calibration posterior (scenarios/posterior/): each seed's runs on "
                             "its member, so the intervals include parameter uncertainty [default: the single "
                             "calibrated fit].")] = False,
+    link: Annotated[list[str] | None, typer.Option(
+        "--link", help="Measure only this link (its key, e.g. 'quality->errors'; repeat for more) and the loops "
+                       "it closes with the others given: only their pushes run, so many seeds cost little "
+                       "[default: every link].", show_default=False)] = None,
 ) -> None:
     """At the calibrated historical state (2009/10), move each cause of MODEL.md s4 by a small step on common
     random numbers and print each link's elasticity with its 90% interval and whether it is alive, and each
-    loop's gain (B1, B2, R). Exit status 1 if any link is not alive."""
+    loop's gain (B1, B2, R). Exit status 1 if any link measured is not alive."""
     from abm.scenario import RANGES
 
     high = RANGES["seeds"][1]
     if seeds is None:
         seeds = LINK_SEEDS_POSTERIOR if posterior else LINK_SEEDS
+    from abm.links.measure import chosen_links
+    try:
+        chosen_links(link)
+    except ValueError as e:
+        _fail(f"--link: {e}")
     if not 2 <= seeds <= high:
         _fail(f"--seeds: {seeds} is out of range: allowed 2 to {high} (an interval needs two seeds or more)")
     workers = _workers(workers)
@@ -936,7 +945,8 @@ def links(
     with ENGINES["local"](pool) as engine, tqdm(total=len(seed_list), desc="links", unit="seed",
                                                 file=sys.stderr) as bar:
         try:
-            result = {**measure(chosen, seed_list, engine, progress=lambda: bar.update(1)), **uncertainty([chosen])}
+            result = {**measure(chosen, seed_list, engine, progress=lambda: bar.update(1), keys=link),
+                      **uncertainty([chosen])}
         except ValueError as e:
             _fail(f"{scenario}: {e}")
     typer.echo(json.dumps(result) if as_json else render(result))

@@ -103,8 +103,13 @@ def test_a_branched_copy_runs_on_as_the_run_itself():
     np.testing.assert_array_equal(np.nan_to_num(branched, nan=-1.0), np.nan_to_num(straight, nan=-1.0))
 
 
+@functools.lru_cache(maxsize=None)
+def every_push_of_first_seed() -> dict:
+    return measure_seed((HISTORY, SEEDS[0]))
+
+
 def test_the_unpushed_arm_of_a_seed_is_the_history_itself():
-    values = measure_seed((HISTORY, SEEDS[0]))
+    values = every_push_of_first_seed()
     start = HISTORY.warmup_years * calendar.WEEKS_PER_YEAR + calendar.week_of(HISTORY.start_date, WINDOW_START)
     weekly = run(HISTORY, SEEDS[0])
     window = weekly.iloc[start - HISTORY.warmup_years * 52:][:52]
@@ -145,3 +150,40 @@ def test_links_refuse_posterior_when_no_posterior_applies(tmp_path):
     scenario.write_text(source)
     result = CliRunner().invoke(app, ["links", "--posterior", "--seeds", "2", "--scenario", str(scenario)])
     assert result.exit_code == 2 and "--posterior: no calibration posterior applies" in result.output
+
+
+def test_a_link_measured_alone_gives_what_it_gives_among_all():
+    """`--link`: only that link's push runs, and its arm and the unpushed arm are the ones the full measurement
+    has (each arm is a copy of the seed's run, so the other pushes cannot touch it)."""
+    [push] = [link.push for link in LINKS if link.key == "quality->errors"]
+    alone = measure_seed((HISTORY, SEEDS[0], ("quality->errors",)))
+    assert set(alone) == {"control", push.name}
+    every = every_push_of_first_seed()
+    np.testing.assert_array_equal(alone[push.name], every[push.name])
+    np.testing.assert_array_equal(alone["control"], every["control"])
+
+
+def test_links_measure_only_the_links_asked_for_and_the_loops_they_close():
+    import json
+
+    from typer.testing import CliRunner
+
+    from abm.cli import app
+
+    asked = ["timeliness->enforcement", "enforcement->timeliness"]
+    result = CliRunner().invoke(app, ["links", "--seeds", "2", "--workers", "2", "--json",
+                                      *(arg for key in asked for arg in ("--link", key))])
+    assert result.exit_code in (0, 1), result.output
+    out = json.loads(result.stdout)
+    assert sorted(link["key"] for link in out["links"] + out["loop_links"]) == sorted(asked)
+    assert [loop["name"] for loop in out["loops"]] == ["B1"]
+
+
+def test_links_refuse_an_unknown_link_before_any_run():
+    from typer.testing import CliRunner
+
+    from abm.cli import app
+
+    result = CliRunner().invoke(app, ["links", "--link", "quality->erors"])
+    assert result.exit_code == 2
+    assert "--link: unknown link 'quality->erors': allowed" in result.output and "quality->errors" in result.output

@@ -52,9 +52,20 @@ def all_links() -> tuple[Link, ...]:
     return LINKS + LOOP_LINKS
 
 
-def pushes() -> list[Push]:
+def chosen_links(keys=None) -> tuple[Link, ...]:
+    """The links named by `keys` (all of them when None), in the table's order; an unknown key is a ValueError."""
+    if keys is None:
+        return all_links()
+    known = {link.key for link in all_links()}
+    unknown = [key for key in keys if key not in known]
+    if unknown:
+        raise ValueError(f"unknown link {', '.join(map(repr, unknown))}: allowed {', '.join(sorted(known))}")
+    return tuple(link for link in all_links() if link.key in set(keys))
+
+
+def pushes(keys=None) -> list[Push]:
     seen: dict[str, Push] = {}
-    for link in all_links():
+    for link in chosen_links(keys):
         seen.setdefault(link.push.name, link.push)
     return list(seen.values())
 
@@ -89,15 +100,16 @@ def apply_push(model, push: Push) -> None:
 
 
 def measure_seed(task) -> dict[str, np.ndarray]:
-    """One seed's window values: {"control": ..., push name: ...} (a picklable task: (scenario, seed))."""
-    scenario, seed = task
+    """One seed's window values: {"control": ..., push name: ...} (a picklable task: (scenario, seed), or
+    (scenario, seed, link keys) for those links' pushes only)."""
+    scenario, seed, *keys = task
     params = scenario_params(scenario, seed)
     warmup = scenario.warmup_years * calendar.WEEKS_PER_YEAR
     model = ChildProtectionModel(params, seed, warmup_weeks=warmup, events=scenario.event_weeks(),
                                  reforms=ReformSchedule.from_scenario(scenario, params))
     start = warmup + calendar.week_of(scenario.start_date, WINDOW_START)
     branches: dict[int, list[Push]] = {}
-    for push in pushes():
+    for push in pushes(keys[0] if keys else None):
         branches.setdefault(start - push.lead_weeks, []).append(push)
     if min(branches) < warmup:
         raise ValueError(f"a push's lead of {start - min(branches)} weeks would start it in the warm-up")
@@ -123,15 +135,16 @@ def _relative(arms: np.ndarray, control: np.ndarray, rows: np.ndarray) -> np.nda
     return (arms[rows] - control[rows]).mean(axis=1) / base
 
 
-def summarise(per_seed: list[dict[str, np.ndarray]], resamples: int = BOOTSTRAP) -> dict:
-    """The JSON report: every link's elasticity and 90% interval, alive or not, and every loop's gain."""
+def summarise(per_seed: list[dict[str, np.ndarray]], resamples: int = BOOTSTRAP, keys=None) -> dict:
+    """The JSON report: every link's (or the links `keys`') elasticity and 90% interval, alive or not, and the gain
+    of every loop whose links were all measured."""
     n = len(per_seed)
     rng = np.random.default_rng(0)
     rows = np.vstack([np.arange(n), rng.integers(0, n, (resamples, n))])
     control = np.array([s["control"] for s in per_seed])
     draws: dict[str, np.ndarray] = {}
     links, loop_links = [], []
-    for link in all_links():
+    for link in chosen_links(keys):
         arm = np.array([s[link.push.name] for s in per_seed])
         c, e = INDEX[link.cause], INDEX[link.effect]
         cause = _relative(arm[:, c], control[:, c], rows)
@@ -149,10 +162,12 @@ def summarise(per_seed: list[dict[str, np.ndarray]], resamples: int = BOOTSTRAP)
             "cause_change": _plain(cause[0]), "effect_change": _plain(effect[0]), "elasticity": _plain(elasticity[0]),
             "p05": _plain(p05), "p95": _plain(p95), "alive": alive, "weak": WEAK.get(link.key)})
     loops = []
-    for name, keys in LOOPS.items():
-        gain = np.prod([draws[k] for k in keys], axis=0)
+    for name, loop_keys in LOOPS.items():
+        if not set(loop_keys) <= set(draws):
+            continue
+        gain = np.prod([draws[k] for k in loop_keys], axis=0)
         p05, p95 = np.nanpercentile(gain[1:], [5, 95])
-        loops.append({"name": name, "links": list(keys), "gain": _plain(gain[0]), "p05": _plain(p05),
+        loops.append({"name": name, "links": list(loop_keys), "gain": _plain(gain[0]), "p05": _plain(p05),
                       "p95": _plain(p95), "weak": WEAK_LOOPS.get(name)})
     return {"state": STATE, "seeds": n, "window": f"{WINDOW_START.isoformat()} + {WINDOW_WEEKS} weeks",
             "links": links, "loop_links": loop_links, "loops": loops}
@@ -163,12 +178,15 @@ def _plain(x) -> float | None:
     return x if np.isfinite(x) else None
 
 
-def measure(scenario, seeds: list[int], engine, progress=None) -> dict:
-    """Measure every link and loop on `seeds` with `engine` (abm.engines); `progress()` after each seed."""
+def measure(scenario, seeds: list[int], engine, progress=None, keys=None) -> dict:
+    """Measure every link and loop (or only the links `keys` and the loops they close) on `seeds` with `engine`
+    (abm.engines); `progress()` after each seed."""
+    chosen_links(keys)  # an unknown key fails before any run
     per_seed = [None] * len(seeds)
-    for i, values in engine.map(measure_seed, [(scenario, seed) for seed in seeds]):
+    tasks = [(scenario, seed) if keys is None else (scenario, seed, tuple(keys)) for seed in seeds]
+    for i, values in engine.map(measure_seed, tasks):
         per_seed[i] = values
         if progress is not None:
             progress()
-    return summarise(per_seed)
+    return summarise(per_seed, keys=keys)
 

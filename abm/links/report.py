@@ -34,8 +34,10 @@ def render(result: dict) -> str:
              f"{result['seeds']} seeds, common random numbers{over}", "", line(head), *map(line, rows), "",
              f"{alive} of {len(rows)} links alive (the 90% interval excludes zero on the stated side).",
              *(["Not alive, and why (abm/links/table.py WEAK):", *weak] if weak else []), "",
-             "Links the loops also need:", *map(line, loop_rows), "",
+             *(["Links the loops also need:", *map(line, loop_rows), ""] if loop_rows else []),
              "Loop gains (product of the loop's elasticities; negative: balancing, positive: reinforcing)", ""]
+    if not result["loops"]:
+        lines.append("  none: no loop has all its links among those measured (--link)")
     for loop in result["loops"]:
         lines.append(f"  {loop['name']:<22} {loop['gain']:+.3g} ({loop['p05']:+.3g} to {loop['p95']:+.3g})"
                      if loop["gain"] is not None else f"  {loop['name']:<22} n/a")

@@ -191,74 +191,83 @@ LOOPS: dict[str, tuple[str, ...]] = {
 # Loops whose gain `cpsim links` does not find clear of zero at the calibrated state (24 seeds), and why: reported,
 # never hidden (docs/validation.md).
 WEAK_LOOPS: dict[str, str] = {
-    "B2": "passes through quality->errors, not alive at the fit of 7 December 2026, so its gain straddles zero "
-          "(+1.0e-4, -9.6e-5 to +3.2e-4; at 48 seeds +3.4e-5, -9.3e-5 to +1.7e-4; across the posterior +3.4e-5, "
-          "-5.0e-5 to +1.1e-4); every other link of it is alive",
-    "R (blame procedures)": "passes through quality->errors, as B2 (-3.8e-3, -1.2e-2 to +3.6e-3; at 48 seeds -1.2e-3, "
-                            "-5.9e-3 to +3.2e-3; across the posterior -1.5e-3, -5.0e-3 to +2.1e-3)",
+    "B2": "passes through quality->errors, small at the fit of 7 December 2026, so its gain straddles zero (+1.0e-4, "
+          "-9.6e-5 to +3.2e-4 at 24 seeds; -1.6e-5, -4.8e-5 to +1.7e-5 at 600, the balancing sign; across the "
+          "posterior +3.4e-5, -5.0e-5 to +1.1e-4 at 48); every other link of it is alive",
+    "R (blame procedures)": "passes through quality->errors, as B2 (-3.8e-3, -1.2e-2 to +3.6e-3 at 24 seeds; +5.8e-4,"
+                            " -6.0e-4 to +1.7e-3 at 600, the reinforcing sign; across the posterior -1.5e-3, -5.0e-3 "
+                            "to +2.1e-3 at 48)",
 }
 
 # Links that `cpsim links` does not find alive at the calibrated state (24 seeds), and why: reported with the
 # link, never hidden, and not made stronger to pass (docs/ODD.md section 8, docs/validation.md, where the sources
-# cited here are given in full). Each was also measured with its push started one and two years ahead of the window;
-# none comes alive that way.
+# cited here are given in full). Each was also measured with its push started one and two years ahead of the window,
+# and on 600 seeds (`cpsim links --seeds 600`, 7 December 2026); none comes alive that way.
 WEAK: dict[str, str] = {
-    "quality->errors": "not alive at the fit of 7 December 2026 (+0.168, -0.160 to +0.493 at 24 seeds; +0.065, "
-                       "-0.181 to +0.311 at 48; across the posterior +0.078, -0.115 to +0.274), where the fit before "
-                       "had it alive (-0.253, -0.487 to -0.029): raising the quality of unskilled help two years ahead "
-                       "raises the quality of help 3.5% and leaves the errors (harm to children known or soon after "
-                       "they were turned away or closed) where they were. A reading, not measured: better help lowers "
-                       "assessed risk, so plans close sooner and more children are in the weeks after closure that "
-                       "count as errors, as for re-referrals. No one move of the refit explains it: with one "
-                       "parameter put back to the fit before (24 seeds each) it is -0.159 (-0.378 to +0.081) with "
-                       "help's effect 0.35, -0.094 (-0.444 to +0.299) with 6% fewer posts, +0.039 with the "
-                       "allocation limit 1.30, +0.144 with rationing 0.45 and +0.145 with the section 47 threshold "
-                       "0.050, each straddling zero",
+    "quality->errors": "small, below what 24 seeds resolve: -0.036 (-0.104 to +0.037) on 600 seeds, the stated sign "
+                       "(+0.168, -0.160 to +0.493 at 24; across the posterior +0.078, -0.115 to +0.274 at 48). "
+                       "Raising the quality of unskilled help two years ahead raises the quality of help 3.8% and "
+                       "helped children's protection 3.3% (of 0.130 on the log-hazard of harm: their hazard falls "
+                       "0.4%); on the same 600 seeds harm to children known falls 0.28% (-0.62% to +0.06%), harm to "
+                       "children missed (turned away or closed within the window) does not move (+0.06%, -0.49% to "
+                       "+0.62%) and all harm falls 0.13% (-0.19% to -0.07%). 57% of the errors are harm to children "
+                       "known, whose hazard help lowers by the protection it adds: by that arithmetic the link is "
+                       "about -0.04 at the fit (as measured), and would be about -0.08 with help's effect at the top "
+                       "of its cited range (hazard ratio 0.5 at full quality), where 24 seeds resolve about +/-0.3. "
+                       "The reading given before (plans closing sooner add missed harm) is not borne out. The fit of "
+                       "6 December had -0.253 (-0.487 to -0.029) at 24 seeds with help's effect 0.35, not remeasured "
+                       "on more seeds",
     "applications->duration": "the other way at the fit of 7 December 2026 (-0.105, -0.226 to +0.007 at 24 seeds; "
                               "-0.092, -0.163 to -0.025 at 48): with the court's load before the publicity now "
                               "England's (a fitted target since 7 December), the fit gave the court more judicial "
                               "time (1.51 hearings per 10,000 children a week) and the guardian service more places "
                               "(17.5 per 10,000), so in 2009/10 it lists about two thirds of its capacity; a fifth "
-                              "more applications raises the backlog in proportion and, through a slack court, "
-                              "likely adds new cases whose first conclusions are the quick ones, so the mean "
-                              "duration of the cases concluded within the window falls (a reading, not measured). "
-                              "Across the posterior it is -0.025 (-0.083 to +0.028). England's court bound in "
-                              "2009-2010 (Hedley, Public Accounts Committee, 12 October 2010: 'the same amount of "
-                              "cases is going through; it is just that the number "
-                              "of outstanding cases is rising'), which the targets (three durations) cannot tell "
-                              "from a slack court whose cases need fewer hearings",
-    "agency->continuity": "weak at any window: continuity is back to full 12 weeks after a change of worker, so agency "
-                          "workers' cases keep 0.93 of it against 0.98 on permanent workers' cases, and agency workers "
-                          "hold about 8% of helped children's cases; doubling agency hiring (agency share +6%) lowers "
-                          "continuity among allocated children by 0.04%, less than the noise from the 9% of helped "
-                          "children waiting unallocated (counted at 0). Started two years ahead the push moves the "
-                          "agency share no more (+7%, within its own noise) and the link stays at -0.014 (-0.098 to "
-                          "+0.091). Weaker than in practice, where agency use is criticised for discontinuity "
-                          "(Cornes et al. 2013)",
-    "agency->quality": "the opposite way at the calibrated state, and not the stated way at any window (two "
-                       "years ahead: +0.183, -0.381 to +0.836): agency workers fill vacant posts, so more workers are "
-                       "in post (+0.8%), caseloads are lower (-0.7%) and each case gets more direct time (+1.9%), "
-                       "which outweighs agency workers' lower local knowledge and continuity. Research on the period "
-                       "finds both sides: locums are a quick response to shortages of staff but carry risks to "
-                       "practice (J. Care Services Management 2011; Cornes et al. 2013)",
+                              "more applications raises the backlog in proportion and, through a slack court, likely "
+                              "adds new cases whose first conclusions are the quick ones, so the mean duration of the"
+                              " cases concluded within the window falls (a reading, not measured). Across the "
+                              "posterior it is -0.025 (-0.083 to +0.028). England's court bound in 2009-2010 (Hedley,"
+                              " Public Accounts Committee, 12 October 2010: 'the same amount of cases is going "
+                              "through; it is just that the number of outstanding cases is rising'), which the "
+                              "targets (three durations) cannot tell from a slack court whose cases need fewer "
+                              "hearings. On 600 seeds -0.052 (-0.071 to -0.034): clearly the other way",
+    "agency->continuity": "weak at any window: continuity is back to full 12 weeks after a change of worker, so "
+                          "agency workers' cases keep 0.93 of it against 0.98 on permanent workers' cases, and agency"
+                          " workers hold about 8% of helped children's cases; doubling agency hiring (agency share "
+                          "+6%) lowers continuity among allocated children by 0.04%, less than the noise from the 9% "
+                          "of helped children waiting unallocated (counted at 0). Started two years ahead the push "
+                          "moves the agency share no more (+7%, within its own noise) and the link stays at -0.014 "
+                          "(-0.098 to +0.091); on 600 seeds +0.002 (-0.004 to +0.009): none. Weaker than in practice,"
+                          " where agency use is criticised for discontinuity (Cornes et al. 2013)",
+    "agency->quality": "the opposite way at the calibrated state, and not the stated way at any window (two years "
+                       "ahead: +0.183, -0.381 to +0.836): agency workers fill vacant posts, so more workers are in "
+                       "post (+0.8%), caseloads are lower (-0.7%) and each case gets more direct time (+1.9%), which "
+                       "outweighs agency workers' lower local knowledge and continuity (on 600 seeds +0.055, +0.040 "
+                       "to +0.074: clearly the opposite way). Research on the period finds both sides: locums are a "
+                       "quick response to shortages of staff but carry risks to practice (J. Care Services Management"
+                       " 2011; Cornes et al. 2013)",
     "backlog->duration": "slack at the calibrated state (the fit of 7 December 2026): a tenth fewer hearings a week, "
-                         "started a year ahead, moves the court's backlog +0.2% in 2009/10, so the elasticity is noise "
-                         "(-0.471, -0.943 to +2.429): the court lists about two thirds of its capacity (above). "
-                         "Across the posterior it is alive, where members with less judicial time bind",
-    "proceedings->development": "its push cannot move the cause at the calibrated state: the same tenth fewer hearings "
-                                "moves proceedings' duration -0.1%, so the elasticity is noise (-1.25, -2.32 to "
-                                "+1.50); the mechanism itself (each week beyond 26 adds "
-                                "proceedings_delay_vulnerability_per_week to the child's hazard) is unchanged, and "
-                                "across the posterior the link is alive",
-    "quality->re-referrals": "not distinguishable from zero at any window (+0.010, -0.251 to +0.277 with the quality "
-                             "raised two years ahead; +0.075, -0.023 to +0.169 one year ahead): better help lowers "
-                             "assessed risk, so plans close sooner and more children are closed and can be referred "
-                             "again, offsetting the protection it builds. Weak in the evidence too: re-referral "
-                             "answers mostly to children's and families' characteristics, a few families account for "
-                             "most of it, and the only authority-level factor found is caseload pressure with high "
-                             "referral rates (Forrester 2007; Troncoso 2017)",
-    "quality->repeat plans": "weak against noise at any window (+0.362, -0.272 to +1.065 two years ahead; a few dozen "
-                             "repeat plans a year per authority), and closing sooner works against it as for "
-                             "re-referrals. The national indicator is read both ways: a high share of repeat plans may "
-                             "mean ineffective help, a very low one children in need left without a plan (NI 65)",
+                         "started a year ahead, moves the court's backlog +0.2% in 2009/10, so the elasticity is "
+                         "noise (-0.471, -0.943 to +2.429): the court lists about two thirds of its capacity (above)."
+                         " On 600 seeds the push moves the backlog +0.03% (+1.03, -3.52 to +5.08): the court does not"
+                         " bind at the fit. Across the posterior it is alive, where members with less judicial time "
+                         "bind",
+    "proceedings->development": "its push cannot move the cause at the calibrated state: the same tenth fewer "
+                                "hearings moves proceedings' duration -0.1%, so the elasticity is noise (-1.25, -2.32"
+                                " to +1.50; +1.10, -0.96 to +4.73 on 600 seeds); the mechanism itself (each week "
+                                "beyond 26 adds proceedings_delay_vulnerability_per_week to the child's hazard) is "
+                                "unchanged, and across the posterior the link is alive",
+    "quality->re-referrals": "small, below what 24 seeds resolve: -0.027 (-0.085 to +0.034) on 600 seeds, the stated "
+                             "sign (+0.189, -0.079 to +0.485 at 24). On those seeds the push that raises the quality "
+                             "of help 3.8% changes re-referrals -0.10% (-0.33% to +0.13%) and referrals +0.05% "
+                             "(-0.08% to +0.18%), while new CP plans fall 0.65% (-0.97% to -0.33%): the reading given"
+                             " before (plans closing sooner, more children closed and referred again) is not borne "
+                             "out; help's protection is small beside the risk that brings children back. Weak in the "
+                             "evidence too: re-referral answers mostly to children's and families' characteristics, a"
+                             " few families account for most of it, and the only authority-level factor found is "
+                             "caseload pressure with high referral rates (Forrester 2007; Troncoso 2017)",
+    "quality->repeat plans": "below what even 600 seeds resolve: -0.020 (-0.226 to +0.184) (+0.136, -0.803 to +1.208 "
+                             "at 24), with some 40 repeat plans a year per authority; the push lowers new plans 0.65%"
+                             " and repeat plans 0.08% (-0.86% to +0.70%). The national indicator is read both ways: a"
+                             " high share of repeat plans may mean ineffective help, a very low one children in need "
+                             "left without a plan (NI 65)",
 }
