@@ -898,6 +898,10 @@ def links(
         "--link", help="Measure only this link (its key, e.g. 'quality->errors'; repeat for more) and the loops "
                        "it closes with the others given: only their pushes run, so many seeds cost little "
                        "[default: every link].", show_default=False)] = None,
+    also: Annotated[list[str] | None, typer.Option(
+        "--also", help="Also give each push's relative change of this outcome (a name of `cpsim run`'s columns, "
+                       "e.g. children_harmed_per_year; repeat for more), with its 90% interval: what else a push "
+                       "moved, to read a link's mechanism.", show_default=False)] = None,
 ) -> None:
     """At the calibrated historical state (2009/10), move each cause of MODEL.md s4 by a small step on common
     random numbers and print each link's elasticity with its 90% interval and whether it is alive, and each
@@ -907,11 +911,12 @@ def links(
     high = RANGES["seeds"][1]
     if seeds is None:
         seeds = LINK_SEEDS_POSTERIOR if posterior else LINK_SEEDS
-    from abm.links.measure import chosen_links
-    try:
-        chosen_links(link)
-    except ValueError as e:
-        _fail(f"--link: {e}")
+    from abm.links.measure import check_outcomes, chosen_links
+    for option, check, value in (("--link", chosen_links, link), ("--also", check_outcomes, also or ())):
+        try:
+            check(value)
+        except ValueError as e:
+            _fail(f"{option}: {e}")
     if not 2 <= seeds <= high:
         _fail(f"--seeds: {seeds} is out of range: allowed 2 to {high} (an interval needs two seeds or more)")
     workers = _workers(workers)
@@ -945,7 +950,8 @@ def links(
     with ENGINES["local"](pool) as engine, tqdm(total=len(seed_list), desc="links", unit="seed",
                                                 file=sys.stderr) as bar:
         try:
-            result = {**measure(chosen, seed_list, engine, progress=lambda: bar.update(1), keys=link),
+            result = {**measure(chosen, seed_list, engine, progress=lambda: bar.update(1), keys=link,
+                                also=tuple(also or ())),
                       **uncertainty([chosen])}
         except ValueError as e:
             _fail(f"{scenario}: {e}")

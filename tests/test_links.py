@@ -187,3 +187,35 @@ def test_links_refuse_an_unknown_link_before_any_run():
     result = CliRunner().invoke(app, ["links", "--link", "quality->erors"])
     assert result.exit_code == 2
     assert "--link: unknown link 'quality->erors': allowed" in result.output and "quality->errors" in result.output
+
+
+def test_links_also_give_what_each_push_moved():
+    """`--also OUTCOME`: each push's relative change of the outcome, computed as the link's own effect is (so for
+    the link's effect it is the link's effect_change), with its interval."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from abm.cli import app
+
+    result = CliRunner().invoke(app, ["links", "--link", "quality->errors", "--also", "errors_per_year", "--also",
+                                      "children_harmed_per_year", "--seeds", "2", "--workers", "2", "--json"])
+    assert result.exit_code in (0, 1), result.output
+    out = json.loads(result.stdout)
+    [link] = out["links"]
+    also = {row["outcome"]: row for row in out["also"]}
+    assert [row["push"] for row in out["also"]] == [link["push"]] * 2 and set(also) == {
+        "errors_per_year", "children_harmed_per_year"}
+    assert also["errors_per_year"]["change"] == link["effect_change"]
+    for row in also.values():
+        assert row["p05"] <= row["change"] <= row["p95"] and row["control_mean"] > 0
+
+
+def test_links_refuse_an_unknown_outcome_before_any_run():
+    from typer.testing import CliRunner
+
+    from abm.cli import app
+
+    result = CliRunner().invoke(app, ["links", "--link", "quality->errors", "--also", "errors_a_year"])
+    assert result.exit_code == 2
+    assert "--also: unknown outcome 'errors_a_year': allowed" in result.output and "errors_per_year" in result.output

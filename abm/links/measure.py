@@ -63,6 +63,13 @@ def chosen_links(keys=None) -> tuple[Link, ...]:
     return tuple(link for link in all_links() if link.key in set(keys))
 
 
+def check_outcomes(names) -> None:
+    """Refuse (ValueError) any of `names` that is not an outcome of abm/outcomes.py."""
+    unknown = [name for name in names if name not in INDEX]
+    if unknown:
+        raise ValueError(f"unknown outcome {', '.join(map(repr, unknown))}: allowed {', '.join(NAMES)}")
+
+
 def pushes(keys=None) -> list[Push]:
     seen: dict[str, Push] = {}
     for link in chosen_links(keys):
@@ -135,9 +142,9 @@ def _relative(arms: np.ndarray, control: np.ndarray, rows: np.ndarray) -> np.nda
     return (arms[rows] - control[rows]).mean(axis=1) / base
 
 
-def summarise(per_seed: list[dict[str, np.ndarray]], resamples: int = BOOTSTRAP, keys=None) -> dict:
-    """The JSON report: every link's (or the links `keys`') elasticity and 90% interval, alive or not, and the gain
-    of every loop whose links were all measured."""
+def summarise(per_seed: list[dict[str, np.ndarray]], resamples: int = BOOTSTRAP, keys=None, also=()) -> dict:
+    """The JSON report: every link's (or the links `keys`') elasticity and 90% interval, alive or not, the gain
+    of every loop whose links were all measured, and what each push measured did to the outcomes `also`."""
     n = len(per_seed)
     rng = np.random.default_rng(0)
     rows = np.vstack([np.arange(n), rng.integers(0, n, (resamples, n))])
@@ -169,8 +176,22 @@ def summarise(per_seed: list[dict[str, np.ndarray]], resamples: int = BOOTSTRAP,
         p05, p95 = np.nanpercentile(gain[1:], [5, 95])
         loops.append({"name": name, "links": list(loop_keys), "gain": _plain(gain[0]), "p05": _plain(p05),
                       "p95": _plain(p95), "weak": WEAK_LOOPS.get(name)})
-    return {"state": STATE, "seeds": n, "window": f"{WINDOW_START.isoformat()} + {WINDOW_WEEKS} weeks",
-            "links": links, "loop_links": loop_links, "loops": loops}
+    result = {"state": STATE, "seeds": n, "window": f"{WINDOW_START.isoformat()} + {WINDOW_WEEKS} weeks",
+              "links": links, "loop_links": loop_links, "loops": loops}
+    if also:
+        result["also"] = [_also(push.name, name, per_seed, control, rows)
+                          for push in pushes(keys) for name in also]
+    return result
+
+
+def _also(push: str, outcome: str, per_seed, control: np.ndarray, rows: np.ndarray) -> dict:
+    """The relative change of `outcome` (its mean over seeds) in the arms of `push`, with its 90% interval."""
+    i = INDEX[outcome]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        change = _relative(np.array([s[push][i] for s in per_seed]), control[:, i], rows)
+    p05, p95 = np.nanpercentile(change[1:], [5, 95]) if np.isfinite(change[1:]).any() else (np.nan,) * 2
+    return {"push": push, "outcome": outcome, "control_mean": _plain(np.nanmean(control[:, i])),
+            "change": _plain(change[0]), "p05": _plain(p05), "p95": _plain(p95)}
 
 
 def _plain(x) -> float | None:
@@ -178,15 +199,16 @@ def _plain(x) -> float | None:
     return x if np.isfinite(x) else None
 
 
-def measure(scenario, seeds: list[int], engine, progress=None, keys=None) -> dict:
+def measure(scenario, seeds: list[int], engine, progress=None, keys=None, also=()) -> dict:
     """Measure every link and loop (or only the links `keys` and the loops they close) on `seeds` with `engine`
-    (abm.engines); `progress()` after each seed."""
-    chosen_links(keys)  # an unknown key fails before any run
+    (abm.engines), and each push's relative change of the outcomes `also`; `progress()` after each seed."""
+    chosen_links(keys)  # an unknown key or outcome fails before any run
+    check_outcomes(also)
     per_seed = [None] * len(seeds)
     tasks = [(scenario, seed) if keys is None else (scenario, seed, tuple(keys)) for seed in seeds]
     for i, values in engine.map(measure_seed, tasks):
         per_seed[i] = values
         if progress is not None:
             progress()
-    return summarise(per_seed, keys=keys)
+    return summarise(per_seed, keys=keys, also=also)
 

@@ -43,4 +43,15 @@ def render(result: dict) -> str:
                      if loop["gain"] is not None else f"  {loop['name']:<22} n/a")
         if loop.get("weak"):
             lines.append(f"    not clear of zero, and why (abm/links/table.py WEAK_LOOPS): {loop['weak']}")
+    if result.get("also"):
+        lines += ["", "What each push also moved (relative change of the outcome's mean over seeds, 5th-95th; --also)",
+                  ""]
+        for row in result["also"]:
+            change = ("n/a" if row["change"] is None else
+                      f"{100 * row['change']:+.2f}% ({_pct(row['p05'])} to {_pct(row['p95'])})")
+            lines.append(f"  {row['push']}: {row['outcome']} {change}")
     return "\n".join(lines)
+
+
+def _pct(x: float | None) -> str:
+    return "n/a" if x is None else f"{100 * x:+.2f}%"
