@@ -60,7 +60,8 @@ def chosen_links(keys=None) -> tuple[Link, ...]:
     unknown = [key for key in keys if key not in known]
     if unknown:
         raise ValueError(f"unknown link {', '.join(map(repr, unknown))}: allowed {', '.join(sorted(known))}")
-    return tuple(link for link in all_links() if link.key in set(keys))
+    keys = set(keys)
+    return tuple(link for link in all_links() if link.key in keys)
 
 
 def check_outcomes(names) -> None:

@@ -204,7 +204,8 @@ WEAK_LOOPS: dict[str, str] = {
 # Links that `cpsim links` does not find alive at the calibrated state (24 seeds), and why: reported with the
 # link, never hidden, and not made stronger to pass (docs/ODD.md section 8, docs/validation.md, where the sources
 # cited here are given in full). Each was also measured with its push started one and two years ahead of the window,
-# and on 600 seeds (`cpsim links --seeds 600`, 7 December 2026); none comes alive that way.
+# and on 600 seeds (`cpsim links --seeds 600`, 7 December 2026); at 24 seeds none comes alive that way. On many seeds
+# one is clear of zero with its stated sign: care applications -> duration with its push two years ahead (its reason).
 WEAK: dict[str, str] = {
     "quality->errors": "small, below what 24 seeds resolve: -0.036 (-0.104 to +0.037) on 600 seeds, the stated sign "
                        "(+0.168, -0.160 to +0.493 at 24; across the posterior +0.078, -0.115 to +0.274 at 48). "
