@@ -10,8 +10,9 @@ factor for an agency worker; 0 for an unallocated case), and its shortfall is 1 
                            + evidence_hearings_penalty * (1 - e))
 
 A case waits for a children's guardian (the guardian service holds at most
-`guardian_cases_per_10k_children` cases at once, first come first served) before its
-hearings go on. A case with a guardian is ready for its next hearing once
+`guardian_cases_per_10k_children * guardian_capacity_scale` cases at once, first come
+first served) before its hearings go on; the history raises the scale as Cafcass added
+capacity in 2009-10. A case with a guardian is ready for its next hearing once
 `court_hearing_interval_weeks` have passed since its last one, or, while an expert is
 reporting, once the report is in: at each hearing the next outstanding expert is
 commissioned and reports `expert_report_weeks` later (the cycle of commissioning one
@@ -53,12 +54,18 @@ class FamilyCourt(mesa.Agent):
         """Take the parameters `p` and the capacities and care threshold they give."""
         self.p = p
         self.capacity = max(round(p.court_hearings_per_10k_children_week * p.children_0_19 / 1e4 * 52), 0)
-        self.guardians = max(round(p.guardian_cases_per_10k_children * p.children_0_19 / 1e4), 1)
+        self.guardians = max(round(p.guardian_cases_per_10k_children * p.guardian_capacity_scale
+                                   * p.children_0_19 / 1e4), 1)
         self.threshold = threshold_log_hazard(p, "care_threshold_annual_risk")
 
     @property
     def backlog(self) -> int:
         return len(self.child)
+
+    @property
+    def without_guardian(self) -> int:
+        """Cases waiting for a children's guardian."""
+        return int(len(self.guardian) - np.count_nonzero(self.guardian))
 
     def evidence(self, idx: np.ndarray) -> np.ndarray:
         """Quality (0-1) of the evidence the workers of children `idx` can put before the court."""

@@ -102,6 +102,9 @@ class Ledger:
                                           if self.proceedings_closed else np.nan),
             "court_duration_weeks_total_per_year": self.court_weeks_total * y,
             "court_backlog_cases": float(model.court.backlog),
+            "court_cases_without_guardian": float(model.court.without_guardian),
+            "court_cases_without_guardian_share": (model.court.without_guardian / model.court.backlog
+                                                   if model.court.backlog else np.nan),
             "court_hearings_per_year": self.hearings * y,
             "expert_assessments_per_year": self.expert_assessments * y,
             "proceedings_weeks_beyond_26_per_year": self.proceedings_weeks_beyond_26 * y,

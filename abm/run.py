@@ -21,15 +21,22 @@ def scenario_params(scenario, seed: int):
     itself are the seed's member's (abm/posterior_draws.py); its own settings still win.
 
     A branched scenario keeps its history's values of the parameters read only when the
-    model is built (abm.scenario.Branch checks that it sets none to another value).
+    model is built (abm.scenario.Branch checks that it sets none to another value), and the
+    history's dated changes made before the branch carry on where the scenario does not set
+    the parameter itself (the guardian service's funding of 2009-10 stays after April 2011).
     """
     values = {**scenario.constants, **member_constants(scenario, seed)}
     rng = streams(seed)["uncertainty"]
     for name, u in sorted(scenario.uncertainties.items()):
         whole = PARAMETERS[name].kind is int
         values[name] = int(rng.integers(u.low, u.high + 1)) if whole else float(rng.uniform(u.low, u.high))
-    if scenario.branch_from is not None:
-        kept = scenario_params(scenario.branch_from.history, seed)
+    branch = scenario.branch_from
+    if branch is not None:
+        own = set(values)
+        for week, constants in branch.history.change_weeks():
+            if week < branch.week:
+                values.update({name: value for name, value in constants.items() if name not in own})
+        kept = scenario_params(branch.history, seed)
         values.update({name: getattr(kept, name) for name in FIXED_DURING_RUN})
     return resolve(values)
 

@@ -137,6 +137,23 @@ def test_switch_rule(files):
     assert len(model.datacollector.model_vars["outcomes"]) == 1
 
 
+def test_the_historys_changes_before_the_branch_carry_on(files):
+    """A dated change of the history made before the branch point stays in force in the branch (the guardian service's
+    added places of 2009-10 after April 2011), one after it does not, and the branch's own setting wins."""
+    history = HISTORY + "\n[[changes]]\ndate = 2008-06-01\nguardian_capacity_scale = 1.5\n" \
+                        "\n[[changes]]\ndate = 2009-01-01\nguardian_capacity_scale = 2.0\n"
+    (files / "hist.toml").write_text(history)
+    seed = replicate_seeds(7, 1)[0]
+    branch = load_scenario(files / "branch.toml")
+    assert scenario_params(branch, seed).guardian_capacity_scale == 1.5
+    assert scenario_params(branch.branch_from.history, seed).guardian_capacity_scale == 1.0  # before its changes
+    model = branching.switch(branching.history_model(branch.branch_from.history, 26, seed), branch, seed)
+    assert model.p.guardian_capacity_scale == 1.5 and model.court.guardians == round(9.0 * 1.5 * 5000 / 1e4)
+    (files / "own.toml").write_text(BRANCH.replace('name = "branch"', 'name = "own"').replace(
+        "cp_plan_threshold_annual_risk = 0.2", "cp_plan_threshold_annual_risk = 0.2\nguardian_capacity_scale = 0.8"))
+    assert scenario_params(load_scenario(files / "own.toml"), seed).guardian_capacity_scale == 0.8
+
+
 def test_engines_build_once_and_agree(files):
     branch = load_scenario(files / "branch.toml")
     seeds = replicate_seeds(7, 2)

@@ -23,8 +23,8 @@ from abm.results import ID_COLUMNS
 from abm.scenario import Scenario, load_scenario
 from abm.validation import (Band, Target, TargetsError, as_json, check_periods, evaluate,
                             load_targets, render)
-from abm.validation.evaluate import calendar_years
-from abm.validation.targets import MAX_TOLERANCE
+from abm.validation.evaluate import calendar_months, calendar_years
+from abm.validation.targets import MAX_TOLERANCE, period_kind, period_span
 from tests.conftest import ROOT
 
 START = dt.date(2006, 4, 1)
@@ -40,8 +40,12 @@ def test_targets_file_loads_with_reasoned_bands_of_at_most_20_percent():
     assert len(targets) >= 20
     assert {"level", "ratio"} <= {t.kind for t in targets} <= {"level", "ratio", "share", "mean"}
     held = [t for t in targets if t.held_out]
-    assert held and all(t.period == "2010/11" for t in held)  # only the year kept out of the fit
-    assert not any(t.period in ("2010/11", "2011") for t in targets if not t.held_out)
+    # only the year kept out of the fit (April 2010 to March 2011) is held out; the court's calendar 2010 is fitted
+    in_2010_11 = [t for t in targets
+                  if t.period and dt.date(2010, 4, 1) <= period_span(t.period)[0] < dt.date(2011, 4, 1)]
+    assert held and held == in_2010_11
+    assert {t.period for t in held} == {"2010/11", "2010-06"}
+    assert not any(t.period == "2011" for t in targets)
     for t in targets:
         assert 0 < t.tolerance <= MAX_TOLERANCE and t.band.reason
         assert t.low == pytest.approx(t.value * (1 - t.tolerance))
@@ -114,8 +118,9 @@ BAD = [
     ('outcome = "referrals_per_year"', 'outcome = "referals_per_year"',
      ["target[1] (referrals 2008/09).outcome", "unknown outcome 'referals_per_year'",
       "did you mean 'referrals_per_year'"]),
-    ('period = "2008/09"', 'period = "2008-09"',
-     ["target[1] (referrals 2008-09).period", "unknown period label '2008-09'"]),
+    ('period = "2008/09"', 'period = "2008-9"',
+     ["target[1] (referrals 2008-9).period", "unknown period label '2008-9'", "a month like \"2009-08\""]),
+    ('period = "2008/09"', 'period = "2008-13"', ["target[1] (referrals 2008-13).period", "'2008-13' is not a month"]),
     ('period = "2008/09"', 'period = "2008/10"', ["'2008/10' is not a financial year", "'2008/09'"]),
     ('period = "2008/09"', 'period = 2008', ["target[1] (referrals).period: must be non-empty text in quotes"]),
     ('band = "flow"', 'band = "flows"',
@@ -130,6 +135,8 @@ BAD = [
     ('base_period = "2008/09"', 'base_period = "2009/10"', ["is the same year as period"]),
     ('base_period = "2008/09"', 'base_period = "2008"', ["'2008' is a calendar year but period '2009/10' is a "
                                                          "financial year"]),
+    ('base_period = "2008/09"', 'base_period = "2008-08"', ["'2008-08' is a month but period '2009/10' is a "
+                                                            "financial year; use the same sort of period"]),
     ('denominator = "referrals_per_year"', 'denominator = "referral"', ["unknown outcome 'referral'"]),
     ('note = "a remark"', 'period = "2009/10"', ["target[5] (turnover 2009/10).period: not used by a 'mean' target"]),
     ('value = 1.11', 'value = 1.11\nbase = "2008/09"',
@@ -207,6 +214,11 @@ def weekly() -> pd.DataFrame:
         odd = np.arange(WEEKS) % 2 == 1
         closed = np.where(years == 2009, np.where(odd, 1.0, 3.0), 1.0) * 52
         duration = np.where(years == 2009, np.where(odd, 50.0, 70.0), 40.0) + d / 100
+        # Guardians: 40 cases before the court; in the weeks starting in August 2009, 4 + 4 * (week % 2) + d / 100
+        # of them wait (a month's share is the ratio of its weeks' sums).
+        august = np.array([calendar.week_start(START, w).strftime("%Y-%m") == "2009-08" for w in range(WEEKS)])
+        data["court_backlog_cases"] = np.full(WEEKS, 40.0)
+        data["court_cases_without_guardian"] = np.where(august, 4.0 + 4.0 * (np.arange(WEEKS) % 2) + d / 100, 0.0)
         data["care_proceedings_closed_per_year"] = closed
         data["court_duration_weeks_total_per_year"] = closed * duration
         ids = {"scenario": "synthetic", "seed": np.full(WEEKS, seed, dtype=np.uint64),
@@ -225,6 +237,20 @@ def target(name, outcome, kind, value, period=None, **extra) -> Target:
 
 def last_week_of(label: str) -> int:
     return max(w for w, lab in enumerate(calendar.year_labels(START, WEEKS)) if lab == label)
+
+
+# Weeks 174-178 start in August 2009 (2009-08-01 ... 2009-08-29), week 173 on 2009-07-25.
+AUGUST_2009 = np.arange(174, 179)
+
+
+def test_calendar_months_follow_week_start_dates(weekly):
+    months = calendar_months(weekly[weekly["seed"] == SEEDS[0]], START)
+    assert calendar.week_start(START, 173) == dt.date(2009, 7, 25) and months.iloc[173] == "2009-07"
+    assert list(np.flatnonzero(months == "2009-08")) == list(AUGUST_2009)
+    assert calendar.week_start(START, 178) == dt.date(2009, 8, 29) and months.iloc[179] == "2009-09"
+    assert period_span("2009-08") == (dt.date(2009, 8, 1), dt.date(2009, 8, 31))
+    assert period_span("2009-12") == (dt.date(2009, 12, 1), dt.date(2009, 12, 31))
+    assert period_kind("2009-02") == "month"
 
 
 def test_calendar_years_follow_week_start_dates(weekly):
@@ -253,6 +279,8 @@ def test_levels_ratios_shares_means_per_seed_then_median(weekly):
         (target("court", "court_duration_weeks_mean", "level", 40, "2008"), {s: 40 + OFFSET[s] / 100 for s in SEEDS}),
         (target("court", "court_duration_weeks_mean", "level", 65, "2009"), {s: 65 + OFFSET[s] / 100 for s in SEEDS}),
         (target("turnover", "turnover_rate", "mean", 0.12), {s: 0.12 + OFFSET[s] / 10_000 for s in SEEDS}),
+        (target("guardian", "court_cases_without_guardian_share", "level", 0.15, "2009-08"),
+         {s: (4.0 + 4.0 * np.mean(AUGUST_2009 % 2) + OFFSET[s] / 100) / 40 for s in SEEDS}),
     ]
     results = evaluate(weekly, [t for t, _ in cases], START)
     for (t, expected), r in zip(cases, results):

@@ -74,7 +74,7 @@ PUSHES = {push.name: push for push in (
     P("public status +20%", nudge=("workforce", "status", "x", 1.2)),
     P("managers' indicator -5 points", nudge=("management", "timeliness", "+", -0.05)),
     P("agency hiring x2", scale={"agency_hire_rate_per_week": 2.0}),
-    P("court hearings -10%, a year ahead", scale={"court_hearings_per_10k_children_week": 0.9}, lead_weeks=YEAR),
+    P("guardian places -10%, a year ahead", scale={"guardian_cases_per_10k_children": 0.9}, lead_weeks=YEAR),
     P("managers' allocation limit +25%", scale={"allocation_load_limit": 1.25}),
     P("experts per case +20%, a year ahead", scale={"expert_assessments_per_case_mean": 1.2}, lead_weeks=YEAR),
     P("blame defence -10%", scale={"blame_defence_strength": 0.9}),
@@ -154,11 +154,11 @@ LINKS: tuple[Link, ...] = (
     L("agency->quality", 25, "agency share", "quality of help", "O",
       "agency_share", "help_quality_mean", "agency hiring x2"),
     L("backlog->duration", 26, "court backlog", "proceedings duration", "S",
-      "court_backlog_cases", "court_duration_weeks_mean", "court hearings -10%, a year ahead"),
+      "court_backlog_cases", "court_duration_weeks_mean", "guardian places -10%, a year ahead"),
     L("experts->duration", 26, "expert assessments", "proceedings duration", "S",
       "expert_assessments_per_year", "court_duration_weeks_mean", "experts per case +20%, a year ahead"),
     L("proceedings->development", 27, "weeks in proceedings", "harm to the child's development", "S",
-      "court_duration_weeks_mean", "developmental_harm_per_year", "court hearings -10%, a year ahead"),
+      "court_duration_weeks_mean", "developmental_harm_per_year", "guardian places -10%, a year ahead"),
     L("quality->re-referrals", 28, "quality of help", "re-referrals", "O",
       "help_quality_mean", "re_referrals_per_year", "quality of unskilled help +30%, two years ahead"),
     L("quality->repeat plans", 28, "quality of help", "repeat plans", "O",
@@ -191,90 +191,44 @@ LOOPS: dict[str, tuple[str, ...]] = {
 }
 
 # Loops whose gain `cpsim links` does not find clear of zero at the calibrated state (24 seeds), and why: reported,
-# never hidden (docs/validation.md).
-WEAK_LOOPS: dict[str, str] = {
-    "B2": "passes through quality->errors, small at the fit of 7 December 2026, so its gain straddles zero (+1.0e-4, "
-          "-9.6e-5 to +3.2e-4 at 24 seeds; -1.6e-5, -4.8e-5 to +1.7e-5 at 600, the balancing sign; across the "
-          "posterior +3.4e-5, -5.0e-5 to +1.1e-4 at 48); every other link of it is alive",
-    "R (blame procedures)": "passes through quality->errors, as B2 (-3.8e-3, -1.2e-2 to +3.6e-3 at 24 seeds; +5.8e-4,"
-                            " -6.0e-4 to +1.7e-3 at 600, the reinforcing sign; across the posterior -1.5e-3, -5.0e-3 "
-                            "to +2.1e-3 at 48)",
-}
+# never hidden (docs/validation.md). None at the fit of 7 December 2026 with the guardian target: B2 and R (blame
+# procedures), which pass through quality->errors, are clear of zero at 24 seeds but not on 200 (docs/validation.md).
+WEAK_LOOPS: dict[str, str] = {}
 
 # Links that `cpsim links` does not find alive at the calibrated state (24 seeds), and why: reported with the
 # link, never hidden, and not made stronger to pass (docs/ODD.md section 8, docs/validation.md, where the sources
-# cited here are given in full). Each was also measured with its push started one and two years ahead of the window,
-# and on 600 seeds (`cpsim links --seeds 600`, 7 December 2026); at 24 seeds none comes alive that way. On many seeds
-# one is clear of zero with its stated sign: care applications -> duration with its push two years ahead (its reason).
+# cited here are given in full). At the fit of 7 December 2026 with the guardian target every link was also
+# measured on 200 seeds (results/links-2026-12-07/links-200-seeds-guardians.json): two of these are alive there
+# (turnover -> experience, care applications -> duration), and one link alive at 24 seeds is not (quality ->
+# errors: -0.205, -0.456 to +0.041).
 WEAK: dict[str, str] = {
-    "quality->errors": "small, below what 24 seeds resolve: -0.036 (-0.104 to +0.037) on 600 seeds, the stated sign "
-                       "(+0.168, -0.160 to +0.493 at 24; across the posterior +0.078, -0.115 to +0.274 at 48). "
-                       "Raising the quality of unskilled help two years ahead raises the quality of help 3.8% and "
-                       "helped children's protection 3.3% (of 0.130 on the log-hazard of harm: their hazard falls "
-                       "0.4%); on the same 600 seeds harm to children known falls 0.28% (-0.62% to +0.06%), harm to "
-                       "children missed (turned away or closed within the window) does not move (+0.06%, -0.49% to "
-                       "+0.62%) and all harm falls 0.13% (-0.19% to -0.07%). 57% of the errors are harm to children "
-                       "known, whose hazard help lowers by the protection it adds: by that arithmetic the link is "
-                       "about -0.04 at the fit (as measured), and would be about -0.08 with help's effect at the top "
-                       "of its cited range (hazard ratio 0.5 at full quality), where 24 seeds resolve about +/-0.3. "
-                       "The reading given before (plans closing sooner add missed harm) is not borne out. The fit of "
-                       "6 December had -0.253 (-0.487 to -0.029) at 24 seeds with help's effect 0.35, not remeasured "
-                       "on more seeds",
-    "applications->duration": "small, with the stated sign once its push has had time to act, and not resolved at 24 "
-                              "seeds (+0.109, -0.093 to +0.426): with care applications +20% from two years ahead of "
-                              "the window it is +0.049 (+0.015 to +0.085) on 300 seeds, and from three years ahead "
-                              "+0.043 (+0.007 to +0.081). With the push a year ahead, as measured until 7 December "
-                              "2026, it was the other way (-0.105 at 24 seeds; -0.052, -0.071 to -0.034 on 600): the "
-                              "extra cases that conclude within two years of the push's start are the quick ones, so "
-                              "the mean duration of the cases concluded in the window fell (measured: conclusions "
-                              "rose 15.5% for applications +17.7% a year ahead, 18.2% for +16.6% two years ahead). It"
-                              " is small because the court is slack at the fit of 7 December 2026, which gave it more"
-                              " judicial time (1.51 hearings per 10,000 children a week) and the guardian service "
-                              "more places (17.5 per 10,000), so in 2009/10 it lists about two thirds of its "
-                              "capacity: hearings, experts and the backlog rise in proportion with applications (+17%"
-                              " to +18% each, two years ahead) and no case waits for a hearing. England's court bound"
-                              " in 2009-2010 (Hedley, Public Accounts Committee, 12 October 2010: 'the same amount of"
-                              " cases is going through; it is just that the number of outstanding cases is rising'), "
-                              "which the targets (three durations) cannot tell from a slack court whose cases need "
-                              "fewer hearings",
-    "agency->continuity": "weak at any window: continuity is back to full 12 weeks after a change of worker, so "
-                          "agency workers' cases keep 0.93 of it against 0.98 on permanent workers' cases, and agency"
-                          " workers hold about 8% of helped children's cases; doubling agency hiring (agency share "
-                          "+6%) lowers continuity among allocated children by 0.04%, less than the noise from the 9% "
-                          "of helped children waiting unallocated (counted at 0). Started two years ahead the push "
-                          "moves the agency share no more (+7%, within its own noise) and the link stays at -0.014 "
-                          "(-0.098 to +0.091); on 600 seeds +0.002 (-0.004 to +0.009): none. Weaker than in practice,"
-                          " where agency use is criticised for discontinuity (Cornes et al. 2013)",
-    "agency->quality": "the opposite way at the calibrated state, and not the stated way at any window (two years "
-                       "ahead: +0.183, -0.381 to +0.836): agency workers fill vacant posts, so more workers are in "
-                       "post (+0.8%), caseloads are lower (-0.7%) and each case gets more direct time (+1.9%), which "
-                       "outweighs agency workers' lower local knowledge and continuity (on 600 seeds +0.055, +0.040 "
-                       "to +0.074: clearly the opposite way). Research on the period finds both sides: locums are a "
-                       "quick response to shortages of staff but carry risks to practice (J. Care Services Management"
-                       " 2011; Cornes et al. 2013)",
-    "backlog->duration": "slack at the calibrated state (the fit of 7 December 2026): a tenth fewer hearings a week, "
-                         "started a year ahead, moves the court's backlog +0.2% in 2009/10, so the elasticity is "
-                         "noise (-0.471, -0.943 to +2.429): the court lists about two thirds of its capacity (above)."
-                         " On 600 seeds the push moves the backlog +0.03% (+1.03, -3.52 to +5.08): the court does not"
-                         " bind at the fit. Across the posterior it is alive, where members with less judicial time "
-                         "bind",
-    "proceedings->development": "its push cannot move the cause at the calibrated state: the same tenth fewer "
-                                "hearings moves proceedings' duration -0.1%, so the elasticity is noise (-1.25, -2.32"
-                                " to +1.50; +1.10, -0.96 to +4.73 on 600 seeds); the mechanism itself (each week "
-                                "beyond 26 adds proceedings_delay_vulnerability_per_week to the child's hazard) is "
-                                "unchanged, and across the posterior the link is alive",
-    "quality->re-referrals": "small, below what 24 seeds resolve: -0.027 (-0.085 to +0.034) on 600 seeds, the stated "
-                             "sign (+0.189, -0.079 to +0.485 at 24). On those seeds the push that raises the quality "
-                             "of help 3.8% changes re-referrals -0.10% (-0.33% to +0.13%) and referrals +0.05% "
-                             "(-0.08% to +0.18%), while new CP plans fall 0.65% (-0.97% to -0.33%): the reading given"
-                             " before (plans closing sooner, more children closed and referred again) is not borne "
-                             "out; help's protection is small beside the risk that brings children back. Weak in the "
-                             "evidence too: re-referral answers mostly to children's and families' characteristics, a"
-                             " few families account for most of it, and the only authority-level factor found is "
-                             "caseload pressure with high referral rates (Forrester 2007; Troncoso 2017)",
-    "quality->repeat plans": "below what even 600 seeds resolve: -0.020 (-0.226 to +0.184) (+0.136, -0.803 to +1.208 "
-                             "at 24), with some 40 repeat plans a year per authority; the push lowers new plans 0.65%"
-                             " and repeat plans 0.08% (-0.86% to +0.70%). The national indicator is read both ways: a"
-                             " high share of repeat plans may mean ineffective help, a very low one children in need "
-                             "left without a plan (NI 65)",
+    "turnover->experience": "not resolved at 24 seeds (-0.770, -3.484 to +0.565) and alive on 200 (-0.347, -0.456 to "
+                            "-0.272). At every fit before it was alive at 24 seeds (-0.149, -0.233 to -0.092 at the "
+                            "fit before this one): the intervals at 24 seeds widened at this fit, whose guardian "
+                            "service queues in 2009/10",
+    "applications->duration": "not resolved at 24 seeds (+0.101, -0.247 to +0.673) and alive on 200 (+0.307, +0.187 to "
+                              "+0.473): with care applications +20% from two years ahead of the window the share of "
+                              "care cases waiting for a children's guardian more than doubles (+115%, +96% to +140%), "
+                              "the backlog rises 16.8% and the mean duration of the cases concluded 2.3% (+1.5% to "
+                              "+3.2%). At the fit before, whose guardian service had a place for every case, it was "
+                              "+0.049 (+0.015 to +0.085) on 300 seeds: the guardians' queue, fitted since to August "
+                              "2009, is what makes a surge lengthen proceedings, as England's did in 2009-10",
+    "agency->continuity": "weak at any window: continuity is back to full 12 weeks after a change of worker, so agency"
+                          " workers' cases keep 0.93 of it against 0.98 on permanent workers' cases, and agency workers"
+                          " hold about 8% of helped children's cases (measured at an earlier fit). -0.003 (-0.056 to "
+                          "+0.050) at 24 seeds, -0.005 (-0.041 to +0.054) on 200 (+0.002, -0.004 to +0.009 on 600 at "
+                          "the fit before): none. Weaker than in practice, where agency use is criticised for "
+                          "discontinuity (Cornes et al. 2013)",
+    "agency->quality": "the opposite way at the calibrated state: +0.031 (-0.103 to +0.258) at 24 seeds, +0.064 "
+                       "(+0.012 to +0.308) on 200 (+0.055, +0.040 to +0.074 on 600 at the fit before): agency workers "
+                       "fill vacant posts, so more workers are in post, caseloads are lower and each case gets more "
+                       "direct time (at the fit before: +0.8%, -0.7%, +1.9%), which outweighs agency workers' lower "
+                       "local knowledge and continuity. Research on the period finds both sides: locums are a quick "
+                       "response to shortages of staff but carry risks to practice (J. Care Services Management 2011; "
+                       "Cornes et al. 2013)",
+    "quality->repeat plans": "below what even 200 seeds resolve: -0.268 (-1.021 to +0.501) (-0.053, -2.457 to +2.602 "
+                             "at 24; -0.020, -0.226 to +0.184 on 600 at the fit before), with some 40 repeat plans a "
+                             "year per authority. The national indicator is read both ways: a high share of repeat "
+                             "plans may mean ineffective help, a very low one children in need left without a plan "
+                             "(NI 65)",
 }

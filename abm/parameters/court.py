@@ -34,6 +34,11 @@ PARAMETERS = [
     ("guardian_cases_per_10k_children", 9.0, 0.1, 1000.0,
      "care cases the children's guardian service can hold at once, per 10,000 children; a case waits for a "
      "guardian before its hearings can go on", "Cafcass: delays allocating guardians after November 2008 (Ofsted 2009); " + A),
+    ("guardian_capacity_scale", 1.0, 0.1, 10.0,
+     "the children's guardian service's places relative to guardian_cases_per_10k_children (its funding: the "
+     "history's dated changes raise it from September 2009 to June 2010)",
+     "care cases allocated to a children's guardian rose from 8,747 in July 2009 to 11,243 in June 2010, +28.5% "
+     "(Cafcass, A. Douglas, CYP Now, July 2010); NAO (2010) Cafcass's response to increased demand for its services"),
     ("court_timetable_target_weeks", 0, 0, 260,
      "timetable target for a case; 0 means none (cases past it are heard first)", FJR),
     ("court_noise_sd", 0.5, 0.05, 5.0, "error (log-hazard units) in the court's judgment of risk", A),

@@ -3,8 +3,8 @@
 Per seed, an outcome's value in a period is its yearly aggregate (`abm.outcomes.yearly`:
 flows and averages as the year's mean of the annualised weekly values, stocks at the
 year's last week, ratio outcomes as the ratio of the year's sums). Financial years are
-the table's `year_label`s; a calendar year ("2009") groups the weeks whose start date
-falls in it. Then, per seed:
+the table's `year_label`s; a calendar year ("2009") or a month ("2009-08") groups the
+weeks whose start date falls in it, aggregated the same way. Then, per seed:
 
     level  the outcome's value in `period`
     ratio  the value in `period` over the value in `base_period`
@@ -52,26 +52,40 @@ def _plain(x: float) -> float | None:
     return float(x) if math.isfinite(x) else None
 
 
+def _week_starts(weekly: pd.DataFrame, start: dt.date) -> pd.DatetimeIndex:
+    return pd.Timestamp(start) + pd.to_timedelta(weekly["week"].to_numpy(dtype=np.int64) * 7, unit="D")
+
+
 def calendar_years(weekly: pd.DataFrame, start: dt.date) -> pd.Series:
     """The calendar year in which each weekly row's week starts."""
-    days = pd.to_timedelta(weekly["week"].to_numpy(dtype=np.int64) * 7, unit="D")
-    return pd.Series((pd.Timestamp(start) + days).year, index=weekly.index, name="calendar_year")
+    return pd.Series(_week_starts(weekly, start).year, index=weekly.index, name="calendar_year")
+
+
+def calendar_months(weekly: pd.DataFrame, start: dt.date) -> pd.Series:
+    """The month ("2009-08") in which each weekly row's week starts."""
+    return pd.Series(_week_starts(weekly, start).strftime("%Y-%m"), index=weekly.index, name="month")
 
 
 class Reader:
-    """Per-seed yearly values of a weekly table, by financial year label or by calendar year."""
+    """Per-seed values of a weekly table by financial year label, calendar year or month."""
 
     def __init__(self, weekly: pd.DataFrame, start: dt.date | None):
         self.seeds = pd.unique(weekly["seed"])
         self.financial = yearly(weekly, ["seed", "year_label"]).set_index(["year_label", "seed"])
-        self.calendar = None
+        self.calendar = self.monthly = None
         if start is not None:
-            dated = weekly.assign(calendar_year=calendar_years(weekly, start).astype(str))
+            dated = weekly.assign(calendar_year=calendar_years(weekly, start).astype(str),
+                                  month=calendar_months(weekly, start))
             self.calendar = yearly(dated, ["seed", "calendar_year"]).set_index(["calendar_year", "seed"])
+            self.monthly = yearly(dated, ["seed", "month"]).set_index(["month", "seed"])
+
+    def table(self, period: str) -> pd.DataFrame | None:
+        """The aggregated table holding periods of `period`'s sort (None for dates in a run without them)."""
+        return {"financial": self.financial, "calendar": self.calendar, "month": self.monthly}[period_kind(period)]
 
     def value(self, outcome: str, period: str) -> pd.Series:
         """The outcome's value in `period` for each seed (indexed by seed)."""
-        table = self.financial if period_kind(period) == "financial" else self.calendar
+        table = self.table(period)
         if table is None:
             raise ValueError(f"period {period}: the run has no dates (its scenario has no start_date)")
         labels = table.index.get_level_values(0)

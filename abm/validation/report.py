@@ -34,7 +34,7 @@ from abm.results import _git, atomic_write_bytes
 from abm.risk import annual_risk
 from abm.validation import taylor_russell
 from abm.validation.evaluate import Reader, Result, _fmt
-from abm.validation.targets import period_kind, period_span
+from abm.validation.targets import period_span
 
 REPORT_FILE = "validation.html"
 SMOOTH_WEEKS = 13
@@ -168,7 +168,7 @@ def target_figure(results: list[Result], weekly: pd.DataFrame, scenario, reader:
 
 
 def _points(ax, results: list[Result], stock: bool) -> None:
-    """Each target with its band, and the simulated yearly median beside it (green pass, red fail)."""
+    """Each target with its band, and the simulated median over its period beside it (green pass, red fail)."""
     for i, r in enumerate(results):
         t = r.target
         x = _where(t.period, stock)
@@ -177,13 +177,13 @@ def _points(ax, results: list[Result], stock: bool) -> None:
         if math.isfinite(r.median):
             first, last = period_span(t.period)
             ax.hlines(r.median, first, last, color="#2b8a3e" if r.ok else "#c92a2a", linewidth=2.5, zorder=4,
-                      label=f"simulated {'value at year end' if stock else 'yearly value'} (median)"
+                      label=f"simulated {'value at year end' if stock else 'value over the period'} (median)"
                       if i == 0 else None)
 
 
 def _ratio_series(ax, results: list[Result], reader: Reader) -> None:
     t0 = results[0].target
-    table = reader.financial if period_kind(t0.period) == "financial" else reader.calendar
+    table = reader.table(t0.period)
     labels = list(pd.unique(table.index.get_level_values(0)))
     base = reader.value(t0.outcome, t0.base_period)
     per_year = pd.DataFrame({label: reader.value(t0.outcome, label) / base for label in labels}).T

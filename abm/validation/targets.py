@@ -6,8 +6,8 @@ with 0 < t <= 0.20 and a reason saying why the band is that wide, and `[[target]
     name        the series the target belongs to (targets sharing a name share an outcome and kind)
     outcome     an outcome of abm/outcomes.py
     kind        "level", "ratio", "share" or "mean"
-    period      a financial year "2008/09" or a calendar year "2009" (not for "mean")
-    base_period the year a "ratio" divides by (same sort of year as `period`)
+    period      a financial year "2008/09", a calendar year "2009" or a month "2009-08" (not for "mean")
+    base_period the period a "ratio" divides by (same sort of period as `period`)
     denominator the outcome a "share" divides by, in the same period
     value       the target, a positive number (a share is at most 1)
     band        the name of a band in [tolerances]
@@ -43,6 +43,7 @@ OPTIONAL = ("period", "base_period", "denominator", "note", "held_out")
 SECTIONS = ("tolerances", "target")
 FINANCIAL = re.compile(r"^(\d{4})/(\d{2})$")
 CALENDAR = re.compile(r"^(\d{4})$")
+MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 
@@ -106,9 +107,9 @@ class Target:
 
 
 def period_kind(label: str) -> str:
-    """"financial" for "2008/09", "calendar" for "2009"; ValueError for anything else."""
+    """"financial" for "2008/09", "calendar" for "2009", "month" for "2009-08"; ValueError for anything else."""
     if not isinstance(label, str):
-        raise ValueError(f"must be text in quotes like \"2008/09\" or \"2009\", not {label!r}")
+        raise ValueError(f"must be text in quotes like \"2008/09\", \"2009\" or \"2009-08\", not {label!r}")
     m = FINANCIAL.match(label)
     if m:
         first, second = int(m.group(1)), int(m.group(2))
@@ -118,17 +119,29 @@ def period_kind(label: str) -> str:
         return "financial"
     if CALENDAR.match(label):
         return "calendar"
-    raise ValueError(f"unknown period label '{label}': give a financial year like \"2008/09\" "
-                     "or a calendar year like \"2009\"")
+    m = MONTH.match(label)
+    if m:
+        if not 1 <= int(m.group(2)) <= 12:
+            raise ValueError(f"'{label}' is not a month: give the year and a month 01 to 12, like \"2009-08\"")
+        return "month"
+    raise ValueError(f"unknown period label '{label}': give a financial year like \"2008/09\", "
+                     "a calendar year like \"2009\" or a month like \"2009-08\"")
 
 
 def period_span(period: str) -> tuple[dt.date, dt.date]:
-    """The first and last day of a financial year "2008/09" or a calendar year "2009"."""
-    if period_kind(period) == "financial":
-        first = int(period[:4])
-        return dt.date(first, 4, 1), dt.date(first + 1, 3, 31)
-    return dt.date(int(period), 1, 1), dt.date(int(period), 12, 31)
+    """The first and last day of a financial year "2008/09", a calendar year "2009" or a month "2009-08"."""
+    kind, year = period_kind(period), int(period[:4])
+    if kind == "financial":
+        return dt.date(year, 4, 1), dt.date(year + 1, 3, 31)
+    if kind == "month":
+        month = int(period[5:])
+        return dt.date(year, month, 1), dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)
 
+
+
+def _sort(kind: str) -> str:
+    return "month" if kind == "month" else f"{kind} year"
 
 
 def _number(value) -> bool:
@@ -211,8 +224,8 @@ def _target(path: Path, i: int, entry: dict, bands: dict[str, Band]) -> Target:
             except ValueError as e:
                 raise TargetsError(f"{where}.{key}: {e}") from None
     if len(set(sorts.values())) > 1:
-        raise TargetsError(f"{where}.base_period: '{entry['base_period']}' is a {sorts['base_period']} year but "
-                           f"period '{entry['period']}' is a {sorts['period']} year; use the same sort of year")
+        raise TargetsError(f"{where}.base_period: '{entry['base_period']}' is a {_sort(sorts['base_period'])} but "
+                           f"period '{entry['period']}' is a {_sort(sorts['period'])}; use the same sort of period")
     if kind == "ratio" and entry["period"] == entry["base_period"]:
         raise TargetsError(f"{where}.base_period: is the same year as period; a ratio compares two years")
     value = entry["value"]
@@ -273,7 +286,8 @@ def check_periods(targets, scenario) -> None:
     for t in targets:
         for label in t.periods():
             lo, hi = period_span(label)
-            # A year counts as simulated when every week starting in it is simulated (within a week at each end).
+            # A period counts as simulated when every week starting in it is simulated (within a week at each end).
             if lo < start - dt.timedelta(days=6) or hi > end + dt.timedelta(days=7):
-                raise TargetsError(f"target {t.name} {t.when}: {label} is not a whole simulated year of scenario "
+                raise TargetsError(f"target {t.name} {t.when}: {label} is not a whole simulated "
+                                   f"{'month' if period_kind(label) == 'month' else 'year'} of scenario "
                                    f"'{scenario.name}', which runs {start} to {end}")

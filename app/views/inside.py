@@ -134,7 +134,7 @@ def RunPanels(base: RunReading, other: RunReading, projector: bool):
             "loops": [loops.loops_figure(loops.readings(r.weekly, r.decisions, r.harm_base_per_week, r.variety_mean),
                                          _title(r)) for r in (base, other)],
             "workforce": workforce.series_figure(tables["workforce"], f"Workforce, {base.label}"),
-            "court": workforce.series_figure(tables["court"], f"Court, {base.label}"),
+            "court": workforce.series_figure(tables["court"], f"Court, {base.label}", columns=2),
         }
 
     key = [id(base), id(other)]

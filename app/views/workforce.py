@@ -15,7 +15,8 @@ from abm.summary import PERCENT
 
 WORKFORCE = ("caseload_mean", "direct_work_share", "turnover_rate", "vacancy_rate", "agency_share",
              "experience_years_mean")
-COURT = ("court_backlog_cases", "court_duration_weeks_mean", "care_applications_per_year")
+COURT = ("care_applications_per_year", "court_backlog_cases", "court_cases_without_guardian_share",
+         "court_duration_weeks_mean")
 
 
 def series(weekly: pd.DataFrame, names: tuple[str, ...]) -> pd.DataFrame:
