@@ -142,7 +142,7 @@ def test_the_committed_posterior_loads_within_its_priors_and_is_what_its_committ
     assert all(d.low <= m[d.name] <= d.high for m in post.members for d in post.space)
     assert post.provenance["method"].startswith("Bayesian calibration with quadratic emulators")
     setup = prepare(seeds=emulator.JACOBIAN_SEEDS, holdout_seeds=1)
-    search = ROOT / "results" / "emulator-2026-12-07b" / emulator.STATE_FILE
+    search = ROOT / "results" / "emulator-2026-12-07c" / emulator.STATE_FILE
     state = emulator.State.load(search, emulator._settings(setup, post.provenance["seeds_per_draw"], 1000))
     points, _ = emulator.members(setup, state)
     assert [{k: float(f"{v:.6g}") for k, v in p.items()} for p in points] == list(post.members)
