@@ -22,8 +22,9 @@ def scenario_params(scenario, seed: int):
 
     A branched scenario keeps its history's values of the parameters read only when the
     model is built (abm.scenario.Branch checks that it sets none to another value), and the
-    history's dated changes made before the branch carry on where the scenario does not set
-    the parameter itself (the guardian service's funding of 2009-10 stays after April 2011).
+    history's dated changes made before the branch, or in its week, carry on where the scenario
+    does not set the parameter itself in its own constants or uncertainties (the guardian
+    service's funding of 2009-10 stays after April 2011).
     """
     values = {**scenario.constants, **member_constants(scenario, seed)}
     rng = streams(seed)["uncertainty"]
@@ -32,9 +33,9 @@ def scenario_params(scenario, seed: int):
         values[name] = int(rng.integers(u.low, u.high + 1)) if whole else float(rng.uniform(u.low, u.high))
     branch = scenario.branch_from
     if branch is not None:
-        own = set(values)
+        own = (set(scenario.constants) - set(scenario.fitted)) | set(scenario.uncertainties)
         for week, constants in branch.history.change_weeks():
-            if week < branch.week:
+            if week <= branch.week:
                 values.update({name: value for name, value in constants.items() if name not in own})
         kept = scenario_params(branch.history, seed)
         values.update({name: getattr(kept, name) for name in FIXED_DURING_RUN})

@@ -152,6 +152,14 @@ def test_the_historys_changes_before_the_branch_carry_on(files):
     (files / "own.toml").write_text(BRANCH.replace('name = "branch"', 'name = "own"').replace(
         "cp_plan_threshold_annual_risk = 0.2", "cp_plan_threshold_annual_risk = 0.2\nguardian_capacity_scale = 0.8"))
     assert scenario_params(load_scenario(files / "own.toml"), seed).guardian_capacity_scale == 0.8
+    # a value in the parameter file the history shares is not the branch's own: the history's change still wins
+    (files / "fit.toml").write_text(FIT + "guardian_capacity_scale = 0.7\n")
+    assert scenario_params(load_scenario(files / "branch.toml"), seed).guardian_capacity_scale == 1.5
+    # a change in the branch's own week is in force from its first week
+    (files / "hist.toml").write_text(history.replace("date = 2008-06-01", "date = 2008-10-01"))
+    branch = load_scenario(files / "branch.toml")
+    assert branch.branch_from.history.change_weeks()[0][0] == branch.branch_from.week
+    assert scenario_params(branch, seed).guardian_capacity_scale == 1.5
 
 
 def test_engines_build_once_and_agree(files):

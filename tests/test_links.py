@@ -8,10 +8,10 @@ passes when the 90% bootstrap interval of its elasticity lies on the side its po
 states and its push moved its cause. Nothing here sets a mechanism's strength: the
 parameters are the calibrated ones (scenarios/calibrated.toml), and a weak link fails. The
 links the model does not make alive at the calibrated state are skipped with the reason
-documented in `abm.links.table.WEAK`. Of the loops, R has a positive gain (reinforcing) and B1
-a negative one (balancing), each with an interval clear of zero; B2 and the blame-procedures
-loop, which pass through quality -> errors, straddle zero at the fit of 7 December 2026 and are
-skipped with the reason documented in `abm.links.table.WEAK_LOOPS`.
+documented in `abm.links.table.WEAK`. Every loop's gain must have its sign with an interval
+clear of zero (R and the blame-procedures loop positive, B1 and B2 negative), unless it is
+documented in `abm.links.table.WEAK_LOOPS` (none at the fit of 7 December 2026 with the guardian
+target). A push must hold through the history's dated changes (Cafcass's added places).
 """
 
 from __future__ import annotations
@@ -26,9 +26,10 @@ import pytest
 from abm import calendar
 from abm.engines.local import LocalEngine
 from abm.links import LINKS, LOOPS, measure
-from abm.links.table import WEAK, WEAK_LOOPS
-from abm.links.measure import WINDOW_START, measure_seed
+from abm.links.table import WEAK, WEAK_LOOPS, Push
+from abm.links.measure import WINDOW_START, apply_push, measure_seed
 from abm.model import ChildProtectionModel
+from abm.reforms.schedule import ReformSchedule
 from abm.run import run, scenario_params
 from abm.scenario import load_scenario
 from abm.seeds import replicate_seeds
@@ -101,6 +102,27 @@ def test_a_branched_copy_runs_on_as_the_run_itself():
     straight = run(scenario, seed).drop(columns=["scenario", "seed", "week", "year", "year_label"]).to_numpy()
     branched = np.vstack(arm.datacollector.model_vars["outcomes"])
     np.testing.assert_array_equal(np.nan_to_num(branched, nan=-1.0), np.nan_to_num(straight, nan=-1.0))
+
+
+def test_a_push_stays_in_force_through_the_historys_dated_changes():
+    """The history's dated changes rebuild a week's parameters from the schedule's base: a push made before them
+    must still hold after them, with the change applied on top."""
+    seed = SEEDS[0]
+    params = scenario_params(HISTORY, seed)
+    warmup = HISTORY.warmup_years * calendar.WEEKS_PER_YEAR
+    model = ChildProtectionModel(params, seed, warmup_weeks=warmup, events=HISTORY.event_weeks(),
+                                 reforms=ReformSchedule.from_scenario(HISTORY, params))
+    first_change = warmup + HISTORY.change_weeks()[0][0]
+    while model.week < first_change - 4:
+        model.step()
+    apply_push(model, Push("guardian places -10%", scale={"guardian_cases_per_10k_children": 0.9}))
+    pushed = model.p.guardian_cases_per_10k_children
+    assert pushed == pytest.approx(0.9 * params.guardian_cases_per_10k_children)
+    while model.week <= first_change:
+        model.step()
+    assert model.p.guardian_capacity_scale == HISTORY.change_weeks()[0][1]["guardian_capacity_scale"]
+    assert model.p.guardian_cases_per_10k_children == pushed
+    assert model.court.guardians == round(pushed * model.p.guardian_capacity_scale * params.children_0_19 / 1e4)
 
 
 @functools.lru_cache(maxsize=None)

@@ -329,5 +329,5 @@ def test_json_shape_and_table(weekly):
 
 
 def test_period_outside_the_run_is_an_error(weekly):
-    with pytest.raises(ValueError, match=r"period 2012/13 is not in the run \(its years: 2006/07, "):
+    with pytest.raises(ValueError, match=r"period 2012/13 is not in the run \(its periods of that sort: 2006/07, "):
         evaluate(weekly, [target("referrals", "referrals_per_year", "level", 1, "2012/13")], START)

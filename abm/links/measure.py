@@ -89,7 +89,8 @@ def window_values(model, start: int) -> np.ndarray:
 
 
 def apply_push(model, push: Push) -> None:
-    """Move the cause of `push` in `model`: its parameters from now on, or its state once."""
+    """Move the cause of `push` in `model`: its parameters from now on (also under the run's dated changes, whose
+    schedule rebuilds a week's parameters from its base), or its state once."""
     if push.scale or push.add:
         changes = {}
         for name, factor in push.scale.items():
@@ -99,7 +100,10 @@ def apply_push(model, push: Push) -> None:
         for name, value in changes.items():
             spec = PARAMETERS[name]
             changes[name] = spec.kind(min(max(value, spec.low), spec.high))
-        model.set_params(dataclasses.replace(model.p, **changes))
+        pushed = dataclasses.replace(model.p, **changes)
+        model.set_params(pushed)
+        if model.reforms is not None:
+            model.reforms = model.reforms.rebased(pushed)
     if push.nudge is not None:
         component, attribute, op, amount = push.nudge
         owner = getattr(model, component)

@@ -40,6 +40,10 @@ class ReformSchedule:
         return cls(base, [(reform, reform.first_week(scenario.start_date)) for reform in reforms],
                    scenario.change_weeks())
 
+    def rebased(self, base) -> ReformSchedule:
+        """The same reforms and changes on the parameters `base` (a run whose parameters were moved from outside)."""
+        return ReformSchedule(base, self.reforms, self.changes)
+
     def params_at(self, week: int):
         """The parameters of `week` (after the warm-up), or None when no ramp moves and no change begins in it."""
         if week not in self.moving:

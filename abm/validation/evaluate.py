@@ -91,7 +91,7 @@ class Reader:
         labels = table.index.get_level_values(0)
         if period not in labels:
             shown = ", ".join(pd.unique(labels))
-            raise ValueError(f"period {period} is not in the run (its years: {shown})")
+            raise ValueError(f"period {period} is not in the run (its periods of that sort: {shown})")
         return table.loc[period, outcome].reindex(self.seeds)
 
     def mean(self, outcome: str) -> pd.Series:
