@@ -52,11 +52,12 @@ class Ledger:
         means = dict(zip(WORKER_MEANS, means.tolist()))
         filled = max(in_post, 1)
         looked_after = int(status_counts[LOOKED_AFTER])
+        backlog, waiting = model.court.backlog, model.court.without_guardian
         cost = (permanent * p.social_worker_cost_per_year + agency * p.social_worker_cost_per_year * p.agency_cost_multiplier
                 + wf.teams * p.manager_cost_per_year
                 + y * (looked_after * p.looked_after_cost_per_child_week
                        + model.early_help_open * p.early_help_cost_per_child_week
-                       + model.court.backlog * p.court_cost_per_case_week))
+                       + backlog * p.court_cost_per_case_week))
         completed = self.assessments_completed
         shift = model.assessment.shift()
         return {
@@ -101,10 +102,9 @@ class Ledger:
             "court_duration_weeks_mean": (self.court_weeks_total / self.proceedings_closed
                                           if self.proceedings_closed else np.nan),
             "court_duration_weeks_total_per_year": self.court_weeks_total * y,
-            "court_backlog_cases": float(model.court.backlog),
-            "court_cases_without_guardian": float(model.court.without_guardian),
-            "court_cases_without_guardian_share": (model.court.without_guardian / model.court.backlog
-                                                   if model.court.backlog else np.nan),
+            "court_backlog_cases": float(backlog),
+            "court_cases_without_guardian": float(waiting),
+            "court_cases_without_guardian_share": waiting / backlog if backlog else np.nan,
             "court_hearings_per_year": self.hearings * y,
             "expert_assessments_per_year": self.expert_assessments * y,
             "proceedings_weeks_beyond_26_per_year": self.proceedings_weeks_beyond_26 * y,
