@@ -691,6 +691,49 @@ def compare(
     typer.echo(json.dumps(result) if as_json else render_comparison(result))
 
 
+@app.command(short_help="Which outcomes Munro's recommendations move detectably, each alone against the baseline.")
+@_interruptible("nothing written")
+def detectable(
+    seeds: Annotated[int | None, typer.Option(
+        help="Seeds every scenario runs on [default: the baseline's scenario.seeds].", show_default=False)] = None,
+    years: Annotated[int | None, typer.Option(
+        help="Years to simulate after the branch, for every scenario [default: the files' own, which must agree].",
+        show_default=False)] = None,
+    as_json: Annotated[bool, typer.Option(
+        "--json", help="Print the result as JSON instead of a table.")] = False,
+    workers: Annotated[int | None, typer.Option(
+        help="Worker processes [default: one per core].", show_default=False)] = None,
+    point: Annotated[bool, typer.Option("--point", help=POINT_HELP)] = False,
+) -> None:
+    """Run scenarios/baseline.toml and each of the fifteen recommendations alone (scenarios/reforms/r01-r15) on the
+    same seeds and print, for every outcome, the recommendations that move it clearly (90% interval off zero), the
+    largest of those effects, and the smallest difference the seeds could show (minimal detectable difference at
+    80% power): an outcome no recommendation moves is reported as such, with that figure."""
+    from abm.compare.reach import BASELINE_FILE, lever_files, reach
+
+    chosen = _drawn(_load_all([BASELINE_FILE, *lever_files()], years), point)
+    from abm.compare import CompareError, run_scenarios
+    from abm.compare import compare as comparison
+    from abm.compare.running import check_pairable, check_seeds
+    from abm.compare.table import render_reach
+    from abm.posterior_draws import uncertainty
+
+    n = seeds if seeds is not None else chosen[0].seeds
+    try:
+        _check_run_options(None, [], lambda: check_pairable(chosen), lambda: check_seeds(n))
+    except CompareError as e:
+        _fail(str(e))
+    workers = _workers(workers)
+    total = len(chosen) * n
+    typer.echo(f"detectable: {len(chosen)} scenarios x {n} seeds = {total} runs", err=True)
+    names = [s.name for s in chosen]
+    labels = {s.name: "+".join(lever.reform for lever in s.levers) or s.name for s in chosen[1:]}
+    result = _run_and_report("detectable", total, lambda progress: reach(comparison(
+        run_scenarios(chosen, n, workers=workers, progress=progress), names, per_year=False,
+        uncertainty=uncertainty(chosen)), labels), None, None)
+    typer.echo(json.dumps(result) if as_json else render_reach(result))
+
+
 @app.command(short_help="The cherry-picking analysis: every subset of a package's reform families.")
 @_interruptible("nothing written")
 def workshop(

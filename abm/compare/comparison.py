@@ -4,7 +4,8 @@ The result is plain JSON: for every outcome its label, which way is better, whet
 headline outcome, each scenario's band (median, p05, p95 over seeds) of its value over the
 whole horizon, and each later scenario's paired difference from the first (mean over seeds
 with a 90% t interval, and its verdict: better, worse, no clear difference, or uncertain when
-its sign flips across the posterior's draws); then the same per year ("years"), which the
+its sign flips across the posterior's draws, and the minimal detectable difference at these seeds,
+abm.compare.statistics); then the same per year ("years"), which the
 report plots. "uncertainty" lists what the intervals include: ["seeds"] on the point fit,
 ["seeds", "parameters"] under the calibration posterior.
 """
@@ -16,7 +17,8 @@ from typing import Sequence
 import pandas as pd
 
 from abm.compare.running import CompareError
-from abm.compare.statistics import LEVEL, RUN, bands, mean_interval, paired_matrix, run_values, verdict
+from abm.compare.statistics import (LEVEL, RUN, bands, mean_interval, minimal_detectable, paired_matrix, run_values,
+                                    verdict)
 from abm.outcomes import BY_NAME, NAMES, yearly
 from abm.posterior_draws import PARAMETERS, SEEDS
 
@@ -40,8 +42,10 @@ def _stats(values: pd.DataFrame, outcome: str, names: list[str], draws: bool = F
     matrix = paired_matrix(values, outcome, names).to_numpy(dtype=float)
     differences = {}
     for j, name in enumerate(names[1:], start=1):
-        d = mean_interval(matrix[:, j] - matrix[:, 0], draws)
-        differences[name] = {**d, "verdict": verdict(d, BY_NAME[outcome].better)}
+        paired = matrix[:, j] - matrix[:, 0]
+        d = mean_interval(paired, draws)
+        differences[name] = {**d, "verdict": verdict(d, BY_NAME[outcome].better),
+                             "detectable": minimal_detectable(paired)}
     return dict(zip(names, bands(matrix))), differences
 
 

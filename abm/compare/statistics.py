@@ -12,7 +12,11 @@ whose interval lies off zero while more than FLIP of its pairs lie on the other 
 "uncertain": its sign flips across the posterior's draws (pairs that differ by exactly zero
 favour neither side). `detectable_multiple` says,
 before any run, how large a difference must be for that
-interval to show it.
+interval to show it, in units of the differences' standard deviation over seeds;
+`minimal_detectable` says it of differences in hand (MODEL.md s7: an outcome no lever moves
+detectably is reported with it):
+
+    detectable = (t_0.95 + t_0.80) * sd / sqrt(n)      (n - 1 degrees of freedom)
 """
 
 from __future__ import annotations
@@ -94,6 +98,14 @@ def detectable_multiple(seeds: int) -> float | None:
         return None
     df = seeds - 1
     return float((t_quantile(0.5 + LEVEL / 2, df) + t_quantile(POWER, df)) / math.sqrt(seeds))
+
+
+def minimal_detectable(differences: np.ndarray) -> float | None:
+    """The smallest mean paired difference that as many seeds as the defined `differences`, with their spread,
+    show as clear POWER of the time: `detectable_multiple` times their standard deviation; None below 2 seeds."""
+    finite = differences[np.isfinite(differences)]
+    multiple = detectable_multiple(len(finite))
+    return None if multiple is None else _plain(multiple * finite.std(ddof=1))
 
 
 def verdict(difference: dict, better: str) -> str:

@@ -4,7 +4,7 @@ and each later scenario's paired difference from the first with its 90% interval
 from __future__ import annotations
 
 from abm.compare.comparison import ordered_outcomes
-from abm.compare.statistics import FLIP
+from abm.compare.statistics import FLIP, POWER
 from abm.posterior_draws import PARAMETERS, sentence
 from abm.summary import PERCENT, _value
 
@@ -20,6 +20,15 @@ def difference_cell(d: dict, percent: bool) -> str:
     interval = "no interval" if d["p05"] is None else f"{signed(d['p05'], percent)}, {signed(d['p95'], percent)}"
     mark = "" if d["verdict"] in ("no clear difference", "no interval") else f" {d['verdict']}"
     return f"{signed(d['mean'], percent)} [{interval}]{mark}"
+
+
+def compared_cell(d: dict, percent: bool) -> str:
+    """`difference_cell`, and for a difference the seeds do not show, the smallest they would show (its minimal
+    detectable difference, abm.compare.statistics)."""
+    cell = difference_cell(d, percent)
+    if d["verdict"] != "no clear difference" or d.get("detectable") is None:
+        return cell
+    return f"{cell} (detectable from {_value(d['detectable'], percent)})"
 
 
 def uncertainty_line(result: dict) -> str:
@@ -46,17 +55,53 @@ def render_comparison(result: dict) -> str:
             headline_done = o["headline"]
         rows.append([f"  {o['label']} [{outcome}]",
                      *(_value(o["scenarios"][name]["median"], percent) for name in names),
-                     *(difference_cell(o["difference"][name], percent) for name in later)])
-    widths = [max(len(r[i]) for r in [heads, *rows] if len(r) > i) for i in range(len(heads))]
+                     *(compared_cell(o["difference"][name], percent) for name in later)])
     lines = [f"{' vs '.join(names)}: median over {n} seed{'s' * (n != 1)} (the same seeds for every scenario) of "
              "each run's value over the whole period",
              "(flows per year, stocks at the end, ratios of totals; shares in %, their differences in percentage "
              "points).",
              f"Differences: scenario minus {first}, seed by seed: mean [90% interval]; better or worse when the "
-             "interval lies entirely on that side of zero" + (" (1 seed: no intervals)." if n < 2 else "."),
+             "interval lies entirely on that side of zero" + (" (1 seed: no intervals)." if n < 2 else "; where it "
+             f"does not, the smallest difference {n} seeds would show {POWER:.0%} of the time (detectable from)."),
              uncertainty_line(result), ""]
-    lines.append("  ".join(h.ljust(w) if i == 0 else h.rjust(w) for i, (h, w) in enumerate(zip(heads, widths))))
-    for r in rows:
-        lines.append(r[0] if len(r) == 1 else
-                     "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))))
-    return "\n".join(lines)
+    return "\n".join(lines + _aligned(heads, rows))
+
+
+def _aligned(heads: list[str], rows: list[list[str]]) -> list[str]:
+    """The header and rows as lines, the first column left-aligned and the rest right-aligned; a row of one cell
+    (a group's title) stands alone."""
+    widths = [max(len(r[i]) for r in [heads, *rows] if len(r) > i) for i in range(len(heads))]
+    return ["  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths)))
+            if len(r) > 1 else r[0] for r in [heads, *rows]]
+
+
+def render_reach(result: dict) -> str:
+    """The text table of a `cpsim detectable` result (abm.compare.reach)."""
+    levers, n = result["levers"], len(result["seeds"])
+    heads = ["Outcome", "Baseline", "Moved clearly by", "Largest effect [90% interval]", "Detectable from"]
+    rows, group, unreached = [], None, []
+    for name, o in result["outcomes"].items():
+        percent = name in PERCENT
+        if group != o["headline"]:
+            rows.append(["Headline outcomes" if o["headline"] else "Other outcomes"])
+            group = o["headline"]
+        largest = o["largest"]
+        moved = f"{', '.join(o['moved_by'])} ({len(o['moved_by'])} of {len(levers)})" if o["moved_by"] else "none"
+        if largest is None:
+            effect, size = "unchanged on every seed", ""
+        else:
+            effect = f"{largest['lever']} {difference_cell(largest, percent)}"
+            size = "no interval" if largest["detectable"] is None else _value(largest["detectable"], percent)
+        rows.append([f"  {o['label']} [{name}]", _value(o["baseline"], percent), moved, effect, size])
+        if not o["moved_by"]:
+            unreached.append(f"{o['label']} ({effect}{'' if largest is None else ', detectable from ' + size})")
+    lines = [f"{result['baseline']} against each of {', '.join(levers)} alone: {n} seed{'s' * (n != 1)} (the same "
+             "seeds for every scenario), each run's value over the whole period (flows per year, stocks at the end, "
+             "ratios of totals; shares in %, their differences in percentage points).",
+             "Moved clearly by: the recommendations whose paired difference from the baseline has its 90% interval "
+             "off zero. Largest effect: the recommendation whose mean difference is largest, clear or not; detectable "
+             f"from: the smallest difference of that recommendation {n} seeds would show {POWER:.0%} of the time.",
+             uncertainty_line(result), ""]
+    tail = ["", f"No recommendation moves {len(unreached)} of the {len(result['outcomes'])} outcomes detectably"
+                + (": " + "; ".join(unreached) + "." if unreached else ".")]
+    return "\n".join(lines + _aligned(heads, rows) + tail)
