@@ -2,9 +2,11 @@
 headline outcomes first (`split_rows` parts them from the rest), each with its unit and what it
 counts (app.measures), each scenario's median over seeds, and each later scenario's paired
 difference from the baseline (mean [90% interval]) with its verdict, in one number format per
-row (app.number_format). Verdicts: better (green), worse (red), higher or lower (blue: an
-outcome with no better side), uncertain (orange: the interval lies off zero but the pairs drawn from
-the posterior disagree) and no clear difference (grey); the word is always written too.
+row (app.number_format); a difference that is not clear also gives the smallest difference the seeds
+would show 80% of the time (its minimal detectable difference, abm.compare.statistics). Verdicts:
+better (green), worse (red), higher or lower (blue: an outcome with no better side), uncertain
+(orange: the interval lies off zero but the pairs drawn from the posterior disagree) and no clear
+difference (grey); the word is always written too.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from app.number_format import RowFormat
 
 INTERVAL_SENTENCE = ("Differences: mean over seeds [90% interval of the paired difference over seeds: the same "
                      "simulated histories with and without the reform]. Better or worse only when the whole "
-                     "interval lies on one side of zero; otherwise no clear difference.")
+                     "interval lies on one side of zero; otherwise no clear difference, with the smallest "
+                     "difference these seeds would show 80% of the time (detectable from).")
 
 
 # verdict -> (text colour, background): the colour says it at a glance, the word for everyone
@@ -35,7 +38,8 @@ VERDICT_STYLE = {
 @dataclass(frozen=True)
 class Row:
     """One outcome: its name and label, unit and what it counts, each scenario's median, and each later
-    scenario's difference from the baseline with its verdict."""
+    scenario's difference from the baseline with its verdict and, where that is no clear difference, the size
+    the seeds would have shown ("" otherwise)."""
 
     outcome: str
     label: str
@@ -44,6 +48,7 @@ class Row:
     medians: tuple[str, ...]
     differences: tuple[str, ...]
     verdicts: tuple[str, ...]
+    detectables: tuple[str, ...]
 
 
 def table_rows(result: dict) -> list[Row]:
@@ -58,8 +63,15 @@ def table_rows(result: dict) -> list[Row]:
         form = RowFormat.of(medians, differences, what.share)
         rows.append(Row(outcome, entry["label"], what.period(form.scale), entry["headline"],
                         tuple(map(form.level, medians)), tuple(map(form.difference, differences)),
-                        tuple(d["verdict"] for d in differences)))
+                        tuple(d["verdict"] for d in differences),
+                        tuple(_detectable(d, form) for d in differences)))
     return rows
+
+
+def _detectable(d: dict, form: RowFormat) -> str:
+    if d["verdict"] != "no clear difference" or not d.get("detectable"):  # none, or runs identical on every seed
+        return ""
+    return f"detectable from {form.size(d['detectable'])}"
 
 
 def split_rows(rows: list[Row]) -> tuple[list[Row], list[Row]]:

@@ -70,6 +70,10 @@ class RowFormat:
             return "n/a"
         return fixed(x * self.factor, self.level_places) + ("%" if self.share else "")
 
+    def size(self, x: float) -> str:
+        """A size of a difference (no sign), as the row's differences are written."""
+        return fixed(x * self.factor, self.difference_places)
+
     def difference(self, d: dict) -> str:
         if d["mean"] is None:
             return "n/a"

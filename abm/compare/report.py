@@ -13,7 +13,7 @@ from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from abm.compare.comparison import ordered_outcomes
 from abm.compare.page import COLOURS, image, table, write_page
-from abm.compare.table import difference_cell, uncertainty_line
+from abm.compare.table import compared_cell, uncertainty_line
 from abm.summary import PERCENT, _number, _value
 
 
@@ -69,7 +69,7 @@ def write_report(folder: Path, result: dict) -> Path:
         label = f'<a href="#{outcome}">{html.escape(o["label"])}</a>' if o["headline"] else html.escape(o["label"])
         rows.append([label + ("" if o["headline"] else f" <span class='note'>{outcome}</span>"),
                      *(_band_cell(o["scenarios"][name], percent) for name in names),
-                     *(html.escape(difference_cell(o["difference"][name], percent)) for name in names[1:])])
+                     *(html.escape(compared_cell(o["difference"][name], percent)) for name in names[1:])])
         if o["headline"]:
             figures[outcome] = series_figure(result, outcome)
             charts.append(f'<section id="{outcome}"><h3>{html.escape(o["label"])}</h3>'

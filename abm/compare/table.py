@@ -26,7 +26,7 @@ def compared_cell(d: dict, percent: bool) -> str:
     """`difference_cell`, and for a difference the seeds do not show, the smallest they would show (its minimal
     detectable difference, abm.compare.statistics)."""
     cell = difference_cell(d, percent)
-    if d["verdict"] != "no clear difference" or d.get("detectable") is None:
+    if d["verdict"] != "no clear difference" or not d.get("detectable"):  # none, or runs identical on every seed
         return cell
     return f"{cell} (detectable from {_value(d['detectable'], percent)})"
 

@@ -1,7 +1,8 @@
 """The paired-difference table on the page: the headline outcomes' rows first, the other outcomes
 folded away below them (an expander), and the sentences on what the interval means and includes. Each row
 gives the outcome, its unit and what it counts, the scenarios' medians and each difference with
-its verdict in a coloured cell (class `cpsim-verdict-<verdict>`), the word written in it too."""
+its verdict in a coloured cell (class `cpsim-verdict-<verdict>`), the word written in it too; under a difference
+that is not clear, the size the seeds would have shown (class `cpsim-detectable`)."""
 
 from __future__ import annotations
 
@@ -32,8 +33,10 @@ def _table(rows: list[Row], labels: list[str], cls: str):
         cells = [_cell([row.label], style="font-weight: 500", cls="cpsim-row-label"),
                  _cell([row.measure], style="font-size: 0.9em; opacity: 0.8", cls="cpsim-row-measure")]
         cells += [_cell([m], style="text-align: right; white-space: nowrap") for m in row.medians]
-        for difference, verdict in zip(row.differences, row.verdicts):
-            cells += [_cell([difference], style="text-align: right; white-space: nowrap"), _verdict_cell(verdict)]
+        for difference, verdict, detectable in zip(row.differences, row.verdicts, row.detectables):
+            shown = [difference] + ([solara.v.Html(tag="div", children=[detectable], class_="cpsim-detectable",
+                                                   style_="font-size: 0.85em; color: #495057")] if detectable else [])
+            cells += [_cell(shown, style="text-align: right; white-space: nowrap"), _verdict_cell(verdict)]
         lines.append(solara.v.Html(tag="tr", children=cells, class_=f"cpsim-row-{row.outcome}"))
     table = solara.v.Html(tag="table", children=lines, class_=cls,
                           style_="border-collapse: collapse; width: 100%")

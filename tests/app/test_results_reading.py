@@ -120,6 +120,21 @@ def test_the_table_gives_headline_outcomes_first_each_with_unit_and_verdict(resu
     assert {v for r in rows for v in r.verdicts} <= set(VERDICT_STYLE)
 
 
+def test_a_difference_that_is_not_clear_gives_the_size_its_seeds_would_show(result):
+    """Under a difference that is not clear, the smallest difference the seeds would show 80% of the time, in the
+    row's format; nothing under a clear one, nor where the runs are identical on every seed (no spread)."""
+    unclear = {"mean": 1.0, "p05": -2.0, "p95": 4.0, "n": 10, "verdict": "no clear difference", "detectable": 5.126}
+    clear = {**unclear, "p05": 0.5, "verdict": "worse"}
+    level = {"median": 300.0, "p05": 280.0, "p95": 320.0}
+    entry = {"label": "Children harmed", "better": "lower", "headline": True, "scenarios": {"A": level, "B": level}}
+    rows = [table_rows({"scenarios": ["A", "B"], "outcomes": {"children_harmed_per_year": {**entry, "difference":
+                                                                                         {"B": d}}}})[0]
+            for d in (unclear, clear, {**unclear, "mean": 0.0, "p05": 0.0, "p95": 0.0, "detectable": 0.0})]
+    assert rows[0].detectables == ("detectable from 5.1",) and rows[0].differences == ("+1.0 [-2.0, +4.0]",)
+    assert rows[1].detectables == ("",) and rows[2].detectables == ("",)
+    assert any(r.detectables != ("",) for r in table_rows(result))  # the noisy outcomes of a real comparison
+
+
 def test_charts_have_axis_titles_plain_ticks_and_start_from_zero(result):
     fig = band_figure(result, "cost_per_year", ["Baseline", "Reformed"])
     fig.canvas.draw()
