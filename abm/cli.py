@@ -609,7 +609,8 @@ def _load_all(paths: list[Path], years: int | None) -> list:
 
 
 def _check_run_options(report: Path | None, inputs: list[Path], *checks) -> None:
-    """The shared checks of `compare` and `workshop` (each of `checks` a call that may raise CompareError)."""
+    """The shared checks of `compare`, `workshop` and `detectable` (each of `checks` a call that may raise
+    CompareError)."""
     from abm.compare.page import check_report_folder
 
     for check in checks:
@@ -706,9 +707,10 @@ def detectable(
     point: Annotated[bool, typer.Option("--point", help=POINT_HELP)] = False,
 ) -> None:
     """Run scenarios/baseline.toml and each of the fifteen recommendations alone (scenarios/reforms/r01-r15) on the
-    same seeds and print, for every outcome, the recommendations that move it clearly (90% interval off zero), the
-    largest of those effects, and the smallest difference the seeds could show (minimal detectable difference at
-    80% power): an outcome no recommendation moves is reported as such, with that figure."""
+    same seeds and print, for every outcome, the recommendations that move it clearly (90% interval off zero and,
+    under the posterior, not uncertain) and the largest clear effect; where none is clear, the largest effect of any
+    and the smallest difference that recommendation would have to make for the seeds to show it clear 80% of the
+    time (its minimal detectable difference): an outcome no recommendation moves is reported as such."""
     from abm.compare.reach import BASELINE_FILE, lever_files, reach
 
     chosen = _drawn(_load_all([BASELINE_FILE, *lever_files()], years), point)
@@ -723,11 +725,15 @@ def detectable(
         _check_run_options(None, [], lambda: check_pairable(chosen), lambda: check_seeds(n))
     except CompareError as e:
         _fail(str(e))
+    if n < 2:
+        _fail(f"--seeds: {n} is out of range for cpsim detectable: allowed 2 or more (an interval needs two pairs)")
     workers = _workers(workers)
     total = len(chosen) * n
     typer.echo(f"detectable: {len(chosen)} scenarios x {n} seeds = {total} runs", err=True)
     names = [s.name for s in chosen]
     labels = {s.name: "+".join(lever.reform for lever in s.levers) or s.name for s in chosen[1:]}
+    if len(set(labels.values())) < len(labels):  # two files with the same levers: name them by their files
+        labels = {name: name for name in labels}
     result = _run_and_report("detectable", total, lambda progress: reach(comparison(
         run_scenarios(chosen, n, workers=workers, progress=progress), names, per_year=False,
         uncertainty=uncertainty(chosen)), labels), None, None)

@@ -45,7 +45,7 @@ def _stats(values: pd.DataFrame, outcome: str, names: list[str], draws: bool = F
         paired = matrix[:, j] - matrix[:, 0]
         d = mean_interval(paired, draws)
         differences[name] = {**d, "verdict": verdict(d, BY_NAME[outcome].better),
-                             "detectable": minimal_detectable(paired)}
+                             "detectable": minimal_detectable(paired, draws)}
     return dict(zip(names, bands(matrix))), differences
 
 

@@ -16,7 +16,11 @@ interval to show it, in units of the differences' standard deviation over seeds;
 `minimal_detectable` says it of differences in hand (MODEL.md s7: an outcome no lever moves
 detectably is reported with it):
 
-    detectable = (t_0.95 + t_0.80) * sd / sqrt(n)      (n - 1 degrees of freedom)
+    detectable = (t_0.95 + t_0.80) * sd / sqrt(n)      (n - 1 degrees of freedom; on the single fit)
+
+Under the posterior a clear verdict also needs at most FLIP of the pairs on the other side,
+so the size is found by simulating normal pairs (`posterior_multiple`): about 1.5 sd from
+10 seeds on, whatever their number.
 """
 
 from __future__ import annotations
@@ -90,21 +94,54 @@ def mean_interval(differences: np.ndarray, draws: bool = False) -> dict:
     return {"mean": mean, "p05": _plain(mean - half), "p95": _plain(mean + half), "n": n, **shares}
 
 
-def detectable_multiple(seeds: int) -> float | None:
-    """The smallest paired difference that `seeds` seeds show as clear (its 90% interval off zero) POWER of the
-    time, in units of the difference's standard deviation over seeds: (t_0.95 + t_0.80) / sqrt(seeds), with
-    seeds - 1 degrees of freedom; None below 2 seeds (no interval)."""
+def detectable_multiple(seeds: int, draws: bool = False) -> float | None:
+    """The smallest paired difference that `seeds` seeds show as clear POWER of the time, in units of the
+    difference's standard deviation over seeds; None below 2 seeds (no interval). On the single fit clear means
+    the 90% interval off zero: (t_0.95 + t_0.80) / sqrt(seeds), with seeds - 1 degrees of freedom. With `draws`
+    (pairs drawn from the posterior) clear also needs at most FLIP of the pairs on the other side of zero, which
+    no number of seeds relaxes: `posterior_multiple`."""
     if seeds < 2:
         return None
+    if draws:
+        return posterior_multiple(seeds)
     df = seeds - 1
     return float((t_quantile(0.5 + LEVEL / 2, df) + t_quantile(POWER, df)) / math.sqrt(seeds))
 
 
-def minimal_detectable(differences: np.ndarray) -> float | None:
+SIMULATED = 20_000  # comparisons simulated for `posterior_multiple`
+SIMULATION_SEED = 20261208  # its own stream: the size is a property of the rule, not of any run
+
+
+@functools.cache
+def posterior_multiple(seeds: int) -> float:
+    """`detectable_multiple` with `draws`, by simulation: SIMULATED comparisons of `seeds` normal pairs of standard
+    deviation 1 (the same draws at every size, so the share shown clear grows with the size), and the smallest size
+    at which POWER of them have their 90% interval above zero and at most FLIP of their pairs below it (bisection
+    to 1e-6). About 1.5 from 10 seeds on: a pair's chance of falling on the other side is below FLIP only from
+    1.28 standard deviations."""
+    z = np.random.default_rng(SIMULATION_SEED).standard_normal((SIMULATED, seeds))
+    half = t_quantile(0.5 + LEVEL / 2, seeds - 1) * z.std(axis=1, ddof=1) / math.sqrt(seeds)
+    low_at_zero = z.mean(axis=1) - half
+    ordered = np.sort(z, axis=1)
+    allowed = int(math.floor(FLIP * seeds + 1e-9))  # pairs below zero a clear verdict allows
+
+    def shown(size: float) -> float:
+        # at most `allowed` pairs below zero: the (allowed + 1)-th smallest pair is at or above zero
+        return float(np.mean((low_at_zero + size > 0) & (ordered[:, allowed] + size >= 0)))
+
+    low, high = 0.0, 10.0
+    while high - low > 1e-6:
+        mid = (low + high) / 2
+        low, high = (mid, high) if shown(mid) < POWER else (low, mid)
+    return high
+
+
+def minimal_detectable(differences: np.ndarray, draws: bool = False) -> float | None:
     """The smallest mean paired difference that as many seeds as the defined `differences`, with their spread,
-    show as clear POWER of the time: `detectable_multiple` times their standard deviation; None below 2 seeds."""
+    show as clear POWER of the time: `detectable_multiple` (with `draws` under the posterior) times their standard
+    deviation; None below 2 seeds."""
     finite = differences[np.isfinite(differences)]
-    multiple = detectable_multiple(len(finite))
+    multiple = detectable_multiple(len(finite), draws)
     return None if multiple is None else _plain(multiple * finite.std(ddof=1))
 
 

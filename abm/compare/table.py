@@ -4,6 +4,7 @@ and each later scenario's paired difference from the first with its 90% interval
 from __future__ import annotations
 
 from abm.compare.comparison import ordered_outcomes
+from abm.compare.reach import unreached
 from abm.compare.statistics import FLIP, POWER
 from abm.posterior_draws import PARAMETERS, sentence
 from abm.summary import PERCENT, _value
@@ -67,41 +68,50 @@ def render_comparison(result: dict) -> str:
     return "\n".join(lines + _aligned(heads, rows))
 
 
-def _aligned(heads: list[str], rows: list[list[str]]) -> list[str]:
-    """The header and rows as lines, the first column left-aligned and the rest right-aligned; a row of one cell
-    (a group's title) stands alone."""
+def _aligned(heads: list[str], rows: list[list[str]], left: int = 1) -> list[str]:
+    """The header and rows as lines, the first `left` columns left-aligned and the rest right-aligned; a row of one
+    cell (a group's title) stands alone."""
     widths = [max(len(r[i]) for r in [heads, *rows] if len(r) > i) for i in range(len(heads))]
-    return ["  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths)))
+    return ["  ".join(c.ljust(w) if i < left else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths)))
             if len(r) > 1 else r[0] for r in [heads, *rows]]
+
+
+def _reach_cells(o: dict, percent: bool, levers: int) -> tuple[str, str, str]:
+    """"Moved clearly by", the largest effect and the size the seeds would show of an outcome of `reach`."""
+    moved = f"{', '.join(o['moved_by'])} ({len(o['moved_by'])} of {levers})" if o["moved_by"] else "none"
+    largest = o["largest"]
+    if not o["defined"]:
+        return moved, "not defined on any seed", ""
+    if largest is None:
+        return moved, "unchanged on every seed", ""
+    effect = f"{largest['lever']} {difference_cell(largest, percent)}"
+    if o["moved_by"] or largest["detectable"] is None:
+        return moved, effect, "" if o["moved_by"] else "no interval"
+    return moved, effect, _value(largest["detectable"], percent)
 
 
 def render_reach(result: dict) -> str:
     """The text table of a `cpsim detectable` result (abm.compare.reach)."""
     levers, n = result["levers"], len(result["seeds"])
-    heads = ["Outcome", "Baseline", "Moved clearly by", "Largest effect [90% interval]", "Detectable from"]
-    rows, group, unreached = [], None, []
+    heads = ["Outcome", "Moved clearly by", "Baseline", "Largest effect [90% interval]", "Detectable from"]
+    rows, group, unmoved, none_clear = [], None, [], set(unreached(result))
     for name, o in result["outcomes"].items():
         percent = name in PERCENT
         if group != o["headline"]:
             rows.append(["Headline outcomes" if o["headline"] else "Other outcomes"])
             group = o["headline"]
-        largest = o["largest"]
-        moved = f"{', '.join(o['moved_by'])} ({len(o['moved_by'])} of {len(levers)})" if o["moved_by"] else "none"
-        if largest is None:
-            effect, size = "unchanged on every seed", ""
-        else:
-            effect = f"{largest['lever']} {difference_cell(largest, percent)}"
-            size = "no interval" if largest["detectable"] is None else _value(largest["detectable"], percent)
-        rows.append([f"  {o['label']} [{name}]", _value(o["baseline"], percent), moved, effect, size])
-        if not o["moved_by"]:
-            unreached.append(f"{o['label']} ({effect}{'' if largest is None else ', detectable from ' + size})")
+        moved, effect, size = _reach_cells(o, percent, len(levers))
+        rows.append([f"  {o['label']} [{name}]", moved, _value(o["baseline"], percent), effect, size])
+        if name in none_clear:
+            unmoved.append(f"  {o['label']}: {effect}" + (f", detectable from {size}" if size else ""))
     lines = [f"{result['baseline']} against each of {', '.join(levers)} alone: {n} seed{'s' * (n != 1)} (the same "
              "seeds for every scenario), each run's value over the whole period (flows per year, stocks at the end, "
              "ratios of totals; shares in %, their differences in percentage points).",
              "Moved clearly by: the recommendations whose paired difference from the baseline has its 90% interval "
-             "off zero. Largest effect: the recommendation whose mean difference is largest, clear or not; detectable "
-             f"from: the smallest difference of that recommendation {n} seeds would show {POWER:.0%} of the time.",
+             "off zero (and, under the posterior, is not uncertain). Largest effect: the largest clear one, or where "
+             "none is clear the largest of any, with the smallest difference that recommendation would have to make "
+             f"for {n} seeds to show it clear {POWER:.0%} of the time (detectable from).",
              uncertainty_line(result), ""]
-    tail = ["", f"No recommendation moves {len(unreached)} of the {len(result['outcomes'])} outcomes detectably"
-                + (": " + "; ".join(unreached) + "." if unreached else ".")]
-    return "\n".join(lines + _aligned(heads, rows) + tail)
+    tail = ["", f"No recommendation moves {len(unmoved)} of the {len(result['outcomes'])} outcomes clearly"
+                + (":" if unmoved else "."), *unmoved]
+    return "\n".join(lines + _aligned(heads, rows, left=2) + tail)

@@ -19,6 +19,7 @@ from scipy.stats import t
 
 from abm.compare.statistics import LEVEL, detectable_multiple
 from abm.compare.table import signed
+from abm.posterior_draws import PARAMETERS
 from abm.summary import PERCENT, _number, _value
 
 MAX_LISTED = 6
@@ -144,20 +145,22 @@ def _no_reversal(result: dict, labels: dict[str, str], partial: list[dict]) -> s
                 f"seed{'s' * (n != 1)} x {result['years']} year{'s' * (result['years'] != 1)}, so these runs cannot "
                 "show whether cherry-picking reverses its effects (there is no clear effect to reverse): run more "
                 "seeds, or more years if the reforms take longer to act.")
-    sizes = [f"{labels[o]} {amount(detectable(partial, o, n), o).lstrip('+')}" for o in clear]
+    draws = PARAMETERS in result.get("uncertainty", ())
+    sizes = [f"{labels[o]} {amount(detectable(partial, o, n, draws), o).lstrip('+')}" for o in clear]
     return (f"No single family or partial package goes clearly the other way from the full package on "
             f"{_listing([labels[o] for o in clear], len(clear))}. At {n} seeds a partial package's difference is "
             f"likely to show as clear (80% of the time) only from about {_listing(sizes, len(sizes))}, so a smaller "
             "reversal could go unseen.")
 
 
-def detectable(subsets: list[dict], outcome: str, seeds: int) -> float:
-    """The smallest paired difference these runs detect 80% of the time with their 90% intervals: the spread of
-    the differences over seeds that the median half-width of the subsets' intervals on `outcome` implies
-    (half-width * sqrt(seeds) / t_0.95, seeds - 1 degrees of freedom), times `detectable_multiple`."""
+def detectable(subsets: list[dict], outcome: str, seeds: int, draws: bool = False) -> float:
+    """The smallest paired difference these runs show as clear 80% of the time: the spread of the differences over
+    seeds that the median half-width of the subsets' intervals on `outcome` implies (half-width * sqrt(seeds) /
+    t_0.95, seeds - 1 degrees of freedom), times `detectable_multiple` (with `draws` under the posterior, where a
+    clear verdict also needs at most a tenth of the pairs on the other side)."""
     halves = [(s["difference"][outcome]["p95"] - s["difference"][outcome]["p05"]) / 2 for s in subsets]
     spread = float(np.median(halves)) * math.sqrt(seeds) / t.ppf(0.5 + LEVEL / 2, seeds - 1)
-    return spread * detectable_multiple(seeds)
+    return spread * detectable_multiple(seeds, draws)
 
 
 def _effect(result: dict, term: list[str], outcome: str) -> dict:

@@ -122,10 +122,12 @@ def unseen(result: dict, rows: list[dict]) -> str:
     """How large a difference on the first checked outcome these seeds would likely show as clear
     (abm.workshop.findings.detectable), so that "no clear difference" is not read as "no difference"; nothing
     when the runs do not vary over seeds."""
+    from abm.posterior_draws import PARAMETERS
     from abm.workshop.findings import amount, detectable
 
     n, first = len(result["seeds"]), rows[0]["outcome"]
-    smallest = detectable([s for s in result["subsets"] if s["families"]], first, n)
+    smallest = detectable([s for s in result["subsets"] if s["families"]], first, n,
+                          PARAMETERS in result.get("uncertainty", ()))
     if not smallest > 0:  # no spread over seeds: any difference would have shown
         return ""
     size = amount(smallest, first).lstrip("+")
