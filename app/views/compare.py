@@ -181,7 +181,7 @@ def RunBar(start, cancel):
     job = session.job.value
     ParameterSource(disabled=job is not None)
     if job is None:
-        RunWarnings(setup_warnings(session.setup.value))
+        RunWarnings(setup_warnings(session.setup.value, session.point.value))
     with solara.Row(style={"align-items": "center"}):
         solara.Button("Run", color="primary", on_click=start, disabled=job is not None,
                       classes=["cpsim-run"])

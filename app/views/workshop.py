@@ -114,7 +114,7 @@ def Workshop(files: dict[str, Path], start, cancel):
             Settings(files, setup, package, families, running)
             ParameterSource(disabled=running)
             if not running:
-                RunWarnings(run_warnings([package], setup.seeds, setup.years))
+                RunWarnings(run_warnings([package], setup.seeds, setup.years, session.point.value))
             with solara.Row(style={"align-items": "center"}):
                 solara.Button("Run the workshop", color="primary", on_click=lambda: start(package, setup),
                               disabled=running, classes=["cpsim-workshop-run"])

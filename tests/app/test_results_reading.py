@@ -197,6 +197,10 @@ def test_too_few_seeds_are_warned_of_with_what_they_can_detect():
     assert "intervals will be wide" in two and "about 5.4 times" in two and "at 5 seeds, about 1.4 times" in two
     assert "no intervals" in seeds_warning(1)
     assert seeds_warning(ENOUGH_SEEDS) is None
+    # on the calibration posterior nine pairs in ten must also lie on the difference's side: 1.4 times even at 20
+    drawn = seeds_warning(2, draws=True)
+    assert "about 5.8 times" in drawn and "at 5 seeds, about 1.7 times" in drawn and "at 20, about 1.4 times" in drawn
+    assert "nine pairs in ten" in drawn and "nine pairs" not in two
 
 
 def test_too_few_years_for_the_reforms_ramps_are_warned_of(scenario_folder):
