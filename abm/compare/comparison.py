@@ -38,14 +38,18 @@ def _check(weekly: pd.DataFrame, names: list[str]) -> list[int]:
     return seeds
 
 
-def _stats(values: pd.DataFrame, outcome: str, names: list[str], draws: bool = False) -> tuple[dict, dict]:
+def _stats(values: pd.DataFrame, outcome: str, names: list[str], draws: bool = False,
+           sized: bool = True) -> tuple[dict, dict]:
+    """Each scenario's band and each later one's paired difference from the first, with its minimal detectable
+    difference unless not `sized` (the yearly series plot no sizes)."""
     matrix = paired_matrix(values, outcome, names).to_numpy(dtype=float)
     differences = {}
     for j, name in enumerate(names[1:], start=1):
         paired = matrix[:, j] - matrix[:, 0]
         d = mean_interval(paired, draws)
-        differences[name] = {**d, "verdict": verdict(d, BY_NAME[outcome].better),
-                             "detectable": minimal_detectable(paired, draws)}
+        differences[name] = {**d, "verdict": verdict(d, BY_NAME[outcome].better)}
+        if sized:
+            differences[name]["detectable"] = minimal_detectable(paired, draws)
     return dict(zip(names, bands(matrix))), differences
 
 
@@ -80,7 +84,7 @@ def yearly_series(weekly: pd.DataFrame, names: list[str], outcomes: list[str]) -
         series["labels"].append(str(label))
         values = table.set_index(RUN)
         for outcome in outcomes:
-            bands, differences = _stats(values, outcome, names)
+            bands, differences = _stats(values, outcome, names, sized=False)
             for name in names:
                 for key, x in bands[name].items():
                     series["scenarios"][name].setdefault(outcome, {}).setdefault(key, []).append(x)
